@@ -1,0 +1,133 @@
+package org.violence.lakehouse.conf;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Reads the YAML configuration into a validated {@link LakehouseConfig}. */
+public final class ConfigLoader {
+
+  /** Sources the pipeline reads; a config without one of them cannot build the panel. */
+  public static final Set<String> REQUIRED_SOURCES = Set.of(
+      "homicides_registration", "homicides_occurrence", "population", "coneval_indicators",
+      "marginalisation", "marginalisation_2020", "census_counts", "catalogue_2015",
+      "catalogue_2020", "municipality_heads", "metro_zones", "adjacency");
+
+  static final Set<String> MODEL_FAMILIES = Set.of("poisson", "gaussian");
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.READ_ENUMS_USING_TO_STRING)
+      .configure(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
+
+  private ConfigLoader() {}
+
+  public static LakehouseConfig load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException("config file " + file + " does not exist", (Throwable) null);
+    }
+    try {
+      return validate(YAML.readValue(file.toFile(), LakehouseConfig.class));
+    } catch (UnrecognizedPropertyException e) {
+      throw new ConfigException(keyOf(e), "unknown key; known keys here are "
+          + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+              .collect(Collectors.joining(", ")));
+    } catch (InvalidFormatException e) {
+      throw new ConfigException(keyOf(e), "value '" + e.getValue() + "' is not a valid "
+          + e.getTargetType().getSimpleName().toLowerCase());
+    } catch (JsonMappingException e) {
+      throw new ConfigException(keyOf(e), e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String keyOf(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  /** Checks what the types cannot: presence, ranges, and references between keys. */
+  public static LakehouseConfig validate(LakehouseConfig config) {
+    require(config.lakehouse(), "lakehouse");
+    require(config.inputs(), "inputs");
+    require(config.years(), "years");
+    checkRange(config.years(), "years");
+    require(config.spark(), "spark");
+    if (config.spark().shufflePartitions() < 1) {
+      throw new ConfigException("spark.shuffle_partitions", "must be at least 1");
+    }
+    require(config.sources(), "sources");
+    for (String name : REQUIRED_SOURCES) {
+      LakehouseConfig.SourceFile source = config.sources().get(name);
+      if (source == null) {
+        throw new ConfigException("sources." + name, "missing; the pipeline reads this source");
+      }
+      require(source.path(), "sources." + name + ".path");
+      require(source.encoding(), "sources." + name + ".encoding");
+      try {
+        java.nio.charset.Charset.forName(source.encoding());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("sources." + name + ".encoding",
+            "'" + source.encoding() + "' is not a known character set");
+      }
+      if (source.isYearly()) {
+        require(source.years(), "sources." + name + ".years");
+        checkRange(source.years(), "sources." + name + ".years");
+      }
+    }
+    require(config.geography(), "geography");
+    require(config.covariateFill(), "covariate_fill");
+    for (String covariate : List.of("gini", "poverty", "urbanisation", "marginalisation")) {
+      if (config.covariateFill().get(covariate) == null) {
+        throw new ConfigException("covariate_fill." + covariate,
+            "missing; say how census-year values fill other years (linear, carry_forward, none)");
+      }
+    }
+    require(config.models(), "models");
+    for (int i = 0; i < config.models().size(); i++) {
+      validateModel(config.models().get(i), "models[" + i + "]");
+    }
+    return config;
+  }
+
+  private static void validateModel(LakehouseConfig.ModelSpec spec, String key) {
+    require(spec.name(), key + ".name");
+    require(spec.outcome(), key + ".outcome");
+    require(spec.regressors(), key + ".regressors");
+    if (!MODEL_FAMILIES.contains(String.valueOf(spec.family()))) {
+      throw new ConfigException(key + ".family",
+          "'" + spec.family() + "' is not one of " + MODEL_FAMILIES);
+    }
+    if (spec.years() != null) {
+      checkRange(spec.years(), key + ".years");
+    }
+  }
+
+  private static void checkRange(LakehouseConfig.YearRange range, String key) {
+    if (range.first() > range.last()) {
+      throw new ConfigException(key, "first (" + range.first() + ") is after last ("
+          + range.last() + ")");
+    }
+  }
+
+  private static void require(Object value, String key) {
+    if (value == null || (value instanceof String s && s.isBlank())
+        || (value instanceof java.util.Collection<?> c && c.isEmpty())) {
+      throw new ConfigException(key, "missing or empty");
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package org.violence.lakehouse.conf;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration of a run, as read from {@code conf/lakehouse.yaml} and then overridden
+ * from the command line. Paths of inputs are relative to {@link #inputs()}.
+ */
+public record LakehouseConfig(
+    String lakehouse,
+    String inputs,
+    YearRange years,
+    SparkSettings spark,
+    Map<String, SourceFile> sources,
+    Geography geography,
+    Map<String, FillRule> covariateFill,
+    List<ModelSpec> models) {
+
+  /** Inclusive range of years of the panel. */
+  public record YearRange(int first, int last) {
+    public boolean contains(int year) {
+      return year >= first && year <= last;
+    }
+  }
+
+  /**
+   * Spark settings used when the job is not launched by spark-submit. A master given by
+   * spark-submit (or {@code -Dspark.master}) always wins over {@code master}.
+   */
+  public record SparkSettings(String master, int shufflePartitions) {}
+
+  /**
+   * One raw file, or a family of yearly files when {@code path} contains {@code {year}}; every
+   * year of {@code years} must then be present.
+   */
+  public record SourceFile(String path, String encoding, YearRange years) {
+    public boolean isYearly() {
+      return path.contains("{year}");
+    }
+  }
+
+  /**
+   * The stable geography of the panel: every municipality is mapped to its ancestor that existed
+   * in {@code baseVintage}. {@code parentOverrides} lists official split decrees that replace the
+   * inferred parent (a CSV, relative to the working directory).
+   */
+  public record Geography(int baseVintage, String parentOverrides) {}
+
+  /** How a covariate observed only in census years is carried to the other years. */
+  public enum FillRule {
+    /** Straight line between census years; constant before the first and after the last. */
+    LINEAR,
+    /** Last census value until the next one; the first value before it. */
+    CARRY_FORWARD,
+    /** Observed years only; other years stay empty. */
+    NONE
+  }
+
+  /** A model to fit on the gold panel. */
+  public record ModelSpec(
+      String name,
+      String family,
+      String outcome,
+      List<String> regressors,
+      boolean yearEffects,
+      String offset,
+      YearRange years) {}
+}

@@ -1,0 +1,99 @@
+package org.violence.lakehouse.gold;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.silver.Covariates;
+import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.Municipalities;
+import org.violence.lakehouse.silver.Population;
+
+/**
+ * The analysis panel: one row per stable municipality and year, with homicides on both bases,
+ * population, rates per 100,000 and covariates. A basis the exports do not cover for a year
+ * (occurrence before 1994 or after 2010) is left empty rather than zero.
+ */
+public final class MunicipalityYearPanel {
+  public static final String YEAR = "year";
+  public static final String HOMICIDES_REGISTRATION = "homicides_registration";
+  public static final String HOMICIDES_OCCURRENCE = "homicides_occurrence";
+  public static final String RATE_REGISTRATION = "homicide_rate_registration";
+  public static final String RATE_OCCURRENCE = "homicide_rate_occurrence";
+  public static final String LOG_POPULATION = "log_population";
+
+  public static final Table TABLE = tableDefinition();
+
+  private MunicipalityYearPanel() {}
+
+  private static Table tableDefinition() {
+    Table.Builder table = Table.in(Table.Layer.GOLD, "municipality_year_panel")
+        .describedAs("Municipality-year panel on a stable geography (municipalities of the base "
+            + "vintage): homicides, population, rates and covariates")
+        .partitionedBy(YEAR)
+        .column(Municipalities.STABLE_CODE, "Panel unit: INEGI code of the base-vintage "
+            + "municipality, which includes every municipality later split from it")
+        .column(Municipalities.STATE_CODE, "INEGI state code, 2 digits")
+        .column(Municipalities.STATE_NAME, "State name")
+        .column(Municipalities.MUNICIPALITY_NAME, "Name of the base-vintage municipality")
+        .column(YEAR, "Year")
+        .column(HOMICIDES_REGISTRATION, "Homicides registered in the year (INEGI, by "
+            + "municipality of occurrence)")
+        .column(HOMICIDES_OCCURRENCE, "Homicides that occurred in the year, registered by 2010 "
+            + "(INEGI); null where the occurrence exports do not cover the year")
+        .column(Population.POPULATION, "Mid-year population (CONAPO)")
+        .column(Population.METHOD, "conapo_estimate or geometric_interpolation")
+        .column(LOG_POPULATION, "Natural log of population: the exposure offset of count models")
+        .column(RATE_REGISTRATION, "Homicides by year of registration per 100,000 inhabitants")
+        .column(RATE_OCCURRENCE, "Homicides by year of occurrence per 100,000 inhabitants");
+    for (String covariate : Covariates.ALL) {
+      table.column(covariate, Covariates.TABLE.columns().get(covariate))
+          .column(Covariates.observedFlag(covariate),
+              Covariates.TABLE.columns().get(Covariates.observedFlag(covariate)));
+    }
+    return table.build();
+  }
+
+  public static Dataset<Row> build(Dataset<Row> municipalities, Dataset<Row> homicides,
+      Dataset<Row> population, Dataset<Row> covariates) {
+    Dataset<Row> units = municipalities
+        .where(col(Municipalities.MUNICIPALITY_CODE).equalTo(col(Municipalities.STABLE_CODE)))
+        .select(Municipalities.STABLE_CODE, Municipalities.STATE_CODE, Municipalities.STATE_NAME,
+            Municipalities.MUNICIPALITY_NAME);
+    Dataset<Row> municipal = homicides
+        .where(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY));
+    Dataset<Row> counts = municipal.groupBy(col(Municipalities.STABLE_CODE), col(YEAR))
+        .pivot(HomicideCounts.BASIS, List.of(HomicideCounts.REGISTRATION,
+            HomicideCounts.OCCURRENCE))
+        .agg(sum("homicides"));
+    Dataset<Row> coveredYears = homicides.groupBy(YEAR).pivot(HomicideCounts.BASIS,
+            List.of(HomicideCounts.REGISTRATION, HomicideCounts.OCCURRENCE))
+        .agg(count(lit(1)).gt(0))
+        .select(col(YEAR), coalesce(col(HomicideCounts.REGISTRATION), lit(false))
+                .as("covers_registration"),
+            coalesce(col(HomicideCounts.OCCURRENCE), lit(false)).as("covers_occurrence"));
+
+    Dataset<Row> joined = population.join(units, Municipalities.STABLE_CODE)
+        .join(counts, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
+        .join(coveredYears, new String[] {YEAR}, "left")
+        .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left");
+    Column registration = when(col("covers_registration"),
+        coalesce(col(HomicideCounts.REGISTRATION), lit(0L)));
+    Column occurrence = when(col("covers_occurrence"),
+        coalesce(col(HomicideCounts.OCCURRENCE), lit(0L)));
+    List<Column> columns = new ArrayList<>(List.of(col(Municipalities.STABLE_CODE),
+        col(Municipalities.STATE_CODE), col(Municipalities.STATE_NAME),
+        col(Municipalities.MUNICIPALITY_NAME), col(YEAR),
+        registration.as(HOMICIDES_REGISTRATION), occurrence.as(HOMICIDES_OCCURRENCE),
+        col(Population.POPULATION), col(Population.METHOD),
+        log(col(Population.POPULATION)).as(LOG_POPULATION),
+        registration.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_REGISTRATION),
+        occurrence.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_OCCURRENCE)));
+    Covariates.valueColumns().forEach(name -> columns.add(col(name)));
+    return joined.select(columns.toArray(Column[]::new));
+  }
+}

@@ -1,0 +1,36 @@
+package org.violence.lakehouse.io;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.violence.lakehouse.conf.LakehouseConfig;
+
+/** Session set-up, kept at the edge: the jobs receive a ready session. */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** Delta's static settings; they must be present when the session is created. */
+  public static SparkConf withDelta(SparkConf conf) {
+    return conf
+        .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.catalog.spark_catalog",
+            "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .set("spark.sql.session.timeZone", "UTC");
+  }
+
+  /**
+   * A session for a run. spark-submit sets {@code spark.master}; only when nothing did is the
+   * configured local master used, so the same jar runs on a laptop and on a cluster.
+   */
+  public static SparkSession create(LakehouseConfig.SparkSettings settings) {
+    SparkConf conf = withDelta(new SparkConf())
+        .setAppName("violence-lakehouse")
+        .setIfMissing("spark.sql.shuffle.partitions",
+            Integer.toString(settings.shufflePartitions()));
+    if (!conf.contains("spark.master")) {
+      conf.setMaster(settings.master() == null ? "local[*]" : settings.master())
+          .set("spark.ui.enabled", "false")
+          .set("spark.databricks.delta.snapshotPartitions", "2");
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,70 @@
+package org.violence.lakehouse.io;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A lakehouse table's identity, declared once next to the code that builds it: its layer, name,
+ * partitioning, and the meaning of every column (written into Delta as column comments so that
+ * analysts see them in any SQL client).
+ */
+public record Table(
+    Layer layer, String name, String description, List<String> partitionBy,
+    Map<String, String> columns) {
+
+  public enum Layer {
+    BRONZE, SILVER, GOLD;
+
+    public String folder() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** Qualified name used in logs and in the SQL shell: {@code silver.homicides}. */
+  public String qualifiedName() {
+    return layer.folder() + "." + name;
+  }
+
+  public static Builder in(Layer layer, String name) {
+    return new Builder(layer, name);
+  }
+
+  /** Collects the table's description and columns in the order they are written. */
+  public static final class Builder {
+    private final Layer layer;
+    private final String name;
+    private String description = "";
+    private List<String> partitionBy = List.of();
+    private final Map<String, String> columns = new LinkedHashMap<>();
+
+    private Builder(Layer layer, String name) {
+      this.layer = layer;
+      this.name = name;
+    }
+
+    public Builder describedAs(String text) {
+      this.description = text;
+      return this;
+    }
+
+    public Builder partitionedBy(String... partitionColumns) {
+      this.partitionBy = List.of(partitionColumns);
+      return this;
+    }
+
+    public Builder column(String column, String comment) {
+      columns.put(column, comment);
+      return this;
+    }
+
+    public Builder columns(Map<String, String> more) {
+      columns.putAll(more);
+      return this;
+    }
+
+    public Table build() {
+      return new Table(layer, name, description, partitionBy, Map.copyOf(columns));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package org.violence.lakehouse.silver;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.violence.lakehouse.conf.LakehouseConfig.FillRule;
+import org.violence.lakehouse.conf.LakehouseConfig.YearRange;
+import org.violence.lakehouse.io.Table;
+
+/**
+ * Socioeconomic covariates per panel unit and year. They are observed in census years only
+ * (Gini 1990/2000/2010, poverty 2010, urbanisation and marginalisation 1990-2015 and 2020), on the
+ * municipalities of each census; a unit made of several municipalities gets their
+ * population-weighted mean, exact for shares (poverty, urbanisation) and an approximation for
+ * Gini and the index. Other years are filled by the configured rule, and a flag per covariate
+ * tells observed values from filled ones.
+ */
+public final class Covariates {
+  public static final String YEAR = "year";
+  public static final String GINI = "gini";
+  public static final String POVERTY = "poverty";
+  public static final String URBANISATION = "urbanisation";
+  public static final String MARGINALISATION = "marginalisation";
+  public static final List<String> ALL = List.of(GINI, POVERTY, URBANISATION, MARGINALISATION);
+
+  private static final Map<String, String> MEANING = Map.of(
+      GINI, "Gini coefficient of household income (CONEVAL; 0-1)",
+      POVERTY, "Share of the population in multidimensional poverty (CONEVAL; 0-1)",
+      URBANISATION, "Urbanisation: % of residents in localities of 5,000 or more "
+          + "(100 - CONAPO's PL<5000)",
+      MARGINALISATION, "CONAPO marginalisation index 1990-2015 (standardised; higher = more "
+          + "marginalised; 2020 uses another scale and is not included)");
+
+  public static final Table TABLE = tableDefinition();
+
+  private Covariates() {}
+
+  private static Table tableDefinition() {
+    Table.Builder table = Table.in(Table.Layer.SILVER, "covariates")
+        .describedAs("Socioeconomic covariates per stable municipality and year, census-year "
+            + "observations filled by the configured rule")
+        .column(Municipalities.STABLE_CODE, "Panel unit (municipality of the base vintage)")
+        .column(YEAR, "Year");
+    for (String covariate : ALL) {
+      table.column(covariate, MEANING.get(covariate))
+          .column(observedFlag(covariate), "True where " + covariate + " was observed that year; "
+              + "false where filled")
+          .column(fillRuleColumn(covariate), "Rule that filled " + covariate + " in other years");
+    }
+    return table.build();
+  }
+
+  public static String observedFlag(String covariate) {
+    return covariate + "_observed";
+  }
+
+  static String fillRuleColumn(String covariate) {
+    return covariate + "_fill_rule";
+  }
+
+  /** Bronze inputs and the municipal population used to weight municipalities within a unit. */
+  public record Inputs(Dataset<Row> coneval, Dataset<Row> marginalisation,
+      Dataset<Row> marginalisation2020, Dataset<Row> populationEstimates) {}
+
+  public record Result(Dataset<Row> covariates, Dataset<Row> refused) {}
+
+  public static Result build(Inputs in, Dataset<Row> municipalities, YearRange years,
+      Map<String, FillRule> fill) {
+    Dataset<Row> estimates = in.populationEstimates().where(col("sex").equalTo("Total"))
+        .select(col(Municipalities.MUNICIPALITY_CODE), col(YEAR), col("population"));
+    Dataset<Row> coneval = in.coneval();
+    Dataset<Row> conevalObservations = observation(coneval, GINI, 1990, col("gini_1990"))
+        .unionByName(observation(coneval, GINI, 2000, col("gini_2000")))
+        .unionByName(observation(coneval, GINI, 2010, col("gini_2010")))
+        .unionByName(observation(coneval, POVERTY, 2010, col("poverty_2010")))
+        .join(estimates, new String[] {Municipalities.MUNICIPALITY_CODE, YEAR}, "left");
+    Column urbanisation = lit(100.0).minus(col("pct_in_localities_under_5000"));
+    Dataset<Row> margination = in.marginalisation();
+    Dataset<Row> censusObservations = censusObservation(margination, URBANISATION, col(YEAR),
+            urbanisation)
+        .unionByName(censusObservation(margination, MARGINALISATION, col(YEAR),
+            col("marginalisation_index")))
+        .unionByName(censusObservation(in.marginalisation2020(), URBANISATION, lit(2020),
+            urbanisation));
+    MunicipalKeys.Conformed conformed = MunicipalKeys.conform(
+        conevalObservations.unionByName(censusObservations), municipalities);
+    Dataset<Row> observed = conformed.rows()
+        .where(col("value").isNotNull().and(col("population").gt(0)))
+        .groupBy(col(Municipalities.STABLE_CODE), col(YEAR), col("covariate"))
+        .agg(sum(col("value").multiply(col("population"))).divide(sum("population")).as("value"));
+
+    Dataset<Row> grid = MunicipalKeys.panelUnits(municipalities)
+        .crossJoin(MunicipalKeys.years(municipalities.sparkSession(), years)
+            .unionByName(observed.select(YEAR)).distinct());
+    Dataset<Row> wide = grid;
+    for (String covariate : ALL) {
+      wide = wide.join(filled(observed.where(col("covariate").equalTo(covariate)), grid,
+          covariate, fill.get(covariate)), new String[] {Municipalities.STABLE_CODE, YEAR}, "left");
+    }
+    return new Result(wide.where(col(YEAR).between(years.first(), years.last())),
+        conformed.refused().dropDuplicates());
+  }
+
+  private static Dataset<Row> observation(Dataset<Row> coneval, String covariate, int year,
+      Column value) {
+    return coneval.select(col(Municipalities.MUNICIPALITY_CODE), lit(year).as(YEAR),
+        lit(covariate).as("covariate"), value.as("value"), col("source_file"), col("line_number"),
+        col("run_id"), col("load_time"));
+  }
+
+  private static Dataset<Row> censusObservation(Dataset<Row> census, String covariate,
+      Column year, Column value) {
+    return census.select(col(Municipalities.MUNICIPALITY_CODE), year.cast("int").as(YEAR),
+        lit(covariate).as("covariate"), value.as("value"), col("source_file"), col("line_number"),
+        col("run_id"), col("load_time"), col("population"));
+  }
+
+  /** One covariate on every unit-year of {@code grid}, filled by {@code rule}. */
+  private static Dataset<Row> filled(Dataset<Row> observed, Dataset<Row> grid, String covariate,
+      FillRule rule) {
+    WindowSpec unit = Window.partitionBy(Municipalities.STABLE_CODE).orderBy(YEAR);
+    Column before = last(when(col("value").isNotNull(), struct(col(YEAR).as("y"), col("value").as("v"))), true)
+        .over(unit.rowsBetween(Window.unboundedPreceding(), Window.currentRow()));
+    Column after = first(when(col("value").isNotNull(), struct(col(YEAR).as("y"), col("value").as("v"))), true)
+        .over(unit.rowsBetween(Window.currentRow(), Window.unboundedFollowing()));
+    Dataset<Row> series = grid.join(observed.select(Municipalities.STABLE_CODE, YEAR, "value"),
+            new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
+        .withColumn("before", before).withColumn("after", after);
+    Column between = col("before.v").plus(col("after.v").minus(col("before.v"))
+        .multiply(col(YEAR).minus(col("before.y")))
+        .divide(col("after.y").minus(col("before.y"))));
+    Column value = switch (rule) {
+      case LINEAR -> coalesce(col("value"),
+          when(col("before.v").isNotNull().and(col("after.v").isNotNull()), between),
+          col("before.v"), col("after.v"));
+      case CARRY_FORWARD -> coalesce(col("value"), col("before.v"), col("after.v"));
+      case NONE -> col("value");
+    };
+    return series.select(col(Municipalities.STABLE_CODE), col(YEAR), value.as(covariate),
+        col("value").isNotNull().as(observedFlag(covariate)),
+        lit(rule.name().toLowerCase()).as(fillRuleColumn(covariate)));
+  }
+
+  /** Names of every column this table adds beyond the keys, in order. */
+  public static List<String> valueColumns() {
+    List<String> columns = new ArrayList<>();
+    for (String covariate : ALL) {
+      columns.add(covariate);
+      columns.add(observedFlag(covariate));
+    }
+    return columns;
+  }
+}
