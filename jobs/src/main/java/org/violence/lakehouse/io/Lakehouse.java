@@ -52,6 +52,11 @@ public final class Lakehouse {
     return spark.read().format("delta").load(path(table));
   }
 
+  /** The table as it was at an earlier Delta version (time travel). */
+  public Dataset<Row> readVersion(Table table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
   public boolean exists(Table table) {
     return DeltaTable.isDeltaTable(spark, path(table));
   }

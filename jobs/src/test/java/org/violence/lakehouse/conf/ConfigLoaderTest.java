@@ -8,10 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
 
 /** The shipped configuration loads; a broken one is refused with the key named. */
 class ConfigLoaderTest {
-  private static final Path SHIPPED = Path.of(System.getProperty("lakehouse.project.dir", "."))
+  private static final Path SHIPPED = LakehouseTestBase.projectDir()
       .resolve("conf/lakehouse.yaml");
 
   @Test
