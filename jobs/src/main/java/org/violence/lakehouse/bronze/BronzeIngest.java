@@ -41,12 +41,17 @@ public final class BronzeIngest {
   /** The landed rows of a source and the lines it refused. */
   public record Landed(Dataset<Row> rows, Dataset<Row> quarantined, long refusedLines) {}
 
-  public Landed land(BronzeSource source, LakehouseConfig.SourceFile files) {
+  /**
+   * Lands every file of a source; of a yearly family, only the files of the panel's years, so a
+   * run over a few years reads a few files.
+   */
+  public Landed land(BronzeSource source, LakehouseConfig.SourceFile files,
+      LakehouseConfig.YearRange panelYears) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Charset charset = Charset.forName(files.encoding());
     List<Row> rows = new ArrayList<>();
     List<Row> refused = new ArrayList<>();
-    for (FileOfSource file : filesOf(hadoop, files)) {
+    for (FileOfSource file : filesOf(hadoop, files, panelYears)) {
       List<String> lines = TextFiles.readLines(hadoop, inputsRoot + file.path(), file.path(),
           charset);
       ParsedFile<Row> parsed = source.parse(file.path(), lines, file.year());
@@ -64,13 +69,11 @@ public final class BronzeIngest {
 
   private record FileOfSource(String path, Integer year) {}
 
-  private List<FileOfSource> filesOf(Configuration hadoop, LakehouseConfig.SourceFile files) {
+  private List<FileOfSource> filesOf(Configuration hadoop, LakehouseConfig.SourceFile files,
+      LakehouseConfig.YearRange panelYears) {
     if (files.isYearly()) {
-      List<FileOfSource> yearly = new ArrayList<>();
-      for (int year = files.years().first(); year <= files.years().last(); year++) {
-        yearly.add(new FileOfSource(files.path().replace("{year}", Integer.toString(year)), year));
-      }
-      return yearly;
+      return files.years().overlap(panelYears).mapToObj(year -> new FileOfSource(
+          files.path().replace("{year}", Integer.toString(year)), year)).toList();
     }
     if (!files.path().matches(".*[*?\\[{].*")) {
       return List.of(new FileOfSource(files.path(), null));

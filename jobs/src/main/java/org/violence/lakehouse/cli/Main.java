@@ -39,7 +39,8 @@ public final class Main {
         --lakehouse DIR   where the Delta tables are written (config key lakehouse);
                           any Hadoop path: a folder, hdfs://..., s3a://...
         --inputs DIR      folder holding the raw files (config key inputs)
-        --years A-B       first and last year of the panel (config key years)
+        --years A-B       first and last year of the panel (config key years); yearly
+                          files outside it are not read
         --master URL      Spark master when not launched by spark-submit (spark.master)
 
       Exit codes:

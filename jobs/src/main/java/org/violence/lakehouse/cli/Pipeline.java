@@ -80,7 +80,8 @@ public final class Pipeline {
   private void landBronze() {
     BronzeIngest ingest = new BronzeIngest(lakehouse.spark(), config.inputs(), runId, loadTime);
     for (BronzeSource source : SOURCES) {
-      BronzeIngest.Landed landed = ingest.land(source, config.sources().get(source.configKey()));
+      BronzeIngest.Landed landed = ingest.land(source, config.sources().get(source.configKey()),
+          config.years());
       write(source.table(), landed.rows());
       quarantined.add(landed.quarantined());
     }

@@ -22,6 +22,12 @@ public record LakehouseConfig(
     public boolean contains(int year) {
       return year >= first && year <= last;
     }
+
+    /** The years in both ranges, empty when they do not overlap. */
+    public java.util.stream.IntStream overlap(YearRange other) {
+      return java.util.stream.IntStream.rangeClosed(Math.max(first, other.first),
+          Math.min(last, other.last));
+    }
   }
 
   /**

@@ -1,0 +1,118 @@
+package org.violence.lakehouse.cli;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.reconcile.Reconciliation;
+
+/**
+ * The packaged jar under spark-submit on a real standalone cluster (a master and a worker in their
+ * own JVMs, executors in a third), the way a data scientist submits it. The cluster's classpath is
+ * Spark and its dependencies only; Delta, the YAML and CSV libraries and our code must come from
+ * the shaded jar, so a broken shade (say, a lost DataSourceRegister entry) fails here.
+ */
+class ClusterSubmitIT extends LakehouseTestBase {
+  private static final Path TARGET = projectDir().resolve("jobs/target");
+  /** A Spark distribution's layout, laid out by the build (see the pom). */
+  private static final Path SPARK_HOME = TARGET.resolve("spark-home");
+  private final List<Process> cluster = new ArrayList<>();
+
+  @Test
+  void shadedJarRunsThePipelineUnderSparkSubmitOnAStandaloneCluster() throws Exception {
+    Path work = Files.createTempDirectory("cluster");
+    String master = startCluster(work);
+    Path lakehouse = work.resolve("lakehouse");
+    Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
+        "--master", master, "--conf", "spark.driver.host=127.0.0.1",
+        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", javaModuleFlags()),
+        // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
+        "--conf", "spark.databricks.delta.snapshotPartitions=2",
+        "--executor-memory", "1g",
+        TARGET.resolve("violence-lakehouse.jar").toString(),
+        "run", "--lakehouse", lakehouse.toString(), "--years", "2009-2010");
+    Assertions.assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "spark-submit timed out");
+    String log = Files.readString(work.resolve("submit.log"));
+    Assertions.assertEquals(0, submit.exitValue(), log);
+    Assertions.assertTrue(log.contains("Model poisson_inequality_urbanisation"), log);
+
+    Lakehouse written = new Lakehouse(spark(), lakehouse.toString());
+    Assertions.assertEquals(2403L * 2, written.read(MunicipalityYearPanel.TABLE).count());
+    // INEGI's published national totals by year of registration, all accounted for.
+    Map<Integer, Long> inegi = new TreeMap<>();
+    for (Row row : written.read(Reconciliation.TABLE)
+        .where(col(Reconciliation.BASIS).equalTo("registration")).collectAsList()) {
+      inegi.put(row.<Integer>getAs(Reconciliation.YEAR), row.<Long>getAs(Reconciliation.INEGI_TOTAL));
+      Assertions.assertEquals(0L, row.<Long>getAs(Reconciliation.DIFFERENCE), row.toString());
+    }
+    Assertions.assertEquals(Map.of(2009, 19803L, 2010, 25757L), inegi);
+  }
+
+  /** Starts a master and one worker on loopback and returns the master URL once the worker joined. */
+  private String startCluster(Path work) throws Exception {
+    String master = "spark://127.0.0.1:" + freePort();
+    String[] hostAndPort = master.substring("spark://".length()).split(":");
+    cluster.add(java(work.resolve("master.log"), "org.apache.spark.deploy.master.Master",
+        "--host", hostAndPort[0], "--port", hostAndPort[1], "--webui-port", freePort()));
+    Path workerLog = work.resolve("worker.log");
+    cluster.add(java(workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+        "--cores", "2", "--memory", "2g", "--webui-port", freePort(), "--work-dir",
+        work.resolve("worker").toString(), master));
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    while (!Files.readString(workerLog).contains("Successfully registered with master")) {
+      Assertions.assertTrue(Instant.now().isBefore(deadline), Files.readString(workerLog));
+      Thread.sleep(500);
+    }
+    return master;
+  }
+
+  /** A JVM with a Spark distribution's classpath and the environment Spark's scripts would set. */
+  private static Process java(Path log, String mainClass, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    command.addAll(javaModuleFlags());
+    command.addAll(List.of("-cp", SPARK_HOME.resolve("jars") + "/*", mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(projectDir().toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SPARK_HOME", SPARK_HOME.toString());
+    builder.environment().put("SPARK_SCALA_VERSION", "2.12");
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return builder.start();
+  }
+
+  /** The --add-opens flags this JVM was started with (the pom's java17.opens). */
+  private static List<String> javaModuleFlags() {
+    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect"))
+        .toList();
+  }
+
+  private static String freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return Integer.toString(socket.getLocalPort());
+    }
+  }
+
+  @AfterAll
+  void stopCluster() {
+    cluster.forEach(process -> process.descendants().forEach(ProcessHandle::destroy));
+    cluster.forEach(Process::destroy);
+  }
+}
