@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.InputException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,16 +43,22 @@ public final class BronzeIngest {
   public record Landed(Dataset<Row> rows, Dataset<Row> quarantined, long refusedLines) {}
 
   /**
-   * Lands every file of a source; of a yearly family, only the files of the panel's years, so a
-   * run over a few years reads a few files.
+   * One raw file of a source, relative to the inputs folder. A yearly file is the part of its
+   * source for that year: a new or changed year rewrites only that year's rows.
    */
-  public Landed land(BronzeSource source, LakehouseConfig.SourceFile files,
-      LakehouseConfig.YearRange panelYears) {
+  public record RawFile(String path, Integer year) {
+    public String part() {
+      return year == null ? BuildState.WHOLE : year.toString();
+    }
+  }
+
+  /** Lands the given files of a source (all of them, or the changed parts of a yearly one). */
+  public Landed land(BronzeSource source, LakehouseConfig.SourceFile files, List<RawFile> toLand) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Charset charset = Charset.forName(files.encoding());
     List<Row> rows = new ArrayList<>();
     List<Row> refused = new ArrayList<>();
-    for (FileOfSource file : filesOf(hadoop, files, panelYears)) {
+    for (RawFile file : toLand) {
       List<String> lines = TextFiles.readLines(hadoop, inputsRoot + file.path(), file.path(),
           charset);
       ParsedFile<Row> parsed = source.parse(file.path(), lines, file.year());
@@ -60,24 +67,28 @@ public final class BronzeIngest {
       }
       for (ParsedFile.Rejected rejected : parsed.rejected()) {
         refused.add(RowFactory.create(source.table().qualifiedName(), rejected.file(),
-            rejected.lineNumber(), rejected.line(), rejected.reason(), runId, loadTime));
+            rejected.lineNumber(), rejected.line(), rejected.reason(), file.part(), runId,
+            loadTime));
       }
     }
     return new Landed(spark.createDataFrame(rows, withLineage(source.schema())),
         spark.createDataFrame(refused, Quarantine.SCHEMA), refused.size());
   }
 
-  private record FileOfSource(String path, Integer year) {}
-
-  private List<FileOfSource> filesOf(Configuration hadoop, LakehouseConfig.SourceFile files,
+  /**
+   * The files of a source; of a yearly family, only the files of the panel's years, so a run
+   * over a few years reads a few files.
+   */
+  public List<RawFile> filesOf(LakehouseConfig.SourceFile files,
       LakehouseConfig.YearRange panelYears) {
     if (files.isYearly()) {
-      return files.years().overlap(panelYears).mapToObj(year -> new FileOfSource(
+      return files.years().overlap(panelYears).mapToObj(year -> new RawFile(
           files.path().replace("{year}", Integer.toString(year)), year)).toList();
     }
     if (!files.path().matches(".*[*?\\[{].*")) {
-      return List.of(new FileOfSource(files.path(), null));
+      return List.of(new RawFile(files.path(), null));
     }
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try {
       Path pattern = new Path(inputsRoot + files.path());
       FileStatus[] matches = pattern.getFileSystem(hadoop).globStatus(pattern);
@@ -89,7 +100,7 @@ public final class BronzeIngest {
           .toString();
       return java.util.Arrays.stream(matches).map(m -> m.getPath().toString())
           .sorted()
-          .map(p -> new FileOfSource(p.substring(prefix.length() + 1), null))
+          .map(p -> new RawFile(p.substring(prefix.length() + 1), null))
           .toList();
     } catch (java.io.IOException e) {
       throw InputException.forFile(files.path(), "cannot be listed: " + e.getMessage());

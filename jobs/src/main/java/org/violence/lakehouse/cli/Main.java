@@ -1,6 +1,8 @@
 package org.violence.lakehouse.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -10,6 +12,9 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.SparkSessions;
+import org.violence.lakehouse.quality.QualityGate;
+import org.violence.lakehouse.run.RunLock;
+import org.violence.lakehouse.run.RunLog;
 
 /**
  * Command line: {@code run} builds the lakehouse; options override the YAML configuration. The
@@ -20,6 +25,10 @@ public final class Main {
   static final int INTERNAL_FAILURE = 1;
   static final int BAD_USAGE_OR_CONFIG = 2;
   static final int BAD_INPUT = 3;
+  static final int QUALITY_GATE_FAILED = 4;
+  static final int ANOTHER_RUN_IN_PROGRESS = 5;
+  /** A lock whose owner stopped refreshing it for this long is taken over. */
+  private static final Duration STALE_LOCK = Duration.ofMinutes(5);
 
   static final String HELP = """
       violence-lakehouse: INEGI, CONAPO and CONEVAL exports to a Delta lakehouse
@@ -31,7 +40,12 @@ public final class Main {
                       jobs/target/violence-lakehouse.jar run --config conf/lakehouse.yaml
 
       Commands:
-        run           build every table from the raw files and fit the models (default)
+        run           bring every table up to date with the raw files, the configuration and
+                      the code, and fit the models (default). Only what depends on a change is
+                      rebuilt (a new year of one source rewrites that year); with no change it
+                      writes nothing and says so. Safe to kill at any moment and to rerun.
+        nightly       the same, for schedulers: one run at a time per lakehouse, logged in
+                      ops.run_log / ops.run_tables, quality results in ops.quality_checks
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -49,6 +63,10 @@ public final class Main {
         2  bad command line or configuration (the message names the key)
         3  bad input: a missing, truncated or mis-encoded file (the message names file
            and line); rows that are merely unreadable go to bronze.quarantine instead
+        4  a quality gate failed (ops.quality_checks): the failing table and everything
+           after it were not written and stay at their last good version
+        5  another run is working on the same lakehouse (a lock left by a killed run is
+           recovered automatically)
       """;
 
   private Main() {}
@@ -65,21 +83,61 @@ public final class Main {
         return OK;
       }
       LakehouseConfig config = invocation.applyTo(ConfigLoader.load(invocation.configFile()));
-      SparkSession spark = SparkSessions.create(config.spark());
-      Pipeline.Outcome outcome = new Pipeline(spark, config).run();
-      Pipeline.printSummary(outcome, new Lakehouse(spark, config.lakehouse()), System.out);
-      return OK;
+      return build(invocation.command(), config);
     } catch (ConfigException | UsageException e) {
       System.err.println("error: " + e.getMessage());
       return BAD_USAGE_OR_CONFIG;
-    } catch (InputException e) {
-      System.err.println("bad input: " + e.getMessage());
-      return BAD_INPUT;
     } catch (Exception e) {
-      e.printStackTrace();
-      System.err.println("internal failure: " + e);
-      return INTERNAL_FAILURE;
+      return failure(e).exitCode();
     }
+  }
+
+  /** One locked, logged run of the pipeline. */
+  private static int build(String command, LakehouseConfig config) {
+    SparkSession spark = SparkSessions.create(config.spark());
+    Lakehouse lakehouse = new Lakehouse(spark, config.lakehouse());
+    Instant start = Instant.now();
+    String runId = Pipeline.newRunId(start);
+    try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(),
+        lakehouse.root(), runId, STALE_LOCK)) {
+      RunLog log = new RunLog(lakehouse, runId, command, start);
+      lock.recoveredFrom().ifPresent(dead -> {
+        System.out.println("Recovered the lock of run " + dead + ", which ended without "
+            + "releasing it; this run completes its work.");
+        log.abandoned(dead);
+      });
+      log.started();
+      Pipeline pipeline = new Pipeline(spark, config, runId, System.out);
+      try {
+        Pipeline.Outcome outcome = pipeline.run();
+        log.finished(new RunLog.Ending(outcome.changedAnything() ? "SUCCEEDED" : "UP_TO_DATE",
+            OK, null), outcome.tables());
+        Pipeline.printSummary(outcome, lakehouse, System.out);
+        return OK;
+      } catch (Exception e) {
+        RunLog.Ending ending = failure(e);
+        log.finished(ending, pipeline.tablesSoFar());
+        return ending.exitCode();
+      }
+    } catch (RunLock.RunInProgressException e) {
+      System.err.println("refused: " + e.getMessage());
+      return ANOTHER_RUN_IN_PROGRESS;
+    }
+  }
+
+  /** One clear line on the terminal (a stack trace only for bugs) and the run's ending. */
+  private static RunLog.Ending failure(Exception e) {
+    if (e instanceof InputException) {
+      System.err.println("bad input: " + e.getMessage());
+      return new RunLog.Ending("BAD_INPUT", BAD_INPUT, e.getMessage());
+    }
+    if (e instanceof QualityGate.QualityGateException) {
+      System.err.println("quality gate: " + e.getMessage());
+      return new RunLog.Ending("QUALITY_GATE_FAILED", QUALITY_GATE_FAILED, e.getMessage());
+    }
+    e.printStackTrace();
+    System.err.println("internal failure: " + e);
+    return new RunLog.Ending("FAILED", INTERNAL_FAILURE, String.valueOf(e));
   }
 
   static final class UsageException extends RuntimeException {
@@ -91,16 +149,17 @@ public final class Main {
   }
 
   /** The parsed command line. */
-  record Invocation(boolean help, Path configFile, String lakehouse, String inputs,
+  record Invocation(String command, boolean help, Path configFile, String lakehouse, String inputs,
       LakehouseConfig.YearRange years, String master) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
       boolean help = false;
+      String command = "run";
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
-        String command = rest.remove(0);
+        command = rest.remove(0);
         switch (command) {
-          case "run" -> { }
+          case "run", "nightly" -> { }
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + command + "'");
         }
@@ -129,7 +188,7 @@ public final class Main {
           default -> throw new UsageException("unknown option '" + option + "'");
         }
       }
-      return new Invocation(help, config, lakehouse, inputs, years, master);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {

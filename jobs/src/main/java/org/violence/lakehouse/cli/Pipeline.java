@@ -9,7 +9,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import static org.apache.spark.sql.functions.col;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,14 +25,23 @@ import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.BronzeSource;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.InegiCubeSource;
+import org.violence.lakehouse.bronze.InputManifest;
 import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.BuildState;
+import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.model.PanelModel;
+import org.violence.lakehouse.quality.QualityGate;
+import org.violence.lakehouse.quality.TableExpectations;
 import org.violence.lakehouse.reconcile.Reconciliation;
+import org.violence.lakehouse.run.RunLog;
+import org.violence.lakehouse.run.Stage;
+import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -51,108 +66,264 @@ public final class Pipeline {
   private final Lakehouse lakehouse;
   private final String runId;
   private final Timestamp loadTime;
-  private final Map<Table, Long> versions = new LinkedHashMap<>();
-  private final List<Dataset<Row>> quarantined = new ArrayList<>();
+  private final QualityGate gate;
+  private final StageRunner runner;
+  private final BronzeIngest ingest;
 
   public Pipeline(SparkSession spark, LakehouseConfig config) {
+    this(spark, config, newRunId(Instant.now()), System.out);
+  }
+
+  public Pipeline(SparkSession spark, LakehouseConfig config, String runId, PrintStream progress) {
     this.config = config;
     this.lakehouse = new Lakehouse(spark, config.lakehouse());
-    Instant now = Instant.now();
-    this.runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-        .format(now) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    this.loadTime = Timestamp.from(now);
+    this.runId = runId;
+    this.loadTime = Timestamp.from(Instant.now());
+    this.gate = new QualityGate(runId, TableExpectations.ALL);
+    this.runner = new StageRunner(lakehouse, gate, progress);
+    this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);
   }
 
-  /** What a run produced, for the summary and for tests. */
+  /** Run identifiers sort by start time and never collide. */
+  public static String newRunId(Instant start) {
+    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+        .format(start) + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** What a run did, for the summary, the run log and tests. */
   public record Outcome(String runId, Map<Table, Long> versions, long quarantinedRecords,
-      List<Row> reconciliation, List<PanelModel.Fit> fits) {}
+      List<Row> reconciliation, List<PanelModel.Fit> fits, List<RunLog.TableReport> tables) {
+    public boolean changedAnything() {
+      return tables.stream().anyMatch(t -> t.action().equals("written"));
+    }
+  }
 
+  /**
+   * Builds whatever is out of date, stage by stage. The quality results are stored even when a
+   * gate stops the run, so the failure can be inspected next to the passing checks.
+   */
   public Outcome run() {
-    landBronze();
-    Dataset<Row> municipalities = buildSilver();
-    Dataset<Row> panel = buildPanel(municipalities);
-    List<PanelModel.Fit> fits = fitModels(panel);
-    List<Row> reconciliation = reconcile();
-    long quarantinedRecords = lakehouse.read(Quarantine.TABLE).count();
-    return new Outcome(runId, Map.copyOf(versions), quarantinedRecords, reconciliation, fits);
-  }
-
-  private void landBronze() {
-    BronzeIngest ingest = new BronzeIngest(lakehouse.spark(), config.inputs(), runId, loadTime);
-    for (BronzeSource source : SOURCES) {
-      BronzeIngest.Landed landed = ingest.land(source, config.sources().get(source.configKey()),
-          config.years());
-      write(source.table(), landed.rows());
-      quarantined.add(landed.quarantined());
-    }
-  }
-
-  private Dataset<Row> buildSilver() {
-    Municipalities.Inputs inputs = new Municipalities.Inputs(
-        bronze(DelimitedSources.CENSUS_COUNTS), bronze(DelimitedSources.CATALOGUE_2015),
-        bronze(DelimitedSources.CATALOGUE_2020), bronze(DelimitedSources.POPULATION_ESTIMATES),
-        bronze(DelimitedSources.ADJACENCY), bronze(DelimitedSources.METRO_ZONES),
-        bronze(DelimitedSources.MUNICIPALITY_HEADS), parentOverrides());
-    write(Municipalities.TABLE,
-        Municipalities.build(inputs, config.geography().baseVintage()));
-    Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
-
-    HomicideCounts.Result homicides = HomicideCounts.build(
-        bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE), municipalities);
-    write(HomicideCounts.TABLE, homicides.counts());
-    quarantined.add(Quarantine.of(HomicideCounts.TABLE, homicides.refused()));
-
-    Population.Result population = Population.build(
-        bronze(DelimitedSources.POPULATION_ESTIMATES), municipalities, config.years());
-    write(Population.TABLE, population.population());
-    quarantined.add(Quarantine.of(Population.TABLE, population.refused()));
-
-    Covariates.Result covariates = Covariates.build(new Covariates.Inputs(
-            bronze(DelimitedSources.CONEVAL_INDICATORS), bronze(DelimitedSources.MARGINALISATION),
-            bronze(DelimitedSources.MARGINALISATION_2020),
-            bronze(DelimitedSources.POPULATION_ESTIMATES)),
-        municipalities, config.years(), config.covariateFill());
-    write(Covariates.TABLE, covariates.covariates());
-    quarantined.add(Quarantine.of(Covariates.TABLE, covariates.refused()));
-
-    write(Quarantine.TABLE, quarantined.stream().reduce(Dataset::unionByName).orElseThrow());
-    return municipalities;
-  }
-
-  private Dataset<Row> buildPanel(Dataset<Row> municipalities) {
-    write(MunicipalityYearPanel.TABLE, MunicipalityYearPanel.build(municipalities,
-        lakehouse.read(HomicideCounts.TABLE), lakehouse.read(Population.TABLE),
-        lakehouse.read(Covariates.TABLE)));
-    return lakehouse.read(MunicipalityYearPanel.TABLE);
-  }
-
-  private List<PanelModel.Fit> fitModels(Dataset<Row> panel) {
-    long panelVersion = versions.get(MunicipalityYearPanel.TABLE);
     List<PanelModel.Fit> fits = new ArrayList<>();
-    for (LakehouseConfig.ModelSpec spec : config.models()) {
-      lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
-      fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
-          panelVersion, runId));
+    try {
+      List<InputManifest.Entry> manifest = scanInputs();
+      for (BronzeSource source : SOURCES) {
+        runner.run(bronzeStage(source, manifest));
+      }
+      runner.run(manifestStage(manifest));
+      silverStages().forEach(runner::run);
+      runner.run(panelStage());
+      runner.run(modelStage(fits));
+    } finally {
+      Dataset<Row> checks = gate.results(lakehouse.spark());
+      if (!checks.isEmpty()) {
+        lakehouse.upsert(QualityGate.TABLE, checks, "t.run_id = s.run_id AND t.table_name = "
+            + "s.table_name AND t.expectation = s.expectation AND t.parts = s.parts");
+      }
     }
-    write(PanelModel.RUNS, PanelModel.runs(lakehouse.spark(), fits));
-    write(PanelModel.COEFFICIENTS, PanelModel.coefficients(lakehouse.spark(), fits));
-    return fits;
+    Map<Table, Long> versions = new LinkedHashMap<>();
+    allTables().forEach(table -> versions.put(table, lakehouse.version(table)));
+    return new Outcome(runId, versions, lakehouse.read(Quarantine.TABLE).count(),
+        lakehouse.read(Reconciliation.TABLE).orderBy(Reconciliation.BASIS, Reconciliation.YEAR)
+            .collectAsList(), List.copyOf(fits), runner.reports());
   }
 
-  private List<Row> reconcile() {
-    write(Reconciliation.TABLE, Reconciliation.build(bronze(InegiCubeSource.REGISTRATION),
-        bronze(InegiCubeSource.OCCURRENCE), lakehouse.read(HomicideCounts.TABLE),
-        lakehouse.read(MunicipalityYearPanel.TABLE)));
-    return lakehouse.read(Reconciliation.TABLE).orderBy(Reconciliation.BASIS,
-        Reconciliation.YEAR).collectAsList();
+  /** What the run did so far, for the run log of a run that failed. */
+  public List<RunLog.TableReport> tablesSoFar() {
+    return runner.reports();
+  }
+
+  /** Every table a run maintains, in build order. */
+  public static List<Table> allTables() {
+    List<Table> tables = new ArrayList<>();
+    SOURCES.forEach(source -> tables.add(source.table()));
+    tables.addAll(List.of(Quarantine.TABLE, InputManifest.TABLE, Municipalities.TABLE,
+        HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, MunicipalityYearPanel.TABLE,
+        Reconciliation.TABLE, PanelModel.COEFFICIENTS, PanelModel.RUNS));
+    return tables;
+  }
+
+  private List<InputManifest.Entry> scanInputs() {
+    var hadoop = lakehouse.spark().sparkContext().hadoopConfiguration();
+    String root = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
+    List<InputManifest.Entry> entries = new ArrayList<>();
+    for (BronzeSource source : SOURCES) {
+      for (BronzeIngest.RawFile file : ingest.filesOf(sourceFiles(source), config.years())) {
+        entries.add(InputManifest.scan(hadoop, root, source.configKey(), file));
+      }
+    }
+    return entries;
+  }
+
+  private LakehouseConfig.SourceFile sourceFiles(BronzeSource source) {
+    return config.sources().get(source.configKey());
+  }
+
+  /**
+   * A source's bronze table, in parts by year for yearly files: a part is landed again when the
+   * checksum of one of its files, the source's settings or the code changed.
+   */
+  private Stage bronzeStage(BronzeSource source, List<InputManifest.Entry> manifest) {
+    LakehouseConfig.SourceFile files = sourceFiles(source);
+    List<InputManifest.Entry> own = manifest.stream()
+        .filter(e -> e.source().equals(source.configKey())).toList();
+    Map<String, String> pathOfPart = new TreeMap<>();
+    own.forEach(e -> pathOfPart.put(e.file().part(), e.file().path()));
+    return Stage.fromState(List.of(source.table()), stateOf -> {
+      TreeMap<String, String> parts = new TreeMap<>();
+      for (InputManifest.Entry entry : own) {
+        parts.merge(entry.file().part(), Fingerprints.of(Fingerprints.codeVersion(),
+            files.path(), files.encoding(), entry.file().path(), entry.sha256()),
+            (a, b) -> Fingerprints.of(a, b));
+      }
+      return new BuildState(parts);
+    }, files.isYearly() ? parts -> Lineage.SOURCE_FILE + " IN (" + parts.stream()
+        .map(part -> "'" + pathOfPart.getOrDefault(part,
+            files.path().replace("{year}", part)) + "'")
+        .collect(Collectors.joining(", ")) + ")" : null, parts -> {
+          BronzeIngest.Landed landed = ingest.land(source, files, own.stream()
+              .map(InputManifest.Entry::file).filter(f -> parts.contains(f.part())).toList());
+          return new Stage.Output(Map.of(source.table(), landed.rows()), landed.quarantined());
+        });
+  }
+
+  private Stage manifestStage(List<InputManifest.Entry> manifest) {
+    String state = Fingerprints.of(manifest.stream().map(e -> e.source() + "=" + e.file().path()
+        + "@" + e.sha256()).toArray(String[]::new));
+    return Stage.fromState(List.of(InputManifest.TABLE), stateOf -> BuildState.whole(state),
+        null, parts -> new Stage.Output(Map.of(InputManifest.TABLE,
+            InputManifest.rows(lakehouse.spark(), manifest)), noRefusals()));
+  }
+
+  private List<Stage> silverStages() {
+    Stage municipalities = Stage.whole(List.of(Municipalities.TABLE), List.of(
+            DelimitedSources.CENSUS_COUNTS.table(), DelimitedSources.CATALOGUE_2015.table(),
+            DelimitedSources.CATALOGUE_2020.table(), DelimitedSources.POPULATION_ESTIMATES.table(),
+            DelimitedSources.ADJACENCY.table(), DelimitedSources.METRO_ZONES.table(),
+            DelimitedSources.MUNICIPALITY_HEADS.table()),
+        "base vintage " + config.geography().baseVintage() + ", overrides "
+            + parentOverridesFingerprint(),
+        () -> new Stage.Output(Map.of(Municipalities.TABLE, Municipalities.build(
+            new Municipalities.Inputs(bronze(DelimitedSources.CENSUS_COUNTS),
+                bronze(DelimitedSources.CATALOGUE_2015), bronze(DelimitedSources.CATALOGUE_2020),
+                bronze(DelimitedSources.POPULATION_ESTIMATES), bronze(DelimitedSources.ADJACENCY),
+                bronze(DelimitedSources.METRO_ZONES), bronze(DelimitedSources.MUNICIPALITY_HEADS),
+                parentOverrides()), config.geography().baseVintage())), noRefusals()));
+
+    Stage homicides = Stage.byYear(List.of(HomicideCounts.TABLE), List.of(
+            Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
+            Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
+            Stage.Input.whole(Municipalities.TABLE)), "", this::homicideYears,
+        years -> {
+          HomicideCounts.Result result = HomicideCounts.build(
+              bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
+              lakehouse.read(Municipalities.TABLE));
+          return new Stage.Output(Map.of(HomicideCounts.TABLE,
+              inYears(result.counts(), years)), Quarantine.of(HomicideCounts.TABLE,
+              inYears(result.refused(), years), col(HomicideCounts.YEAR)));
+        });
+
+    Stage population = Stage.whole(List.of(Population.TABLE), List.of(
+            DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
+        "years " + config.years(), () -> {
+          Population.Result result = Population.build(
+              bronze(DelimitedSources.POPULATION_ESTIMATES), lakehouse.read(Municipalities.TABLE),
+              config.years());
+          return new Stage.Output(Map.of(Population.TABLE, result.population()),
+              Quarantine.of(Population.TABLE, result.refused()));
+        });
+
+    Stage covariates = Stage.whole(List.of(Covariates.TABLE), List.of(
+            DelimitedSources.CONEVAL_INDICATORS.table(), DelimitedSources.MARGINALISATION.table(),
+            DelimitedSources.MARGINALISATION_2020.table(),
+            DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
+        "years " + config.years() + ", fill " + new TreeMap<>(config.covariateFill()), () -> {
+          Covariates.Result result = Covariates.build(new Covariates.Inputs(
+                  bronze(DelimitedSources.CONEVAL_INDICATORS),
+                  bronze(DelimitedSources.MARGINALISATION),
+                  bronze(DelimitedSources.MARGINALISATION_2020),
+                  bronze(DelimitedSources.POPULATION_ESTIMATES)),
+              lakehouse.read(Municipalities.TABLE), config.years(), config.covariateFill());
+          return new Stage.Output(Map.of(Covariates.TABLE, result.covariates()),
+              Quarantine.of(Covariates.TABLE, result.refused()));
+        });
+    return List.of(municipalities, homicides, population, covariates);
+  }
+
+  /**
+   * The panel and its reconciliation, year by year. Both are checked before either is written,
+   * so a panel whose homicides do not reconcile with INEGI's totals never reaches gold.
+   */
+  private Stage panelStage() {
+    return Stage.byYear(List.of(MunicipalityYearPanel.TABLE, Reconciliation.TABLE), List.of(
+            Stage.Input.whole(Municipalities.TABLE), Stage.Input.sameYear(HomicideCounts.TABLE),
+            Stage.Input.whole(Population.TABLE), Stage.Input.whole(Covariates.TABLE),
+            Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
+            Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table())), "",
+        this::panelYears, years -> {
+          Dataset<Row> homicides = inYears(lakehouse.read(HomicideCounts.TABLE), years);
+          Dataset<Row> panel = inYears(MunicipalityYearPanel.build(
+              lakehouse.read(Municipalities.TABLE), homicides, lakehouse.read(Population.TABLE),
+              lakehouse.read(Covariates.TABLE)), years);
+          Dataset<Row> reconciliation = inYears(Reconciliation.build(
+              bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
+              homicides, panel), years);
+          return new Stage.Output(Map.of(MunicipalityYearPanel.TABLE, panel,
+              Reconciliation.TABLE, reconciliation), noRefusals());
+        });
+  }
+
+  private Stage modelStage(List<PanelModel.Fit> fits) {
+    return Stage.whole(List.of(PanelModel.COEFFICIENTS, PanelModel.RUNS),
+        List.of(MunicipalityYearPanel.TABLE), "models " + config.models(), () -> {
+          Dataset<Row> panel = lakehouse.read(MunicipalityYearPanel.TABLE);
+          long panelVersion = lakehouse.version(MunicipalityYearPanel.TABLE);
+          for (LakehouseConfig.ModelSpec spec : config.models()) {
+            lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
+            fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
+                panelVersion, runId));
+          }
+          return new Stage.Output(Map.of(
+              PanelModel.COEFFICIENTS, PanelModel.coefficients(lakehouse.spark(), fits),
+              PanelModel.RUNS, PanelModel.runs(lakehouse.spark(), fits)), noRefusals());
+        });
+  }
+
+  private Set<Integer> panelYears() {
+    return config.years().overlap(config.years()).boxed()
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** Years of the panel covered by a homicide source. */
+  private Set<Integer> homicideYears() {
+    Set<Integer> years = new TreeSet<>();
+    for (BronzeSource cube : List.of(InegiCubeSource.REGISTRATION, InegiCubeSource.OCCURRENCE)) {
+      sourceFiles(cube).years().overlap(config.years()).forEach(years::add);
+    }
+    return years;
+  }
+
+  private static Dataset<Row> inYears(Dataset<Row> rows, Set<String> years) {
+    return rows.where(col("year").isin(years.stream().map(Integer::valueOf).toArray()));
+  }
+
+  private Dataset<Row> noRefusals() {
+    return lakehouse.spark().createDataFrame(List.of(), Quarantine.SCHEMA);
   }
 
   private Dataset<Row> bronze(BronzeSource source) {
     return lakehouse.read(source.table());
   }
 
-  private void write(Table table, Dataset<Row> rows) {
-    versions.put(table, lakehouse.replace(table, rows));
+  private String parentOverridesFingerprint() {
+    String file = config.geography().parentOverrides();
+    if (file == null || !new java.io.File(file).isFile()) {
+      return "none";
+    }
+    try {
+      return Fingerprints.of(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Official split decrees that replace an inferred parent; part of the configuration. */
@@ -184,13 +355,18 @@ public final class Pipeline {
 
   /** The summary printed at the end of a run. */
   public static void printSummary(Outcome outcome, Lakehouse lakehouse, PrintStream out) {
-    out.println("Run " + outcome.runId() + " wrote the lakehouse at " + lakehouse.root());
-    out.printf("%-45s %10s %8s%n", "table", "rows", "version");
-    for (Map.Entry<Table, Long> entry : outcome.versions().entrySet().stream()
-        .sorted(Map.Entry.comparingByKey(java.util.Comparator.comparing(Table::qualifiedName)))
-        .toList()) {
-      out.printf("%-45s %10d %8d%n", entry.getKey().qualifiedName(),
-          lakehouse.read(entry.getKey()).count(), entry.getValue());
+    out.println("Run " + outcome.runId() + " on the lakehouse at " + lakehouse.root());
+    if (!outcome.changedAnything()) {
+      out.println("Nothing to do: no input, setting or code changed since the last run; "
+          + "every table is up to date and no version moved.");
+    }
+    out.printf("%-45s %-10s %-12s %12s %8s%n", "table", "action", "parts", "rows written",
+        "version");
+    for (RunLog.TableReport table : outcome.tables().stream()
+        .sorted(java.util.Comparator.comparing(RunLog.TableReport::table)).toList()) {
+      out.printf("%-45s %-10s %-12s %12s %8d%n", table.table(), table.action(),
+          table.parts() == null ? "" : abbreviate(table.parts()),
+          table.rowsWritten() == null ? "" : table.rowsWritten(), table.version());
     }
     out.println();
     out.println("Reconciliation (homicides, all years): INEGI total -> silver units -> panel");
@@ -207,18 +383,22 @@ public final class Pipeline {
         basis, s[0], s[1], s[2], s[3], s[4], s[6], s[7], s[8]));
     out.println("Quarantined records: " + outcome.quarantinedRecords()
         + " (see bronze.quarantine)");
-    for (PanelModel.Fit fit : outcome.fits()) {
-      Row run = fit.run();
+    List<Row> coefficients = lakehouse.read(PanelModel.COEFFICIENTS).collectAsList();
+    for (Row run : lakehouse.read(PanelModel.RUNS).orderBy(PanelModel.MODEL).collectAsList()) {
       out.println();
       out.printf("Model %s: %s %s, n=%d, %s after %d iterations%n", run.getString(0),
           run.getString(2), run.getString(3), run.getLong(11),
           run.getBoolean(14) ? "converged" : "NOT converged", run.getInt(13));
-      for (Row c : fit.coefficients()) {
-        if (!c.getString(2).startsWith("year_")) {
+      for (Row c : coefficients) {
+        if (c.getString(0).equals(run.getString(0)) && !c.getString(2).startsWith("year_")) {
           out.printf("  %-18s %12.6f  (se %.6f)%n", c.getString(2), c.getDouble(3),
               c.getDouble(4));
         }
       }
     }
+  }
+
+  private static String abbreviate(String parts) {
+    return parts.length() <= 12 ? parts : parts.substring(0, 9) + "...";
   }
 }

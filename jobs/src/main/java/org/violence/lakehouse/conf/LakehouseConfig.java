@@ -17,6 +17,30 @@ public record LakehouseConfig(
     Map<String, FillRule> covariateFill,
     List<ModelSpec> models) {
 
+  public LakehouseConfig withLakehouse(String location) {
+    return new LakehouseConfig(location, inputs, years, spark, sources, geography, covariateFill,
+        models);
+  }
+
+  public LakehouseConfig withInputs(String folder) {
+    return new LakehouseConfig(lakehouse, folder, years, spark, sources, geography, covariateFill,
+        models);
+  }
+
+  public LakehouseConfig withYears(YearRange panelYears) {
+    return new LakehouseConfig(lakehouse, inputs, panelYears, spark, sources, geography,
+        covariateFill, models);
+  }
+
+  /** The same configuration with one source's years changed (a year of data added or taken). */
+  public LakehouseConfig withSourceYears(String source, YearRange sourceYears) {
+    Map<String, SourceFile> changed = new java.util.TreeMap<>(sources);
+    SourceFile files = sources.get(source);
+    changed.put(source, new SourceFile(files.path(), files.encoding(), sourceYears));
+    return new LakehouseConfig(lakehouse, inputs, years, spark, changed, geography, covariateFill,
+        models);
+  }
+
   /** Inclusive range of years of the panel. */
   public record YearRange(int first, int last) {
     public boolean contains(int year) {

@@ -61,19 +61,91 @@ public final class Lakehouse {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
-  /** Replaces the table's contents and returns the Delta version written. */
-  public long replace(Table table, Dataset<Row> rows) {
+  /**
+   * Replaces the whole table in one Delta commit that also records {@code state}, what the rows
+   * were built from, and returns the version written.
+   */
+  public long replace(Table table, Dataset<Row> rows, BuildState state) {
+    return commit(table, rows, state, null);
+  }
+
+  /**
+   * Replaces only the rows matching {@code partsPredicate} (a SQL condition on the table's
+   * columns, e.g. {@code year IN (2015)}), in one commit that records the table's new
+   * {@code state}; every other row and file stays untouched.
+   */
+  public long replaceParts(Table table, Dataset<Row> rows, String partsPredicate,
+      BuildState state) {
+    return commit(table, rows, state, java.util.Objects.requireNonNull(partsPredicate));
+  }
+
+  private long commit(Table table, Dataset<Row> rows, BuildState state, String partsPredicate) {
     spark.sparkContext().setJobDescription("write " + table.qualifiedName());
-    withComments(table, rows).write()
+    boolean existed = exists(table);
+    var writer = withComments(table, rows).write()
         .format("delta")
         .mode("overwrite")
-        .option("overwriteSchema", "true")
-        .option("userMetadata", table.description())
-        .partitionBy(table.partitionBy().toArray(String[]::new))
-        .save(path(table));
-    spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
-        + table.description().replace("'", "\\'") + "')");
-    return version(table);
+        .option("userMetadata", state == null ? null : state.toCommitMetadata());
+    if (partsPredicate == null) {
+      writer = writer.option("overwriteSchema", "true")
+          .partitionBy(table.partitionBy().toArray(String[]::new));
+    } else {
+      writer = writer.option("replaceWhere", partsPredicate);
+    }
+    writer.save(path(table));
+    long written = version(table);
+    // A separate commit, so it is made only when needed: reruns must not move versions.
+    if (!existed || !table.description().equals(description(table))) {
+      spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
+          + table.description().replace("'", "\\'") + "')");
+    }
+    return written;
+  }
+
+  private String description(Table table) {
+    return DeltaTable.forPath(spark, path(table)).detail().select("description").first()
+        .getString(0);
+  }
+
+  /** What the table's current rows were built from; empty when it does not exist yet. */
+  public BuildState buildState(Table table) {
+    if (!exists(table)) {
+      return BuildState.empty();
+    }
+    // The data commit is nearly always among the last few (a comment change may follow it).
+    return latestBuildState(DeltaTable.forPath(spark, path(table)).history(5))
+        .or(() -> latestBuildState(DeltaTable.forPath(spark, path(table)).history()))
+        .orElse(BuildState.empty());
+  }
+
+  private static java.util.Optional<BuildState> latestBuildState(Dataset<Row> history) {
+    return history.where("userMetadata IS NOT NULL")
+        .orderBy(org.apache.spark.sql.functions.desc("version"))
+        .select("userMetadata").collectAsList().stream()
+        .map(row -> BuildState.fromCommitMetadata(row.getString(0)))
+        .flatMap(java.util.Optional::stream).findFirst();
+  }
+
+  /**
+   * Inserts or replaces rows matched by {@code keyCondition} (over aliases {@code t}, the table,
+   * and {@code s}, the new rows) in one MERGE commit, creating the table on first use: for logs
+   * that a crashed run may have left half-told.
+   */
+  public void upsert(Table table, Dataset<Row> rows, String keyCondition) {
+    if (!exists(table)) {
+      replace(table, rows, null);
+      return;
+    }
+    DeltaTable.forPath(spark, path(table)).as("t").merge(withComments(table, rows).as("s"),
+        keyCondition).whenMatched().updateAll().whenNotMatched().insertAll().execute();
+  }
+
+  /** Rows written by a commit of the table (Delta's own operation metrics, no scan). */
+  public Long rowsWritten(Table table, long version) {
+    Row last = DeltaTable.forPath(spark, path(table)).history()
+        .where("version = " + version).first();
+    scala.collection.Map<String, String> metrics = last.getMap(last.fieldIndex("operationMetrics"));
+    return metrics.get("numOutputRows").map(Long::valueOf).getOrElse(() -> null);
   }
 
   public long version(Table table) {

@@ -3,6 +3,8 @@ package org.violence.lakehouse.io;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A lakehouse table's identity, declared once next to the code that builds it: its layer, name,
@@ -11,10 +13,12 @@ import java.util.Map;
  */
 public record Table(
     Layer layer, String name, String description, List<String> partitionBy,
-    Map<String, String> columns) {
+    Map<String, String> columns, StructType schema) {
 
   public enum Layer {
-    BRONZE, SILVER, GOLD;
+    BRONZE, SILVER, GOLD,
+    /** The pipeline's own records: input manifest, run log, quality checks. */
+    OPS;
 
     public String folder() {
       return name().toLowerCase();
@@ -37,6 +41,7 @@ public record Table(
     private String description = "";
     private List<String> partitionBy = List.of();
     private final Map<String, String> columns = new LinkedHashMap<>();
+    private StructType schema = new StructType();
 
     private Builder(Layer layer, String name) {
       this.layer = layer;
@@ -58,13 +63,22 @@ public record Table(
       return this;
     }
 
+    /**
+     * A typed column, for tables whose rows the pipeline makes itself: the schema is then
+     * declared here once, with the comment ({@link Table#schema()}).
+     */
+    public Builder column(String column, DataType type, String comment) {
+      schema = schema.add(column, type, true);
+      return column(column, comment);
+    }
+
     public Builder columns(Map<String, String> more) {
       columns.putAll(more);
       return this;
     }
 
     public Table build() {
-      return new Table(layer, name, description, partitionBy, Map.copyOf(columns));
+      return new Table(layer, name, description, partitionBy, Map.copyOf(columns), schema);
     }
   }
 }

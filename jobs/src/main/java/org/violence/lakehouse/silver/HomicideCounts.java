@@ -37,7 +37,7 @@ public final class HomicideCounts {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "homicides")
       .describedAs("Homicides per unit (municipality, unspecified municipality, abroad, state "
           + "unallocated), year and basis (registration or occurrence)")
-      .partitionedBy(BASIS)
+      .partitionedBy(YEAR)
       .column(UNIT_CODE, "Municipality code, or SS999 (unspecified), 33999-35999 (abroad), "
           + "SS000 (state subtotal not allocated to any municipality row)")
       .column(UNIT_KIND, "MUNICIPALITY, UNSPECIFIED_MUNICIPALITY, ABROAD or STATE_UNALLOCATED")

@@ -66,6 +66,8 @@ public final class InegiExport {
     boolean footer = false;
     List<T> records = new ArrayList<>();
     List<ParsedFile.Rejected> rejected = new ArrayList<>();
+    // An area appears once per table, so a repeated data line is a duplicated row, not data.
+    java.util.Map<String, Long> dataLines = new java.util.HashMap<>();
     for (int i = 0; i < lines.size(); i++) {
       long lineNumber = i + 1L;
       String line = lines.get(i);
@@ -104,6 +106,12 @@ public final class InegiExport {
               + expectedYear);
         }
         header = new Header(yearKind, year, cells);
+        continue;
+      }
+      Long original = dataLines.putIfAbsent(line.strip(), lineNumber);
+      if (original != null && !cells.get(0).isBlank()) {
+        rejected.add(new ParsedFile.Rejected(file, lineNumber, line,
+            "duplicate of line " + original + ": the same area and counts twice"));
         continue;
       }
       try {

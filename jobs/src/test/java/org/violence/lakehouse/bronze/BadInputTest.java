@@ -83,8 +83,10 @@ class BadInputTest extends LakehouseTestBase {
   }
 
   private BronzeIngest.Landed land(Path inputs) {
-    return new BronzeIngest(spark(), inputs.toString(), "test-run", new Timestamp(0))
-        .land(InegiCubeSource.REGISTRATION, YEARS_1990_1991, YEARS_1990_1991.years());
+    BronzeIngest ingest = new BronzeIngest(spark(), inputs.toString(), "test-run",
+        new Timestamp(0));
+    return ingest.land(InegiCubeSource.REGISTRATION, YEARS_1990_1991,
+        ingest.filesOf(YEARS_1990_1991, YEARS_1990_1991.years()));
   }
 
   private HomicideCounts.Result homicides(BronzeIngest.Landed landed) {

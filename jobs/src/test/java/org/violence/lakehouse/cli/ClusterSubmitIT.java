@@ -17,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lakehouse;
@@ -41,7 +42,7 @@ class ClusterSubmitIT extends LakehouseTestBase {
     Path lakehouse = work.resolve("lakehouse");
     Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
         "--master", master, "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", javaModuleFlags()),
+        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.moduleFlags()),
         // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
         "--executor-memory", "1g",
@@ -84,24 +85,9 @@ class ClusterSubmitIT extends LakehouseTestBase {
 
   /** A JVM with a Spark distribution's classpath and the environment Spark's scripts would set. */
   private static Process java(Path log, String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    command.addAll(javaModuleFlags());
-    command.addAll(List.of("-cp", SPARK_HOME.resolve("jars") + "/*", mainClass));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(projectDir().toFile())
-        .redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().put("SPARK_HOME", SPARK_HOME.toString());
-    builder.environment().put("SPARK_SCALA_VERSION", "2.12");
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return builder.start();
-  }
-
-  /** The --add-opens flags this JVM was started with (the pom's java17.opens). */
-  private static List<String> javaModuleFlags() {
-    return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect"))
-        .toList();
+    return ChildJvm.start(log, SPARK_HOME.resolve("jars") + "/*", Map.of(
+        "SPARK_HOME", SPARK_HOME.toString(), "SPARK_SCALA_VERSION", "2.12",
+        "SPARK_LOCAL_IP", "127.0.0.1"), mainClass, args);
   }
 
   private static String freePort() throws IOException {

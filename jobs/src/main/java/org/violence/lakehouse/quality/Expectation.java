@@ -1,0 +1,41 @@
+package org.violence.lakehouse.quality;
+
+import java.util.List;
+
+/**
+ * One declared expectation on a table's rows. Error-level expectations stop a run before the
+ * table is written; warnings are recorded and reported only.
+ */
+public record Expectation(Level level, Kind kind, String description, List<String> columns,
+    String condition) {
+
+  public enum Level { ERROR, WARNING }
+
+  enum Kind { UNIQUE_KEY, NOT_NULL, HOLDS }
+
+  /** No two rows share these columns' values (and none is null). */
+  public static Expectation uniqueKey(String... columns) {
+    return new Expectation(Level.ERROR, Kind.UNIQUE_KEY,
+        "one row per " + String.join(" x ", columns), List.of(columns), null);
+  }
+
+  public static Expectation notNull(String column) {
+    return new Expectation(Level.ERROR, Kind.NOT_NULL, column + " is never null",
+        List.of(column), null);
+  }
+
+  /** Every row satisfies a SQL condition, e.g. {@code population > 0}. */
+  public static Expectation holds(String description, String condition) {
+    return new Expectation(Level.ERROR, Kind.HOLDS, description, List.of(), condition);
+  }
+
+  /** A value in [low, high] wherever it is present (covariates are missing in some years). */
+  public static Expectation withinWherePresent(String column, double low, double high) {
+    return holds(column + " in [" + low + ", " + high + "]",
+        column + " IS NULL OR " + column + " BETWEEN " + low + " AND " + high);
+  }
+
+  public Expectation asWarning() {
+    return new Expectation(Level.WARNING, kind, description, columns, condition);
+  }
+}

@@ -1,0 +1,104 @@
+package org.violence.lakehouse.run;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.Table;
+
+/**
+ * The record of every run, in Delta: one row per run (written when it starts, completed when it
+ * ends, so a killed run stays visible as RUNNING until the next run marks it ABANDONED) and one
+ * row per table it touched or found up to date.
+ */
+public final class RunLog {
+  public static final String RUN_ID = "run_id";
+
+  public static final Table RUNS = Table.in(Table.Layer.OPS, "run_log")
+      .describedAs("One row per pipeline run: when, what it did, how it ended")
+      .column(RUN_ID, DataTypes.StringType, "Run identifier (UTC start time and a random suffix)")
+      .column("command", DataTypes.StringType, "Command line command: run or nightly")
+      .column("started_at", DataTypes.TimestampType, "Start (UTC)")
+      .column("finished_at", DataTypes.TimestampType,
+          "End (UTC); empty while running or if the run was killed")
+      .column("status", DataTypes.StringType,
+          "RUNNING, SUCCEEDED, UP_TO_DATE (nothing to do), BAD_INPUT, "
+          + "QUALITY_GATE_FAILED, FAILED (internal), ABANDONED (killed; found by a later run)")
+      .column("exit_code", DataTypes.IntegerType, "Process exit code (see --help)")
+      .column("error", DataTypes.StringType, "The error's message when the run failed")
+      .column("tables_written", DataTypes.IntegerType, "Number of tables the run changed")
+      .build();
+
+  public static final Table TABLES = Table.in(Table.Layer.OPS, "run_tables")
+      .describedAs("Per run and table: what the run did to the table")
+      .column(RUN_ID, DataTypes.StringType, "Run identifier")
+      .column("table_name", DataTypes.StringType, "Qualified table name")
+      .column("action", DataTypes.StringType, "written, or unchanged (its inputs had not changed)")
+      .column("parts", DataTypes.StringType, "Parts rebuilt: all, or the years")
+      .column("rows_read", DataTypes.LongType,
+          "Rows in the stage's input tables (bronze: empty, see rows_written "
+          + "and rows_quarantined for the lines parsed)")
+      .column("rows_written", DataTypes.LongType,
+          "Rows written by the commit (Delta operation metrics)")
+      .column("rows_quarantined", DataTypes.LongType,
+          "Records this stage sent to bronze.quarantine")
+      .column("delta_version", DataTypes.LongType, "Table version after the run")
+      .build();
+
+
+
+  /** What a run did to one table. */
+  public record TableReport(String table, String action, String parts, Long rowsRead,
+      Long rowsWritten, Long rowsQuarantined, long version) {
+    static TableReport unchanged(Table table, long version) {
+      return new TableReport(table.qualifiedName(), "unchanged", null, null, null, null, version);
+    }
+  }
+
+  /** How a run ended. */
+  public record Ending(String status, int exitCode, String error) {}
+
+  private final Lakehouse lakehouse;
+  private final String runId;
+  private final String command;
+  private final Timestamp startedAt;
+
+  public RunLog(Lakehouse lakehouse, String runId, String command, Instant startedAt) {
+    this.lakehouse = lakehouse;
+    this.runId = runId;
+    this.command = command;
+    this.startedAt = Timestamp.from(startedAt);
+  }
+
+  public void started() {
+    write(RowFactory.create(runId, command, startedAt, null, "RUNNING", null, null, null));
+  }
+
+  /** Marks a run that held the lock and died without finishing. */
+  public void abandoned(String deadRunId) {
+    lakehouse.upsert(RUNS, lakehouse.read(RUNS).where(RunLog.RUN_ID + " = '" + deadRunId
+            + "' AND status = 'RUNNING'")
+        .withColumn("status", org.apache.spark.sql.functions.lit("ABANDONED")), "t.run_id = s.run_id");
+  }
+
+  public void finished(Ending ending, List<TableReport> tables) {
+    if (!tables.isEmpty()) {
+      lakehouse.upsert(TABLES, lakehouse.spark().createDataFrame(tables.stream()
+          .map(t -> RowFactory.create(runId, t.table(), t.action(), t.parts(), t.rowsRead(),
+              t.rowsWritten(), t.rowsQuarantined(), t.version())).toList(), TABLES.schema()),
+          "t.run_id = s.run_id AND t.table_name = s.table_name");
+    }
+    int written = (int) tables.stream().filter(t -> t.action().equals("written")).count();
+    write(RowFactory.create(runId, command, startedAt, Timestamp.from(Instant.now()),
+        ending.status(), ending.exitCode(), ending.error(), written));
+  }
+
+  private void write(Row run) {
+    lakehouse.upsert(RUNS, lakehouse.spark().createDataFrame(List.of(run), RUNS.schema()),
+        "t.run_id = s.run_id");
+  }
+}

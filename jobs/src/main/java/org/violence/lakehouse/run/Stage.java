@@ -1,0 +1,135 @@
+package org.violence.lakehouse.run;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.violence.lakehouse.io.BuildState;
+import org.violence.lakehouse.io.Fingerprints;
+import org.violence.lakehouse.io.Table;
+
+/**
+ * One table-producing step of the pipeline: the tables it writes, what each part of them is built
+ * from, and how to build some of the parts. Deciding what to rebuild, checking and writing are
+ * the {@link StageRunner}'s job, so a stage only computes.
+ *
+ * <p>A table is built in parts (years) when it is partitioned that way and a part depends only
+ * on the same part of its inputs: then a new year of data rewrites that year alone.
+ */
+public final class Stage {
+  /** What a stage built: rows per output table, and refused records for the quarantine. */
+  public record Output(Map<Table, Dataset<Row>> rows, Dataset<Row> refused) {}
+
+  /** An input table, read whole or part by part (the same year of input for each output year). */
+  public record Input(Table table, boolean perPart) {
+    public static Input whole(Table table) {
+      return new Input(table, false);
+    }
+
+    public static Input sameYear(Table table) {
+      return new Input(table, true);
+    }
+  }
+
+  private final List<Table> outputs;
+  private final Function<Function<Table, BuildState>, BuildState> desiredState;
+  private final Function<Set<String>, String> partsPredicate;
+  private final Function<Set<String>, Output> build;
+  private final List<Table> inputs;
+
+  private Stage(List<Table> outputs, List<Table> inputs,
+      Function<Function<Table, BuildState>, BuildState> desiredState, Function<Set<String>, String> partsPredicate,
+      Function<Set<String>, Output> build) {
+    this.outputs = List.copyOf(outputs);
+    this.inputs = List.copyOf(inputs);
+    this.desiredState = desiredState;
+    this.partsPredicate = partsPredicate;
+    this.build = build;
+  }
+
+  /** A stage whose state is computed by the caller, e.g. from the raw files' checksums. */
+  public static Stage fromState(List<Table> outputs, Function<Function<Table, BuildState>, BuildState> state,
+      Function<Set<String>, String> partsPredicate, Function<Set<String>, Output> build) {
+    return new Stage(outputs, List.of(), state, partsPredicate, build);
+  }
+
+  /**
+   * A stage built whole from other tables; it is rebuilt when any input or the settings it
+   * depends on (given as text) change.
+   */
+  public static Stage whole(List<Table> outputs, List<Table> inputs, String settings,
+      Supplier<Output> build) {
+    return new Stage(outputs, inputs,
+        stateOf -> BuildState.whole(fingerprint(statesOf(stateOf, inputs.stream()
+            .map(Input::whole).toList()), settings, BuildState.WHOLE)),
+        null, parts -> build.get());
+  }
+
+  /**
+   * A stage built year by year: year {@code y} of the output is rebuilt when year {@code y} of a
+   * {@link Input#sameYear} input, any whole input, or the settings change.
+   */
+  public static Stage byYear(List<Table> outputs, List<Input> inputs, String settings,
+      Supplier<Set<Integer>> years, Function<Set<String>, Output> build) {
+    return new Stage(outputs, inputs.stream().map(Input::table).toList(), stateOf -> {
+      Map<Input, BuildState> states = statesOf(stateOf, inputs);
+      TreeMap<String, String> parts = new TreeMap<>();
+      for (int year : years.get()) {
+        String part = Integer.toString(year);
+        parts.put(part, fingerprint(states, settings, part));
+      }
+      return new BuildState(parts);
+    }, parts -> "year IN (" + String.join(", ", parts) + ")", build);
+  }
+
+  private static Map<Input, BuildState> statesOf(Function<Table, BuildState> stateOf,
+      List<Input> inputs) {
+    Map<Input, BuildState> states = new java.util.LinkedHashMap<>();
+    inputs.forEach(input -> states.put(input, stateOf.apply(input.table())));
+    return states;
+  }
+
+  private static String fingerprint(Map<Input, BuildState> states, String settings, String part) {
+    StringBuilder text = new StringBuilder(Fingerprints.codeVersion()).append('|').append(settings);
+    for (Map.Entry<Input, BuildState> entry : states.entrySet()) {
+      Input input = entry.getKey();
+      BuildState state = entry.getValue();
+      text.append('|').append(input.table().qualifiedName()).append('=')
+          .append(input.perPart() ? state.fingerprintOf(part) : state.fingerprint());
+    }
+    return Fingerprints.of(text.toString());
+  }
+
+  public List<Table> outputs() {
+    return outputs;
+  }
+
+  public List<Table> inputs() {
+    return inputs;
+  }
+
+  public String name() {
+    return outputs.get(0).qualifiedName();
+  }
+
+  /** The state the outputs should have, given the current state of each input table. */
+  BuildState desiredState(Function<Table, BuildState> stateOf) {
+    return desiredState.apply(stateOf);
+  }
+
+  boolean builtInParts() {
+    return partsPredicate != null;
+  }
+
+  String partsPredicate(Set<String> parts) {
+    return partsPredicate.apply(parts);
+  }
+
+  Output build(Set<String> parts) {
+    return build.apply(parts);
+  }
+}

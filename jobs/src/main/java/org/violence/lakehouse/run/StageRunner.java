@@ -1,0 +1,121 @@
+package org.violence.lakehouse.run;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.io.BuildState;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.quality.QualityGate;
+
+/**
+ * Runs stages incrementally: a stage whose parts were all built from the inputs they would be
+ * built from now is skipped; otherwise only its changed parts are built, checked by the quality
+ * gate, and written, quarantine first and the tables last, each in one Delta commit carrying the
+ * new build state. A run killed at any point therefore leaves every table at a consistent
+ * version, and the next run redoes exactly the parts whose commit did not happen.
+ */
+public final class StageRunner {
+  private final Lakehouse lakehouse;
+  private final QualityGate gate;
+  private final PrintStream progress;
+  private final List<RunLog.TableReport> reports = new ArrayList<>();
+  /** States read or written in this run: each is read from the Delta log at most once. */
+  private final Map<Table, BuildState> states = new java.util.HashMap<>();
+
+  public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress) {
+    this.lakehouse = lakehouse;
+    this.gate = gate;
+    this.progress = progress;
+  }
+
+  /** Builds what changed; returns the parts that were rebuilt (empty when up to date). */
+  public Set<String> run(Stage stage) {
+    BuildState desired = stage.desiredState(this::stateOf);
+    Set<String> changed = new TreeSet<>();
+    boolean complete = true;
+    for (Table output : stage.outputs()) {
+      complete &= lakehouse.exists(output);
+      changed.addAll(desired.partsChangedSince(stateOf(output)));
+    }
+    if (changed.isEmpty()) {
+      stage.outputs().forEach(output -> reports.add(RunLog.TableReport.unchanged(output,
+          lakehouse.version(output))));
+      return changed;
+    }
+    Set<String> everything = new TreeSet<>(desired.parts().keySet());
+    stage.outputs().forEach(output -> everything.addAll(stateOf(output).parts().keySet()));
+    boolean whole = !stage.builtInParts() || !complete || changed.containsAll(everything);
+    String partsText = whole ? "all" : String.join(",", changed);
+    progress.println("  building " + stage.name() + " (" + partsText + ")");
+
+    Stage.Output output = stage.build(changed);
+    List<Dataset<Row>> candidates = new ArrayList<>();
+    for (Table table : stage.outputs()) {
+      Dataset<Row> rows = output.rows().get(table).persist();
+      candidates.add(rows);
+      gate.check(table, rows, partsText);
+    }
+    try {
+      long quarantined = writeQuarantine(stage, changed, whole, output.refused());
+      long rowsRead = stage.inputs().stream().mapToLong(input -> lakehouse.read(input).count())
+          .sum();
+      for (int i = 0; i < stage.outputs().size(); i++) {
+        Table table = stage.outputs().get(i);
+        progress.println("  writing " + table.qualifiedName());
+        long version = whole ? lakehouse.replace(table, candidates.get(i), desired)
+            : lakehouse.replaceParts(table, candidates.get(i), stage.partsPredicate(changed),
+                desired);
+        states.put(table, desired);
+        reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,
+            stage.inputs().isEmpty() ? null : rowsRead, lakehouse.rowsWritten(table, version),
+            i == 0 ? quarantined : 0L, version));
+      }
+    } finally {
+      candidates.forEach(Dataset::unpersist);
+    }
+    return changed;
+  }
+
+  private BuildState stateOf(Table table) {
+    return states.computeIfAbsent(table, lakehouse::buildState);
+  }
+
+  /** Replaces the stage's quarantined records of the rebuilt parts; returns how many it wrote. */
+  private long writeQuarantine(Stage stage, Set<String> changed, boolean whole,
+      Dataset<Row> refused) {
+    Dataset<Row> rows = refused.persist();
+    try {
+      long count = rows.count();
+      if (!lakehouse.exists(Quarantine.TABLE)) {
+        lakehouse.replace(Quarantine.TABLE, rows, null);
+        return count;
+      }
+      String predicate = Quarantine.STAGE + " = '" + stage.name() + "'" + (whole ? ""
+          : " AND " + Quarantine.PART + " IN (" + changed.stream().map(p -> "'" + p + "'")
+              .collect(Collectors.joining(", ")) + ")");
+      lakehouse.replaceParts(Quarantine.TABLE, rows, predicate, null);
+      return count;
+    } finally {
+      rows.unpersist();
+    }
+  }
+
+  public List<RunLog.TableReport> reports() {
+    return List.copyOf(reports);
+  }
+
+  /** Rows by table written in this run, for the summary. */
+  public Map<String, Long> writtenRows() {
+    return reports.stream().filter(r -> r.rowsWritten() != null)
+        .collect(Collectors.toMap(RunLog.TableReport::table, RunLog.TableReport::rowsWritten,
+            (a, b) -> b, java.util.TreeMap::new));
+  }
+}

@@ -1,0 +1,39 @@
+package org.violence.lakehouse;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Starts another JVM with the Java 17 module flags this test JVM was given (the pom's). */
+public final class ChildJvm {
+  private ChildJvm() {}
+
+  public static ProcessBuilder builder(String classpath, Map<String, String> environment,
+      String mainClass, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    command.addAll(moduleFlags());
+    command.addAll(List.of("-cp", classpath, mainClass));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(LakehouseTestBase.projectDir().toFile()).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    return builder;
+  }
+
+  /** Runs a process whose output goes to {@code log}. */
+  public static Process start(Path log, String classpath, Map<String, String> environment,
+      String mainClass, String... args) throws IOException {
+    return builder(classpath, environment, mainClass, List.of(args))
+        .redirectOutput(log.toFile()).start();
+  }
+
+  public static List<String> moduleFlags() {
+    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect"))
+        .toList();
+  }
+}

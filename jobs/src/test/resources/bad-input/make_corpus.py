@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Derives the bad-input corpus from the real samples in data-samples/.
+
+Each case is a folder holding one broken variant of a real file at the path it has under the
+inputs folder; cases.csv says what the pipeline must do with it. Run from this folder:
+    python3 make_corpus.py
+"""
+import csv
+import os
+import shutil
+
+SAMPLES = os.path.join("..", "..", "..", "..", "..", "data-samples")
+REGISTRATION = "mexico/inegi/homicides_registration_year/2010.csv"
+METRO_ZONES = "mexico/geography/ZM_2015.csv"
+
+
+def read(path):
+    with open(os.path.join(SAMPLES, path), "rb") as f:
+        return f.read()
+
+
+def write(case, path, data):
+    target = os.path.join(case, path)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    with open(target, "wb") as f:
+        f.write(data)
+
+
+def replace_once(data, old, new):
+    assert data.count(old) >= 1, old
+    return data.replace(old, new, 1)
+
+
+registration = read(REGISTRATION)
+text = registration.decode("latin-1")
+lines = text.split("\n")
+guadalajara = next(l for l in lines if l.startswith('" 14 039 "'))
+metro = read(METRO_ZONES)
+metro_lines = metro.decode("latin-1").split("\n")
+
+if os.path.isdir("cases"):
+    shutil.rmtree("cases")
+os.chdir(os.makedirs("cases") or "cases")
+write("truncated", REGISTRATION, registration[: len(registration) * 2 // 3])
+write("wrong_encoding", REGISTRATION, text.encode("utf-8"))
+write("empty_file", REGISTRATION, b"")
+# missing_file has no folder: the case is the absence of the file (see cases.csv)
+write("duplicated_rows", REGISTRATION,
+      "\n".join(l if l != guadalajara else l + "\n" + l for l in lines).encode("latin-1"))
+cells = guadalajara.split('","')
+write("negative_count", REGISTRATION, replace_once(
+    registration, guadalajara.encode("latin-1"),
+    '","'.join(cells[:2] + ['-' + cells[2]] + cells[3:]).encode("latin-1")))
+write("non_numeric_count", REGISTRATION, replace_once(
+    registration, guadalajara.encode("latin-1"),
+    '","'.join(cells[:2] + ["n/d"] + cells[3:]).encode("latin-1")))
+write("unknown_municipality_code", REGISTRATION, replace_once(
+    registration, b'" 14 039 "', b'" 14 950 "'))
+write("header_changed", METRO_ZONES, replace_once(metro, b"CVE_MUN", b"CLAVE_MUNICIPIO"))
+header = metro_lines[0].split(",")
+drop = header.index("NOM_ZM")
+write("column_missing", METRO_ZONES, "\n".join(
+    ",".join(c for i, c in enumerate(l.split(",")) if i != drop) if l else l
+    for l in metro_lines).encode("latin-1"))
+write("extra_column", METRO_ZONES, "\n".join(
+    (l + (",NOTA" if i == 0 else ",") if l else l) for i, l in enumerate(metro_lines))
+    .encode("latin-1"))
