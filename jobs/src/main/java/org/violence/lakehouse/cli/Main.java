@@ -10,6 +10,7 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.SparkSessions;
+import org.violence.lakehouse.model.ModelBenchmark;
 
 /**
  * Command line: {@code run} builds the lakehouse; options override the YAML configuration. The
@@ -32,6 +33,10 @@ public final class Main {
 
       Commands:
         run           build every table from the raw files and fit the models (default)
+        benchmark-models
+                      time the configured panel Poisson FE model against R's glm with
+                      factor dummies on the same rows (needs a built lakehouse and
+                      Debian's R: apt-get install -y r-base-core)
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -66,6 +71,10 @@ public final class Main {
       }
       LakehouseConfig config = invocation.applyTo(ConfigLoader.load(invocation.configFile()));
       SparkSession spark = SparkSessions.create(config.spark());
+      if (invocation.command() == Command.BENCHMARK_MODELS) {
+        ModelBenchmark.run(new Lakehouse(spark, config.lakehouse()), config, System.out);
+        return OK;
+      }
       Pipeline.Outcome outcome = new Pipeline(spark, config).run();
       Pipeline.printSummary(outcome, new Lakehouse(spark, config.lakehouse()), System.out);
       return OK;
@@ -90,19 +99,23 @@ public final class Main {
     }
   }
 
+  enum Command { RUN, BENCHMARK_MODELS }
+
   /** The parsed command line. */
-  record Invocation(boolean help, Path configFile, String lakehouse, String inputs,
+  record Invocation(boolean help, Command command, Path configFile, String lakehouse, String inputs,
       LakehouseConfig.YearRange years, String master) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
       boolean help = false;
+      Command command = Command.RUN;
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
-        String command = rest.remove(0);
-        switch (command) {
+        String name = rest.remove(0);
+        switch (name) {
           case "run" -> { }
+          case "benchmark-models" -> command = Command.BENCHMARK_MODELS;
           case "help" -> help = true;
-          default -> throw new UsageException("unknown command '" + command + "'");
+          default -> throw new UsageException("unknown command '" + name + "'");
         }
       }
       Path config = Path.of("conf/lakehouse.yaml");
@@ -129,7 +142,7 @@ public final class Main {
           default -> throw new UsageException("unknown option '" + option + "'");
         }
       }
-      return new Invocation(help, config, lakehouse, inputs, years, master);
+      return new Invocation(help, command, config, lakehouse, inputs, years, master);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {

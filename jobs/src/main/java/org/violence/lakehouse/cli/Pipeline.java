@@ -25,9 +25,12 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
+import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.silver.Covariates;
+import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
@@ -45,7 +48,7 @@ public final class Pipeline {
       DelimitedSources.MARGINALISATION_2020, DelimitedSources.CENSUS_COUNTS,
       DelimitedSources.CATALOGUE_2015, DelimitedSources.CATALOGUE_2020,
       DelimitedSources.MUNICIPALITY_HEADS, DelimitedSources.METRO_ZONES,
-      DelimitedSources.ADJACENCY);
+      DelimitedSources.ADJACENCY, DelimitedSources.DRUG_WAR_HOMICIDES);
 
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
@@ -115,6 +118,11 @@ public final class Pipeline {
     write(Covariates.TABLE, covariates.covariates());
     quarantined.add(Quarantine.of(Covariates.TABLE, covariates.refused()));
 
+    DrugWarHomicides.Result drugWar = DrugWarHomicides.build(
+        bronze(DelimitedSources.DRUG_WAR_HOMICIDES), municipalities);
+    write(DrugWarHomicides.TABLE, drugWar.counts());
+    quarantined.add(Quarantine.of(DrugWarHomicides.TABLE, drugWar.refused()));
+
     write(Quarantine.TABLE, quarantined.stream().reduce(Dataset::unionByName).orElseThrow());
     return municipalities;
   }
@@ -122,26 +130,32 @@ public final class Pipeline {
   private Dataset<Row> buildPanel(Dataset<Row> municipalities) {
     write(MunicipalityYearPanel.TABLE, MunicipalityYearPanel.build(municipalities,
         lakehouse.read(HomicideCounts.TABLE), lakehouse.read(Population.TABLE),
-        lakehouse.read(Covariates.TABLE)));
+        lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE)));
     return lakehouse.read(MunicipalityYearPanel.TABLE);
   }
 
   private List<PanelModel.Fit> fitModels(Dataset<Row> panel) {
     long panelVersion = versions.get(MunicipalityYearPanel.TABLE);
+    Dataset<Row> inputs = PanelModel.inputs(panel, bronze(DelimitedSources.MUNICIPALITY_HEADS));
     List<PanelModel.Fit> fits = new ArrayList<>();
     for (LakehouseConfig.ModelSpec spec : config.models()) {
       lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
-      fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
+      fits.add(PanelModel.fit(inputs, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
           panelVersion, runId));
     }
     write(PanelModel.RUNS, PanelModel.runs(lakehouse.spark(), fits));
     write(PanelModel.COEFFICIENTS, PanelModel.coefficients(lakehouse.spark(), fits));
+    write(PanelModel.FITTED, PanelModel.fitted(lakehouse.spark(), fits));
+    ModelTable.write(lakehouse, fits);
     return fits;
   }
 
   private List<Row> reconcile() {
     write(Reconciliation.TABLE, Reconciliation.build(bronze(InegiCubeSource.REGISTRATION),
         bronze(InegiCubeSource.OCCURRENCE), lakehouse.read(HomicideCounts.TABLE),
+        lakehouse.read(MunicipalityYearPanel.TABLE)));
+    write(DrugWarReconciliation.TABLE, DrugWarReconciliation.build(
+        bronze(DelimitedSources.DRUG_WAR_HOMICIDES), lakehouse.read(DrugWarHomicides.TABLE),
         lakehouse.read(MunicipalityYearPanel.TABLE)));
     return lakehouse.read(Reconciliation.TABLE).orderBy(Reconciliation.BASIS,
         Reconciliation.YEAR).collectAsList();
@@ -208,17 +222,8 @@ public final class Pipeline {
     out.println("Quarantined records: " + outcome.quarantinedRecords()
         + " (see bronze.quarantine)");
     for (PanelModel.Fit fit : outcome.fits()) {
-      Row run = fit.run();
       out.println();
-      out.printf("Model %s: %s %s, n=%d, %s after %d iterations%n", run.getString(0),
-          run.getString(2), run.getString(3), run.getLong(11),
-          run.getBoolean(14) ? "converged" : "NOT converged", run.getInt(13));
-      for (Row c : fit.coefficients()) {
-        if (!c.getString(2).startsWith("year_")) {
-          out.printf("  %-18s %12.6f  (se %.6f)%n", c.getString(2), c.getDouble(3),
-              c.getDouble(4));
-        }
-      }
+      out.println(ModelTable.describe(fit));
     }
   }
 }
