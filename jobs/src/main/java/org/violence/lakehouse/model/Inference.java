@@ -16,8 +16,11 @@ import org.apache.commons.math3.distribution.TDistribution;
  * <li>cluster (CR1): scores summed per cluster, times G/(G−1)·(N−1)/(N−K); two-way clustering
  *     (Cameron, Gelbach, Miller 2011) is V_a + V_b − V_a∩b, each with its own G.</li>
  * </ul>
- * Tests use the t distribution for OLS (N−K degrees of freedom; G−1 with the smallest G when
- * clustered, as fixest and Stata do) and the normal for Poisson.
+ * These match sandwich on a dummy-variable fit (and statsmodels' HC1 / cluster with its default
+ * corrections); fixest's defaults differ in one way: it does not count fixed effects nested in
+ * the cluster variable in K. p-values and intervals use the t distribution for OLS (N−K degrees
+ * of freedom; G−1 with the smallest G when clustered, as fixest and Stata do) and the normal for
+ * Poisson and quasi-Poisson.
  */
 final class Inference {
   static final double CONFIDENCE = 0.95;

@@ -21,7 +21,9 @@ import org.violence.lakehouse.silver.Population;
  * that carry no information under the fixed effects are dropped and counted, as ppmlhdfe does:
  * singletons (the only row of some fixed-effect level) and, for Poisson, every row of a level
  * whose outcome is zero throughout (its effect would be −∞: separation). Dropping can create new
- * singletons, so both repeat until nothing changes.
+ * singletons, so both repeat until nothing changes. Separation caused by the regressors rather
+ * than by a fixed effect (ppmlhdfe's ReLU test) is not detected yet: as with R's glm, such a
+ * model would report a diverging coefficient.
  */
 final class ModelSample {
   static final String OUTCOME = "_outcome";

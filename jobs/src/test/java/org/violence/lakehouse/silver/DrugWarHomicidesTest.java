@@ -29,14 +29,16 @@ class DrugWarHomicidesTest extends LakehouseTestBase {
     for (int i = 0; i < BY_YEAR.length; i++) {
       Row row = rows.get(i);
       long year = BY_YEAR[i][0];
-      Assertions.assertEquals(year, row.<Integer>getAs("year"));
-      Assertions.assertEquals(BY_YEAR[i][1], row.<Long>getAs("source_total"), "total " + year);
-      Assertions.assertEquals(0L, row.<Long>getAs("difference"), "difference " + year);
-      Assertions.assertEquals(BY_YEAR[i][2], row.<Long>getAs("unspecified_municipality"),
+      Assertions.assertEquals(year, (long) row.<Integer>getAs("year"));
+      Assertions.assertEquals(BY_YEAR[i][1], (long) row.<Long>getAs("source_total"),
+          "total " + year);
+      Assertions.assertEquals(0L, (long) row.<Long>getAs("difference"), "difference " + year);
+      Assertions.assertEquals(BY_YEAR[i][2], (long) row.<Long>getAs("unspecified_municipality"),
           "unknown municipality " + year);
       // 2006 holds December only: the panel leaves it empty and all of it stays outside.
       long expectedInPanel = year == 2006 ? 0 : BY_YEAR[i][1] - BY_YEAR[i][2];
-      Assertions.assertEquals(expectedInPanel, row.<Long>getAs("in_panel"), "panel " + year);
+      Assertions.assertEquals(expectedInPanel, (long) row.<Long>getAs("in_panel"),
+          "panel " + year);
     }
   }
 
