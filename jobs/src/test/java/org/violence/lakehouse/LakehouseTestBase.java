@@ -131,12 +131,14 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
   }
 
   /**
-   * Table contents without the columns that name the run (its id and load time) or the Delta
+   * Table contents without the columns that name the run (its id and load time), the Delta
    * version the models read (every rewrite of the panel is a new version, even with the same
-   * rows); maps as JSON, since Spark neither sorts nor compares map columns.
+   * rows) or a model's wall-clock time; maps as JSON, since Spark neither sorts nor compares
+   * map columns.
    */
   protected static Dataset<Row> contents(Dataset<Row> table) {
-    Dataset<Row> rows = table.drop(Lineage.RUN_ID, Lineage.LOAD_TIME, "panel_version");
+    Dataset<Row> rows = table.drop(Lineage.RUN_ID, Lineage.LOAD_TIME, "panel_version",
+        "seconds");
     for (var field : rows.schema().fields()) {
       if (field.dataType() instanceof org.apache.spark.sql.types.MapType) {
         rows = rows.withColumn(field.name(), org.apache.spark.sql.functions.to_json(

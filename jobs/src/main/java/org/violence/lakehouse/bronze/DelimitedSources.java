@@ -152,6 +152,27 @@ public final class DelimitedSources implements BronzeSource {
       Map.of("municipality_code_a", "INEGI municipality code, 5 digits",
           "municipality_code_b", "INEGI code of a municipality bordering it"));
 
+  public static final DelimitedSources DRUG_WAR_HOMICIDES = new DelimitedSources(
+      "drug_war_homicides", "presidencia_drug_war_homicides",
+      "Presidencia (2011): deaths attributed to organised-crime rivalry by municipality and "
+          + "month, Dec 2006 - Dec 2010; municipality_code null = known state, unknown "
+          + "municipality",
+      DelimitedFile.commaSeparated(NOT_AVAILABLE,
+          field("id", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE),
+          field("StateCode", "state_code", FieldType.STATE_CODE),
+          field("Date", "month", FieldType.TEXT),
+          field("Executions", "executions", FieldType.INTEGER),
+          field("Aggressions", "aggressions", FieldType.INTEGER),
+          field("Shootouts", "shootouts", FieldType.INTEGER),
+          field("Total", "deaths", FieldType.INTEGER)),
+      Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits; null when Presidencia "
+              + "knew the state only",
+          "state_code", "INEGI state code, 2 digits",
+          "month", "Month of the deaths, as Mon-YYYY (English abbreviations)",
+          "executions", "Executions", "aggressions", "Deaths in aggressions",
+          "shootouts", "Deaths in shootouts",
+          "deaths", "All deaths attributed to organised-crime rivalry"));
+
 
   private final String configKey;
   private final Table table;

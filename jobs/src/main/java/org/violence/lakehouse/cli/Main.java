@@ -12,6 +12,7 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.SparkSessions;
+import org.violence.lakehouse.model.ModelBenchmark;
 import org.violence.lakehouse.quality.QualityGate;
 import org.violence.lakehouse.run.RunLock;
 import org.violence.lakehouse.run.RunLog;
@@ -46,6 +47,10 @@ public final class Main {
                       writes nothing and says so. Safe to kill at any moment and to rerun.
         nightly       the same, for schedulers: one run at a time per lakehouse, logged in
                       ops.run_log / ops.run_tables, quality results in ops.quality_checks
+        benchmark-models
+                      time the configured panel Poisson FE model against R's glm with
+                      factor dummies on the same rows (needs a built lakehouse and
+                      Debian's R: apt-get install -y r-base-core)
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -83,6 +88,11 @@ public final class Main {
         return OK;
       }
       LakehouseConfig config = invocation.applyTo(ConfigLoader.load(invocation.configFile()));
+      if (invocation.command() == Command.BENCHMARK_MODELS) {
+        SparkSession spark = SparkSessions.create(config.spark());
+        ModelBenchmark.run(new Lakehouse(spark, config.lakehouse()), config, System.out);
+        return OK;
+      }
       return build(invocation.command(), config);
     } catch (ConfigException | UsageException e) {
       System.err.println("error: " + e.getMessage());
@@ -93,14 +103,14 @@ public final class Main {
   }
 
   /** One locked, logged run of the pipeline. */
-  private static int build(String command, LakehouseConfig config) {
+  private static int build(Command command, LakehouseConfig config) {
     SparkSession spark = SparkSessions.create(config.spark());
     Lakehouse lakehouse = new Lakehouse(spark, config.lakehouse());
     Instant start = Instant.now();
     String runId = Pipeline.newRunId(start);
     try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(),
         lakehouse.root(), runId, STALE_LOCK)) {
-      RunLog log = new RunLog(lakehouse, runId, command, start);
+      RunLog log = new RunLog(lakehouse, runId, command.name, start);
       lock.recoveredFrom().ifPresent(dead -> {
         System.out.println("Recovered the lock of run " + dead + ", which ended without "
             + "releasing it; this run completes its work.");
@@ -148,20 +158,34 @@ public final class Main {
     }
   }
 
+  /** What the command line asks for; the name is the one logged in ops.run_log. */
+  enum Command {
+    RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models");
+
+    final String name;
+
+    Command(String name) {
+      this.name = name;
+    }
+  }
+
   /** The parsed command line. */
-  record Invocation(String command, boolean help, Path configFile, String lakehouse, String inputs,
+  record Invocation(Command command, boolean help, Path configFile, String lakehouse,
+      String inputs,
       LakehouseConfig.YearRange years, String master) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
       boolean help = false;
-      String command = "run";
+      Command command = Command.RUN;
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
-        command = rest.remove(0);
-        switch (command) {
-          case "run", "nightly" -> { }
+        String name = rest.remove(0);
+        switch (name) {
+          case "run" -> { }
+          case "nightly" -> command = Command.NIGHTLY;
+          case "benchmark-models" -> command = Command.BENCHMARK_MODELS;
           case "help" -> help = true;
-          default -> throw new UsageException("unknown command '" + command + "'");
+          default -> throw new UsageException("unknown command '" + name + "'");
         }
       }
       Path config = Path.of("conf/lakehouse.yaml");

@@ -35,14 +35,17 @@ import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.quality.QualityGate;
 import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.run.RunLog;
 import org.violence.lakehouse.run.Stage;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.Covariates;
+import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
@@ -60,7 +63,7 @@ public final class Pipeline {
       DelimitedSources.MARGINALISATION_2020, DelimitedSources.CENSUS_COUNTS,
       DelimitedSources.CATALOGUE_2015, DelimitedSources.CATALOGUE_2020,
       DelimitedSources.MUNICIPALITY_HEADS, DelimitedSources.METRO_ZONES,
-      DelimitedSources.ADJACENCY);
+      DelimitedSources.ADJACENCY, DelimitedSources.DRUG_WAR_HOMICIDES);
 
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
@@ -112,7 +115,10 @@ public final class Pipeline {
       runner.run(manifestStage(manifest));
       silverStages().forEach(runner::run);
       runner.run(panelStage());
-      runner.run(modelStage(fits));
+      runner.run(drugWarReconciliationStage());
+      if (!runner.run(modelStage(fits)).isEmpty()) {
+        ModelTable.write(lakehouse, fits);
+      }
     } finally {
       Dataset<Row> checks = gate.results(lakehouse.spark());
       if (!checks.isEmpty()) {
@@ -137,8 +143,9 @@ public final class Pipeline {
     List<Table> tables = new ArrayList<>();
     SOURCES.forEach(source -> tables.add(source.table()));
     tables.addAll(List.of(Quarantine.TABLE, InputManifest.TABLE, Municipalities.TABLE,
-        HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, MunicipalityYearPanel.TABLE,
-        Reconciliation.TABLE, PanelModel.COEFFICIENTS, PanelModel.RUNS));
+        HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
+        MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
+        PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS));
     return tables;
   }
 
@@ -246,7 +253,14 @@ public final class Pipeline {
           return new Stage.Output(Map.of(Covariates.TABLE, result.covariates()),
               Quarantine.of(Covariates.TABLE, result.refused()));
         });
-    return List.of(municipalities, homicides, population, covariates);
+    Stage drugWar = Stage.whole(List.of(DrugWarHomicides.TABLE), List.of(
+            DelimitedSources.DRUG_WAR_HOMICIDES.table(), Municipalities.TABLE), "", () -> {
+          DrugWarHomicides.Result result = DrugWarHomicides.build(
+              bronze(DelimitedSources.DRUG_WAR_HOMICIDES), lakehouse.read(Municipalities.TABLE));
+          return new Stage.Output(Map.of(DrugWarHomicides.TABLE, result.counts()),
+              Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
+        });
+    return List.of(municipalities, homicides, population, covariates, drugWar);
   }
 
   /**
@@ -257,13 +271,14 @@ public final class Pipeline {
     return Stage.byYear(List.of(MunicipalityYearPanel.TABLE, Reconciliation.TABLE), List.of(
             Stage.Input.whole(Municipalities.TABLE), Stage.Input.sameYear(HomicideCounts.TABLE),
             Stage.Input.whole(Population.TABLE), Stage.Input.whole(Covariates.TABLE),
+            Stage.Input.whole(DrugWarHomicides.TABLE),
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table())), "",
         this::panelYears, years -> {
           Dataset<Row> homicides = inYears(lakehouse.read(HomicideCounts.TABLE), years);
           Dataset<Row> panel = inYears(MunicipalityYearPanel.build(
               lakehouse.read(Municipalities.TABLE), homicides, lakehouse.read(Population.TABLE),
-              lakehouse.read(Covariates.TABLE)), years);
+              lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE)), years);
           Dataset<Row> reconciliation = inYears(Reconciliation.build(
               bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
               homicides, panel), years);
@@ -272,18 +287,31 @@ public final class Pipeline {
         });
   }
 
+  private Stage drugWarReconciliationStage() {
+    return Stage.whole(List.of(DrugWarReconciliation.TABLE), List.of(
+            DelimitedSources.DRUG_WAR_HOMICIDES.table(), DrugWarHomicides.TABLE,
+            MunicipalityYearPanel.TABLE), "",
+        () -> new Stage.Output(Map.of(DrugWarReconciliation.TABLE, DrugWarReconciliation.build(
+            bronze(DelimitedSources.DRUG_WAR_HOMICIDES), lakehouse.read(DrugWarHomicides.TABLE),
+            lakehouse.read(MunicipalityYearPanel.TABLE))), noRefusals()));
+  }
+
+  /** Model tables are written last, runs last of all: a run row means its model is complete. */
   private Stage modelStage(List<PanelModel.Fit> fits) {
-    return Stage.whole(List.of(PanelModel.COEFFICIENTS, PanelModel.RUNS),
-        List.of(MunicipalityYearPanel.TABLE), "models " + config.models(), () -> {
-          Dataset<Row> panel = lakehouse.read(MunicipalityYearPanel.TABLE);
+    return Stage.whole(List.of(PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS),
+        List.of(MunicipalityYearPanel.TABLE, DelimitedSources.MUNICIPALITY_HEADS.table()),
+        "models " + config.models(), () -> {
+          Dataset<Row> inputs = PanelModel.inputs(lakehouse.read(MunicipalityYearPanel.TABLE),
+              bronze(DelimitedSources.MUNICIPALITY_HEADS));
           long panelVersion = lakehouse.version(MunicipalityYearPanel.TABLE);
           for (LakehouseConfig.ModelSpec spec : config.models()) {
             lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
-            fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
+            fits.add(PanelModel.fit(inputs, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
                 panelVersion, runId));
           }
           return new Stage.Output(Map.of(
               PanelModel.COEFFICIENTS, PanelModel.coefficients(lakehouse.spark(), fits),
+              PanelModel.FITTED, PanelModel.fitted(lakehouse.spark(), fits),
               PanelModel.RUNS, PanelModel.runs(lakehouse.spark(), fits)), noRefusals());
         });
   }
@@ -383,18 +411,11 @@ public final class Pipeline {
         basis, s[0], s[1], s[2], s[3], s[4], s[6], s[7], s[8]));
     out.println("Quarantined records: " + outcome.quarantinedRecords()
         + " (see bronze.quarantine)");
-    List<Row> coefficients = lakehouse.read(PanelModel.COEFFICIENTS).collectAsList();
-    for (Row run : lakehouse.read(PanelModel.RUNS).orderBy(PanelModel.MODEL).collectAsList()) {
-      out.println();
-      out.printf("Model %s: %s %s, n=%d, %s after %d iterations%n", run.getString(0),
-          run.getString(2), run.getString(3), run.getLong(11),
-          run.getBoolean(14) ? "converged" : "NOT converged", run.getInt(13));
-      for (Row c : coefficients) {
-        if (c.getString(0).equals(run.getString(0)) && !c.getString(2).startsWith("year_")) {
-          out.printf("  %-18s %12.6f  (se %.6f)%n", c.getString(2), c.getDouble(3),
-              c.getDouble(4));
-        }
-      }
+    if (!outcome.fits().isEmpty()) {
+      outcome.fits().forEach(fit -> out.println(System.lineSeparator() + ModelTable.describe(fit)));
+    } else {
+      out.println(System.lineSeparator() + "Models unchanged since their last fit: see "
+          + "gold.model_coefficients and " + lakehouse.root() + "/" + ModelTable.FOLDER + "/");
     }
   }
 

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.violence.lakehouse.model.Formula;
+import org.violence.lakehouse.model.VcovKind;
 
 /** Reads the YAML configuration into a validated {@link LakehouseConfig}. */
 public final class ConfigLoader {
@@ -21,9 +23,9 @@ public final class ConfigLoader {
   public static final Set<String> REQUIRED_SOURCES = Set.of(
       "homicides_registration", "homicides_occurrence", "population", "coneval_indicators",
       "marginalisation", "marginalisation_2020", "census_counts", "catalogue_2015",
-      "catalogue_2020", "municipality_heads", "metro_zones", "adjacency");
+      "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides");
 
-  static final Set<String> MODEL_FAMILIES = Set.of("poisson", "gaussian");
+  static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -98,22 +100,46 @@ public final class ConfigLoader {
       }
     }
     require(config.models(), "models");
+    Set<String> names = new java.util.HashSet<>();
     for (int i = 0; i < config.models().size(); i++) {
       validateModel(config.models().get(i), "models[" + i + "]");
+      if (!names.add(config.models().get(i).name())) {
+        throw new ConfigException("models[" + i + "].name", "'" + config.models().get(i).name()
+            + "' is used by an earlier model; names identify runs and must be unique");
+      }
     }
     return config;
   }
 
   private static void validateModel(LakehouseConfig.ModelSpec spec, String key) {
     require(spec.name(), key + ".name");
-    require(spec.outcome(), key + ".outcome");
-    require(spec.regressors(), key + ".regressors");
+    require(spec.formula(), key + ".formula");
+    parsed(() -> Formula.parse(spec.formula()), key + ".formula");
     if (!MODEL_FAMILIES.contains(String.valueOf(spec.family()))) {
       throw new ConfigException(key + ".family",
           "'" + spec.family() + "' is not one of " + MODEL_FAMILIES);
     }
-    if (spec.years() != null) {
-      checkRange(spec.years(), key + ".years");
+    require(spec.vcov(), key + ".vcov");
+    parsed(() -> VcovKind.parse(spec.vcov()), key + ".vcov");
+    if (spec.maxIterations() != null && spec.maxIterations() < 1) {
+      throw new ConfigException(key + ".max_iterations", "must be at least 1");
+    }
+    LakehouseConfig.Sample sample = spec.sample();
+    if (sample != null && sample.years() != null) {
+      checkRange(sample.years(), key + ".sample.years");
+    }
+    if (sample != null && sample.countries() != null
+        && !sample.countries().stream().allMatch("MX"::equals)) {
+      throw new ConfigException(key + ".sample.countries", sample.countries()
+          + ": the panel holds Mexican municipalities only, so MX is the one country accepted");
+    }
+  }
+
+  private static void parsed(Runnable parse, String key) {
+    try {
+      parse.run();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage());
     }
   }
 

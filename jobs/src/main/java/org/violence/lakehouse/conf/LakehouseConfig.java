@@ -87,13 +87,27 @@ public record LakehouseConfig(
     NONE
   }
 
-  /** A model to fit on the gold panel. */
+  /**
+   * A model to fit on the gold panel, written like an R {@code fixest} call: {@code formula} is
+   * {@code outcome ~ x1 + x2 + x1:x2 | fixed_effect + state^year}; {@code family} is gaussian,
+   * poisson or quasipoisson; {@code offset} (optional) enters the linear predictor with
+   * coefficient 1; {@code vcov} is iid, hc1, cluster(col) or cluster(col1, col2);
+   * {@code maxIterations} (optional, default 100) bounds the Poisson IRLS loop.
+   */
   public record ModelSpec(
       String name,
+      String formula,
       String family,
-      String outcome,
-      List<String> regressors,
-      boolean yearEffects,
       String offset,
-      YearRange years) {}
+      String vcov,
+      Sample sample,
+      Integer maxIterations) {}
+
+  /**
+   * Which panel rows a model reads: {@code years} (optional: all), {@code minPopulation}
+   * (optional), {@code states} (optional INEGI state codes), {@code countries} (optional; the
+   * panel is Mexico's alone, so only MX is accepted and it filters nothing).
+   */
+  public record Sample(YearRange years, Double minPopulation, List<String> states,
+      List<String> countries) {}
 }

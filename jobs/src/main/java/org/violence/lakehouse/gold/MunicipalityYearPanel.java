@@ -9,6 +9,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.silver.Covariates;
+import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
@@ -25,6 +26,7 @@ public final class MunicipalityYearPanel {
   public static final String RATE_REGISTRATION = "homicide_rate_registration";
   public static final String RATE_OCCURRENCE = "homicide_rate_occurrence";
   public static final String LOG_POPULATION = "log_population";
+  public static final String DRUG_WAR_HOMICIDES = "drug_war_homicides";
 
   public static final Table TABLE = tableDefinition();
 
@@ -49,7 +51,9 @@ public final class MunicipalityYearPanel {
         .column(Population.METHOD, "conapo_estimate or geometric_interpolation")
         .column(LOG_POPULATION, "Natural log of population: the exposure offset of count models")
         .column(RATE_REGISTRATION, "Homicides by year of registration per 100,000 inhabitants")
-        .column(RATE_OCCURRENCE, "Homicides by year of occurrence per 100,000 inhabitants");
+        .column(RATE_OCCURRENCE, "Homicides by year of occurrence per 100,000 inhabitants")
+        .column(DRUG_WAR_HOMICIDES, "Deaths attributed to organised-crime rivalry (Presidencia); "
+            + "null in years the source does not cover in full (it covers 2007-2010)");
     for (String covariate : Covariates.ALL) {
       table.column(covariate, Covariates.TABLE.columns().get(covariate))
           .column(Covariates.observedFlag(covariate),
@@ -59,7 +63,7 @@ public final class MunicipalityYearPanel {
   }
 
   public static Dataset<Row> build(Dataset<Row> municipalities, Dataset<Row> homicides,
-      Dataset<Row> population, Dataset<Row> covariates) {
+      Dataset<Row> population, Dataset<Row> covariates, Dataset<Row> drugWar) {
     Dataset<Row> units = municipalities
         .where(col(Municipalities.MUNICIPALITY_CODE).equalTo(col(Municipalities.STABLE_CODE)))
         .select(Municipalities.STABLE_CODE, Municipalities.STATE_CODE, Municipalities.STATE_NAME,
@@ -77,10 +81,19 @@ public final class MunicipalityYearPanel {
                 .as("covers_registration"),
             coalesce(col(HomicideCounts.OCCURRENCE), lit(false)).as("covers_occurrence"));
 
+    Dataset<Row> drugWarCounts = drugWar
+        .where(col(DrugWarHomicides.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY))
+        .groupBy(col(Municipalities.STABLE_CODE), col(YEAR))
+        .agg(sum(DrugWarHomicides.HOMICIDES).as("drug_war"));
+    Dataset<Row> drugWarYears = drugWar.where(col(DrugWarHomicides.MONTHS).equalTo(12))
+        .select(col(YEAR), lit(true).as("covers_drug_war")).distinct();
+
     Dataset<Row> joined = population.join(units, Municipalities.STABLE_CODE)
         .join(counts, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
         .join(coveredYears, new String[] {YEAR}, "left")
-        .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left");
+        .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
+        .join(drugWarCounts, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
+        .join(drugWarYears, new String[] {YEAR}, "left");
     Column registration = when(col("covers_registration"),
         coalesce(col(HomicideCounts.REGISTRATION), lit(0L)));
     Column occurrence = when(col("covers_occurrence"),
@@ -92,7 +105,9 @@ public final class MunicipalityYearPanel {
         col(Population.POPULATION), col(Population.METHOD),
         log(col(Population.POPULATION)).as(LOG_POPULATION),
         registration.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_REGISTRATION),
-        occurrence.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_OCCURRENCE)));
+        occurrence.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_OCCURRENCE),
+        when(col("covers_drug_war"), coalesce(col("drug_war"), lit(0L)))
+            .as(DRUG_WAR_HOMICIDES)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
     return joined.select(columns.toArray(Column[]::new));
   }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.HomicideCounts;
@@ -47,6 +48,9 @@ public final class TableExpectations {
           // Small municipalities do reach such rates in real years; worth a look, not a stop.
           holds("homicide rate by registration <= 1,000 per 100,000", "coalesce("
               + MunicipalityYearPanel.RATE_REGISTRATION + ", 0) <= 1000").asWarning()),
+      DrugWarReconciliation.TABLE, List.of(
+          holds("the Presidencia file's total equals the silver total",
+              DrugWarReconciliation.DIFFERENCE + " = 0")),
       Reconciliation.TABLE, List.of(
           holds("INEGI's national total equals the silver total (every homicide accounted for)",
               Reconciliation.DIFFERENCE + " = 0"),

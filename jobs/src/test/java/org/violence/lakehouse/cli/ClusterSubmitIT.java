@@ -51,7 +51,7 @@ class ClusterSubmitIT extends LakehouseTestBase {
     Assertions.assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "spark-submit timed out");
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);
-    Assertions.assertTrue(log.contains("Model poisson_inequality_urbanisation"), log);
+    Assertions.assertTrue(log.contains("Model poisson_fe_inequality"), log);
 
     Lakehouse written = new Lakehouse(spark(), lakehouse.toString());
     Assertions.assertEquals(2403L * 2, written.read(MunicipalityYearPanel.TABLE).count());

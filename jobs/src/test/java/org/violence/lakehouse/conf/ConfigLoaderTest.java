@@ -20,7 +20,8 @@ class ConfigLoaderTest {
     LakehouseConfig config = ConfigLoader.load(SHIPPED);
     assertEquals(new LakehouseConfig.YearRange(1990, 2015), config.years());
     assertEquals(LakehouseConfig.FillRule.CARRY_FORWARD, config.covariateFill().get("poverty"));
-    assertEquals("poisson", config.models().get(0).family());
+    assertEquals("poisson", config.models().get(1).family());
+    assertEquals("cluster(state)", config.models().get(1).vcov());
   }
 
   @Test
@@ -49,7 +50,32 @@ class ConfigLoaderTest {
   void unknownModelFamilyIsNamed() throws IOException {
     ConfigException e = assertThrows(ConfigException.class,
         () -> ConfigLoader.load(edited("family: poisson", "family: negbin")));
-    assertTrue(e.getMessage().startsWith("config key 'models[0].family'"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("config key 'models[1].family'"), e.getMessage());
+  }
+
+  @Test
+  void malformedFormulaIsNamed() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
+        "formula: homicides_registration ~", "formula: homicides_registration =")));
+    assertTrue(e.getMessage().startsWith("config key 'models[1].formula': "
+        + "'homicides_registration = gini"), e.getMessage());
+  }
+
+  @Test
+  void unknownStandardErrorKindIsNamed() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(edited("vcov: cluster(state)", "vcov: bootstrap")));
+    assertEquals("config key 'models[1].vcov': 'bootstrap' is not iid, hc1, cluster(col) or "
+        + "cluster(col1, col2)", e.getMessage());
+  }
+
+  @Test
+  void countriesOtherThanMexicoAreRefused() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
+        "sample: {years: {first: 2010, last: 2010}}",
+        "sample: {years: {first: 2010, last: 2010}, countries: [SV]}")));
+    assertTrue(e.getMessage().startsWith("config key 'models[0].sample.countries'"),
+        e.getMessage());
   }
 
   private static Path edited(String target, String replacement) throws IOException {

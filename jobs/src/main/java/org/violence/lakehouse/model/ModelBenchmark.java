@@ -1,0 +1,138 @@
+package org.violence.lakehouse.model;
+
+import static org.apache.spark.sql.functions.col;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.violence.lakehouse.bronze.DelimitedSources;
+import org.violence.lakehouse.conf.ConfigException;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.Lakehouse;
+
+/**
+ * The {@code benchmark-models} command: fits the configured panel Poisson model with fixed
+ * effects once, exports the rows it fitted, fits the same model with R's {@code glm} and one
+ * factor dummy per fixed-effect level (the way it is done without absorption), and prints both
+ * times, their ratio and both estimates. One run each, on the same machine: a figure to read,
+ * not a test. Needs the lakehouse built by {@code run} and Debian's R
+ * ({@code apt-get install -y r-base-core}).
+ */
+public final class ModelBenchmark {
+  private static final String R_SCRIPT = "benchmark_glm.R";
+  private static final long R_TIMEOUT_HOURS = 6;
+
+  private ModelBenchmark() {}
+
+  /** The first configured Poisson model with fixed effects: the default panel model. */
+  static LakehouseConfig.ModelSpec panelModel(LakehouseConfig config) {
+    return config.models().stream()
+        .filter(m -> m.family().equals("poisson") && Formula.parse(m.formula()).hasFixedEffects())
+        .findFirst().orElseThrow(() -> new ConfigException("models",
+            "no Poisson model with fixed effects to benchmark"));
+  }
+
+  public static void run(Lakehouse lakehouse, LakehouseConfig config, PrintStream out) {
+    LakehouseConfig.ModelSpec spec = panelModel(config);
+    if (!lakehouse.exists(MunicipalityYearPanel.TABLE)) {
+      throw new IllegalStateException(MunicipalityYearPanel.TABLE.qualifiedName() + " does not "
+          + "exist under " + lakehouse.root() + "; build it with the run command first");
+    }
+    Dataset<Row> inputs = PanelModel.inputs(lakehouse.read(MunicipalityYearPanel.TABLE),
+        lakehouse.read(DelimitedSources.MUNICIPALITY_HEADS.table()));
+    lakehouse.spark().sparkContext().setJobDescription("benchmark model " + spec.name());
+    PanelModel.Fit fit = PanelModel.fit(inputs, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
+        lakehouse.version(MunicipalityYearPanel.TABLE), "benchmark");
+    if (!fit.converged()) {
+      throw new IllegalStateException(spec.name() + " did not converge: "
+          + fit.run().getAs("message"));
+    }
+    double lakehouseSeconds = fit.run().getAs("seconds");
+    List<String> terms = fit.coefficients().stream().map(c -> c.getString(2)).toList();
+    Path exported = export(PanelModel.informativeRows(inputs, spec), spec, terms);
+    Map<String, Double> r = runR(exported);
+    double rSeconds = r.remove("seconds");
+    out.printf("Model %s: %s, n=%d, %s%n", spec.name(), spec.formula(),
+        fit.run().<Long>getAs("observations"), fit.run().getAs("fixed_effects"));
+    out.printf("%-28s %12.3f s (sample preparation on Spark included)%n", "lakehouse (absorbed FE)",
+        lakehouseSeconds);
+    out.printf("%-28s %12.3f s (glm fit only, data already in memory)%n",
+        "R glm (factor dummies)", rSeconds);
+    out.printf("%-28s %12.1f x%n", "ratio R / lakehouse", rSeconds / lakehouseSeconds);
+    out.printf("%-28s %22s %22s %10s%n", "term", "lakehouse", "R glm", "rel. diff");
+    for (int j = 0; j < terms.size(); j++) {
+      double ours = fit.estimate(terms.get(j));
+      double theirs = r.get("x" + (j + 1));
+      out.printf("%-28s %22.15g %22.15g %10.2e%n", terms.get(j), ours, theirs,
+          Math.abs(ours - theirs) / Math.abs(theirs));
+    }
+    out.println("Exported panel (the rows both fitted): " + exported);
+  }
+
+  /** The fitted rows as CSV for R: y, offset, x1..xk, fe0.. . */
+  private static Path export(Dataset<Row> rows, LakehouseConfig.ModelSpec spec,
+      List<String> terms) {
+    List<Column> columns = new ArrayList<>(List.of(col(ModelSample.OUTCOME).as("y"),
+        col(ModelSample.OFFSET).as("offset")));
+    for (int j = 0; j < terms.size(); j++) {
+      columns.add(col("`" + terms.get(j) + "`").as("x" + (j + 1)));
+    }
+    for (int f = 0; f < Formula.parse(spec.formula()).fixedEffects().size(); f++) {
+      columns.add(col(ModelSample.effectKey(f)).as("fe" + f));
+    }
+    try {
+      Path folder = Files.createTempDirectory("benchmark-panel").resolve("csv");
+      rows.select(columns.toArray(Column[]::new)).coalesce(1).write().option("header", "true")
+          .csv(folder.toUri().toString());
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot export the benchmark panel", e);
+    }
+  }
+
+  private static Map<String, Double> runR(Path exported) {
+    try {
+      Path script = Files.createTempFile("benchmark_glm", ".R");
+      try (InputStream in = ModelBenchmark.class.getResourceAsStream(R_SCRIPT)) {
+        Files.write(script, in.readAllBytes());
+      }
+      Process r;
+      try {
+        r = new ProcessBuilder("Rscript", script.toString(), exported.toString())
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      } catch (IOException e) {
+        throw new IllegalStateException("Rscript is not installed; on Debian: apt-get install -y "
+            + "r-base-core", e);
+      }
+      List<String> lines = new String(r.getInputStream().readAllBytes(),
+          StandardCharsets.UTF_8).lines().toList();
+      if (!r.waitFor(R_TIMEOUT_HOURS, TimeUnit.HOURS) || r.exitValue() != 0) {
+        throw new IllegalStateException("R's glm failed (exit " + r.exitValue() + "): " + lines);
+      }
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (String line : lines) {
+        String[] f = line.split(",");
+        values.put(f[0], Double.parseDouble(f[1]));
+      }
+      return values;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run R", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while R was fitting", e);
+    }
+  }
+}
