@@ -32,6 +32,10 @@ public final class Main {
 
       Commands:
         run           build every table from the raw files and fit the models (default)
+        routes        recompute the trafficking network, routes, exposure and scenarios from
+                      the bronze and silver tables of an earlier run (the gold panel keeps
+                      the exposure of that run until the next `run`), and print how long
+                      each step took: the benchmark of the route model
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -66,6 +70,11 @@ public final class Main {
       }
       LakehouseConfig config = invocation.applyTo(ConfigLoader.load(invocation.configFile()));
       SparkSession spark = SparkSessions.create(config.spark());
+      if (invocation.command().equals("routes")) {
+        RouteBenchmark.run(new Lakehouse(spark, config.lakehouse()), config.trafficking(),
+            System.out);
+        return OK;
+      }
       Pipeline.Outcome outcome = new Pipeline(spark, config).run();
       Pipeline.printSummary(outcome, new Lakehouse(spark, config.lakehouse()), System.out);
       return OK;
@@ -91,16 +100,17 @@ public final class Main {
   }
 
   /** The parsed command line. */
-  record Invocation(boolean help, Path configFile, String lakehouse, String inputs,
+  record Invocation(String command, boolean help, Path configFile, String lakehouse, String inputs,
       LakehouseConfig.YearRange years, String master) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
       boolean help = false;
+      String command = "run";
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
-        String command = rest.remove(0);
+        command = rest.remove(0);
         switch (command) {
-          case "run" -> { }
+          case "run", "routes" -> { }
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + command + "'");
         }
@@ -129,7 +139,7 @@ public final class Main {
           default -> throw new UsageException("unknown option '" + option + "'");
         }
       }
-      return new Invocation(help, config, lakehouse, inputs, years, master);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {
@@ -149,7 +159,7 @@ public final class Main {
           years != null ? years : c.years(),
           master != null ? new LakehouseConfig.SparkSettings(master, c.spark().shufflePartitions())
               : c.spark(),
-          c.sources(), c.geography(), c.covariateFill(), c.models()));
+          c.sources(), c.geography(), c.covariateFill(), c.models(), c.trafficking()));
     }
   }
 }

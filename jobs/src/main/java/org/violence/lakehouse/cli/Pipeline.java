@@ -27,6 +27,8 @@ import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.reconcile.Reconciliation;
+import org.violence.lakehouse.routes.RouteExposure;
+import org.violence.lakehouse.routes.RouteStage;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -45,7 +47,9 @@ public final class Pipeline {
       DelimitedSources.MARGINALISATION_2020, DelimitedSources.CENSUS_COUNTS,
       DelimitedSources.CATALOGUE_2015, DelimitedSources.CATALOGUE_2020,
       DelimitedSources.MUNICIPALITY_HEADS, DelimitedSources.METRO_ZONES,
-      DelimitedSources.ADJACENCY);
+      DelimitedSources.ADJACENCY, DelimitedSources.PORTS_OF_ENTRY,
+      DelimitedSources.POPPY_ERADICATION, DelimitedSources.MARIJUANA_ERADICATION,
+      DelimitedSources.DRUG_LAB_DENSITY, DelimitedSources.PIPELINE_MUNICIPALITIES);
 
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
@@ -115,6 +119,8 @@ public final class Pipeline {
     write(Covariates.TABLE, covariates.covariates());
     quarantined.add(Quarantine.of(Covariates.TABLE, covariates.refused()));
 
+    quarantined.add(RouteStage.run(lakehouse::read, this::write, config.trafficking()).refused());
+
     write(Quarantine.TABLE, quarantined.stream().reduce(Dataset::unionByName).orElseThrow());
     return municipalities;
   }
@@ -122,7 +128,7 @@ public final class Pipeline {
   private Dataset<Row> buildPanel(Dataset<Row> municipalities) {
     write(MunicipalityYearPanel.TABLE, MunicipalityYearPanel.build(municipalities,
         lakehouse.read(HomicideCounts.TABLE), lakehouse.read(Population.TABLE),
-        lakehouse.read(Covariates.TABLE)));
+        lakehouse.read(Covariates.TABLE), lakehouse.read(RouteExposure.TABLE)));
     return lakehouse.read(MunicipalityYearPanel.TABLE);
   }
 

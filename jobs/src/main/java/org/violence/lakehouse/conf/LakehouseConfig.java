@@ -15,7 +15,8 @@ public record LakehouseConfig(
     Map<String, SourceFile> sources,
     Geography geography,
     Map<String, FillRule> covariateFill,
-    List<ModelSpec> models) {
+    List<ModelSpec> models,
+    Trafficking trafficking) {
 
   /** Inclusive range of years of the panel. */
   public record YearRange(int first, int last) {
@@ -72,4 +73,33 @@ public record LakehouseConfig(
       boolean yearEffects,
       String offset,
       YearRange years) {}
+
+  /**
+   * Parameters of the trafficking-routes stage (least-cost routes after Dell, AER 2015): which
+   * municipalities count as producers, how many ports each producer ships to (0 = every port),
+   * how far from a port's coordinates the seat of its municipality may be, and the route-shift
+   * scenarios compared with the baseline.
+   */
+  public record Trafficking(
+      Double producerMinIntensity,
+      Integer portsPerProducer,
+      Double portAttachmentMaxKm,
+      Double borderMunicipalityKm,
+      List<RouteScenario> scenarios) {}
+
+  /**
+   * A route shift: crossing any of {@code crackdownMunicipalities} costs
+   * {@code crackdownCostMultiplier} times its length, and {@code closedPorts} (US port codes)
+   * take no traffic. Either list may be empty, not both.
+   */
+  public record RouteScenario(String name, List<String> crackdownMunicipalities,
+      Double crackdownCostMultiplier, List<String> closedPorts) {
+    public List<String> crackdownMunicipalities() {
+      return crackdownMunicipalities == null ? List.of() : crackdownMunicipalities;
+    }
+
+    public List<String> closedPorts() {
+      return closedPorts == null ? List.of() : closedPorts;
+    }
+  }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.routes.RouteExposure;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -55,11 +56,14 @@ public final class MunicipalityYearPanel {
           .column(Covariates.observedFlag(covariate),
               Covariates.TABLE.columns().get(Covariates.observedFlag(covariate)));
     }
+    for (String exposure : RouteExposure.PANEL_COLUMNS) {
+      table.column(exposure, RouteExposure.TABLE.columns().get(exposure));
+    }
     return table.build();
   }
 
   public static Dataset<Row> build(Dataset<Row> municipalities, Dataset<Row> homicides,
-      Dataset<Row> population, Dataset<Row> covariates) {
+      Dataset<Row> population, Dataset<Row> covariates, Dataset<Row> routeExposure) {
     Dataset<Row> units = municipalities
         .where(col(Municipalities.MUNICIPALITY_CODE).equalTo(col(Municipalities.STABLE_CODE)))
         .select(Municipalities.STABLE_CODE, Municipalities.STATE_CODE, Municipalities.STATE_NAME,
@@ -80,7 +84,8 @@ public final class MunicipalityYearPanel {
     Dataset<Row> joined = population.join(units, Municipalities.STABLE_CODE)
         .join(counts, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
         .join(coveredYears, new String[] {YEAR}, "left")
-        .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left");
+        .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
+        .join(routeExposure, Municipalities.STABLE_CODE, "left");
     Column registration = when(col("covers_registration"),
         coalesce(col(HomicideCounts.REGISTRATION), lit(0L)));
     Column occurrence = when(col("covers_occurrence"),
@@ -94,6 +99,7 @@ public final class MunicipalityYearPanel {
         registration.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_REGISTRATION),
         occurrence.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_OCCURRENCE)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
+    RouteExposure.PANEL_COLUMNS.forEach(name -> columns.add(col(name)));
     return joined.select(columns.toArray(Column[]::new));
   }
 }

@@ -1,0 +1,31 @@
+package org.violence.lakehouse.cli;
+
+import java.io.PrintStream;
+import java.util.Map;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.routes.RouteStage;
+
+/**
+ * The {@code routes} command: reruns the route stage on an existing lakehouse and prints its
+ * figures and the time of each step, so that the cost of the Mexico computation is measured on
+ * the machine that runs it rather than asserted in a timed test.
+ */
+final class RouteBenchmark {
+  private RouteBenchmark() {}
+
+  static void run(Lakehouse lakehouse, LakehouseConfig.Trafficking params, PrintStream out) {
+    long start = System.nanoTime();
+    RouteStage.Outcome outcome = RouteStage.run(lakehouse::read, lakehouse::replace, params);
+    long totalMillis = (System.nanoTime() - start) / 1_000_000;
+    out.printf("Trafficking routes on %s: %d producers, %d routes (baseline and %d scenarios), "
+            + "%d producers reach no port, %d input rows refused%n", lakehouse.root(),
+        outcome.producers(), outcome.routes(),
+        params.scenarios() == null ? 0 : params.scenarios().size(),
+        outcome.strandedProducers().size(), outcome.refused().count());
+    for (Map.Entry<String, Long> step : outcome.millis().entrySet()) {
+      out.printf("  %-55s %8d ms%n", step.getKey(), step.getValue());
+    }
+    out.printf("  %-55s %8d ms%n", "total", totalMillis);
+  }
+}
