@@ -36,6 +36,8 @@ public final class Main {
                       the bronze and silver tables of an earlier run (the gold panel keeps
                       the exposure of that run until the next `run`), and print how long
                       each step took: the benchmark of the route model
+        route-map     draw the baseline routes of an earlier run over the municipal map
+                      as a PNG (--out FILE, default route-map.png)
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -46,6 +48,7 @@ public final class Main {
         --years A-B       first and last year of the panel (config key years); yearly
                           files outside it are not read
         --master URL      Spark master when not launched by spark-submit (spark.master)
+        --out FILE        where route-map writes its PNG
 
       Exit codes:
         0  success
@@ -75,6 +78,11 @@ public final class Main {
             System.out);
         return OK;
       }
+      if (invocation.command().equals("route-map")) {
+        RouteMapCommand.run(new Lakehouse(spark, config.lakehouse()), config,
+            new java.io.File(invocation.out()));
+        return OK;
+      }
       Pipeline.Outcome outcome = new Pipeline(spark, config).run();
       Pipeline.printSummary(outcome, new Lakehouse(spark, config.lakehouse()), System.out);
       return OK;
@@ -101,7 +109,7 @@ public final class Main {
 
   /** The parsed command line. */
   record Invocation(String command, boolean help, Path configFile, String lakehouse, String inputs,
-      LakehouseConfig.YearRange years, String master) {
+      LakehouseConfig.YearRange years, String master, String out) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
@@ -110,7 +118,7 @@ public final class Main {
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
         command = rest.remove(0);
         switch (command) {
-          case "run", "routes" -> { }
+          case "run", "routes", "route-map" -> { }
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + command + "'");
         }
@@ -120,6 +128,7 @@ public final class Main {
       String inputs = null;
       LakehouseConfig.YearRange years = null;
       String master = null;
+      String out = "route-map.png";
       for (int i = 0; i < rest.size(); i++) {
         String option = rest.get(i);
         if (option.equals("--help") || option.equals("-h")) {
@@ -136,10 +145,11 @@ public final class Main {
           case "--inputs" -> inputs = value;
           case "--years" -> years = yearRange(value);
           case "--master" -> master = value;
+          case "--out" -> out = value;
           default -> throw new UsageException("unknown option '" + option + "'");
         }
       }
-      return new Invocation(command, help, config, lakehouse, inputs, years, master);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master, out);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {
