@@ -24,11 +24,11 @@ import java.util.Map;
  * middle of Mexico.
  */
 public final class RouteMap {
-  static final Color WATER = new Color(0xF4F7FA);
-  static final Color LAND = new Color(0xDDDDDD);
-  static final Color ROUTE = new Color(200, 0, 0, 70);
-  static final Color PRODUCER = new Color(0x1B7F2A);
-  static final Color PORT = new Color(0x1F4FBF);
+  public static final Color WATER = new Color(0xF4F7FA);
+  public static final Color LAND = new Color(0xDDDDDD);
+  public static final Color ROUTE = new Color(200, 0, 0, 70);
+  public static final Color PRODUCER = new Color(0x1B7F2A);
+  public static final Color PORT = new Color(0x1F4FBF);
   private static final double WEST = -118.5;
   private static final double EAST = -86.5;
   private static final double NORTH = 33.0;
