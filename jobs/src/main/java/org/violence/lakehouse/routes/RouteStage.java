@@ -69,7 +69,12 @@ public final class RouteStage {
     });
     List<String> stranded = plans.stream().flatMap(p -> p.strandedProducers().stream())
         .distinct().sorted().toList();
-    return new Outcome(network.refused(), graph.producers().size(), plans.stream()
+    Dataset<Row> refused = network.refused()
+        .unionByName(TraffickingNetwork.strandedProducers(
+            read.apply(DelimitedSources.POPPY_ERADICATION.table()), stranded))
+        .unionByName(TraffickingNetwork.strandedProducers(
+            read.apply(DelimitedSources.MARIJUANA_ERADICATION.table()), stranded));
+    return new Outcome(refused, graph.producers().size(), plans.stream()
         .mapToInt(p -> p.routes().size()).sum(), stranded, millis);
   }
 

@@ -2,6 +2,7 @@ package org.violence.lakehouse.routes;
 
 import static org.apache.spark.sql.functions.*;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -191,6 +192,18 @@ public final class TraffickingNetwork {
   private static Dataset<Row> intensity(Dataset<Row> eradication, String column) {
     return eradication.groupBy(MUNICIPALITY_CODE)
         .agg(sum(coalesce(col("eradication_intensity"), lit(0.0))).as(column));
+  }
+
+  /**
+   * Eradication rows of producers that reach no open port (an island, a gap in the adjacency
+   * file, or a scenario closing every reachable port), as quarantine rows of the routes table.
+   */
+  static Dataset<Row> strandedProducers(Dataset<Row> eradication, List<String> stranded) {
+    return Quarantine.of(TraffickingRoutes.ROUTES, eradication
+        .where(col(MUNICIPALITY_CODE).isin(stranded.toArray()))
+        .withColumn(Quarantine.RECORD, col(MUNICIPALITY_CODE))
+        .withColumn(Quarantine.REASON, concat(lit("producer "), col(MUNICIPALITY_CODE),
+            lit(" reaches no open port of entry over the adjacency network, in some scenario"))));
   }
 
   /** Bronze rows whose municipality code the network does not know, as quarantine rows. */

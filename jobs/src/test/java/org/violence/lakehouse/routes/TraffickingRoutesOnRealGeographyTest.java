@@ -277,6 +277,22 @@ class TraffickingRoutesOnRealGeographyTest extends LakehouseTestBase {
     Assertions.assertTrue(reasons.stream().anyMatch(r -> r.startsWith(
         "no municipal seat within 100.0 km of the port")), reasons.toString());
     Assertions.assertEquals(28L, result.ports().count(), "the real ports still attach");
+
+    // With every port closed no producer ships, and each is quarantined, not silently dropped.
+    RoutePlanner.Network network = network();
+    Set<String> allPorts = network.ports().stream().map(RoutePlanner.Port::portCode)
+        .collect(Collectors.toSet());
+    RoutePlanner.Plan closed = RoutePlanner.plan(network,
+        new RoutePlanner.Costs("all_closed", Set.of(), 1.0, allPorts, 1));
+    Assertions.assertEquals(network.producers().size(), closed.strandedProducers().size());
+    Assertions.assertEquals(List.of(), closed.routes());
+    List<String> stranded = TraffickingNetwork.strandedProducers(
+            lakehouse().read(DelimitedSources.POPPY_ERADICATION.table()),
+            closed.strandedProducers())
+        .select(Quarantine.REASON).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    Assertions.assertFalse(stranded.isEmpty());
+    Assertions.assertTrue(stranded.stream().allMatch(r -> r.startsWith("producer ")
+        && r.contains("reaches no open port of entry")), stranded.toString());
   }
 
   private RoutePlanner.Network network() {
