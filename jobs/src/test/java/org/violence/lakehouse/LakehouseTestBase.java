@@ -62,7 +62,7 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
         projectDir().resolve("data-samples").toString(), shipped.years(), shipped.spark(),
         shipped.sources(), new LakehouseConfig.Geography(shipped.geography().baseVintage(),
             projectDir().resolve(shipped.geography().parentOverrides()).toString()),
-        shipped.covariateFill(), shipped.models());
+        shipped.covariateFill(), shipped.models(), shipped.trafficking());
   }
 
   /**

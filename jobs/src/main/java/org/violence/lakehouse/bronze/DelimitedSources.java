@@ -173,6 +173,44 @@ public final class DelimitedSources implements BronzeSource {
           "shootouts", "Deaths in shootouts",
           "deaths", "All deaths attributed to organised-crime rivalry"));
 
+  public static final DelimitedSources PORTS_OF_ENTRY = new DelimitedSources(
+      "ports_of_entry", "us_ports_of_entry",
+      "US land ports of entry on the Mexican border with coordinates (US BTS Border Crossing "
+          + "Entry Data)",
+      DelimitedFile.commaSeparated(NOT_AVAILABLE,
+          field("port_code", "port_code", FieldType.TEXT),
+          field("port_name", "port_name", FieldType.TEXT),
+          field("state", "us_state", FieldType.TEXT),
+          field("latitude", "latitude", FieldType.DECIMAL),
+          field("longitude", "longitude", FieldType.DECIMAL)),
+      Map.of("port_code", "US CBP port code, 4 digits", "port_name", "Port of entry name",
+          "us_state", "US state of the port", "latitude", "Latitude of the port (degrees)",
+          "longitude", "Longitude of the port (degrees)"));
+
+  public static final DelimitedSources POPPY_ERADICATION = eradication("poppy_eradication",
+      "opium poppy");
+  public static final DelimitedSources MARIJUANA_ERADICATION = eradication(
+      "marijuana_eradication", "marijuana");
+
+  public static final DelimitedSources DRUG_LAB_DENSITY = new DelimitedSources(
+      "drug_lab_density", "drug_lab_density_grid",
+      "Kernel density of drug-lab seizures on a regular lon/lat grid (C. Resa Nestares, via "
+          + "diegovalle/drug-war-interactive-map)",
+      DelimitedFile.commaSeparated(NOT_AVAILABLE,
+          field("lon", "longitude", FieldType.DECIMAL),
+          field("lat", "latitude", FieldType.DECIMAL),
+          field("density", "density", FieldType.DECIMAL)),
+      Map.of("longitude", "Longitude of the grid point (degrees)",
+          "latitude", "Latitude of the grid point (degrees)",
+          "density", "Kernel density of drug-lab seizures (relative; units not stated)"));
+
+  public static final DelimitedSources PIPELINE_MUNICIPALITIES = new DelimitedSources(
+      "pipeline_municipalities", "pipeline_municipalities",
+      "Municipalities crossed by PEMEX fuel pipelines (fuel-theft exposure)",
+      DelimitedFile.commaSeparated(NOT_AVAILABLE,
+          field("id", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE)),
+      Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits"));
+
 
   private final String configKey;
   private final Table table;
@@ -213,6 +251,21 @@ public final class DelimitedSources implements BronzeSource {
             POPULATION, "Census population " + vintage,
             "seat_longitude", "Longitude of the municipal seat (degrees)",
             "seat_latitude", "Latitude of the municipal seat (degrees)"));
+  }
+
+  /** Eradication by municipality: the usual proxy for where a drug is grown. */
+  private static DelimitedSources eradication(String configKey, String crop) {
+    return new DelimitedSources(configKey, configKey + "_by_municipality",
+        "Eradication of " + crop + " by municipality, relative intensity (units not stated; "
+            + "C. Resa Nestares, via diegovalle/drug-war-interactive-map)",
+        DelimitedFile.commaSeparated(NOT_AVAILABLE,
+            field("cvegeo", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE),
+            field("nom_mun", "municipality_name", FieldType.TEXT),
+            field("area_km2", "area_km2", FieldType.DECIMAL),
+            field("total", "eradication_intensity", FieldType.DECIMAL)),
+        Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
+            "municipality_name", "Municipality name", "area_km2", "Municipal area (km2)",
+            "eradication_intensity", "Eradication of " + crop + ", relative intensity"));
   }
 
   private static DataType sparkType(FieldType type) {

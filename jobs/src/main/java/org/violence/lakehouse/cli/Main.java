@@ -51,6 +51,12 @@ public final class Main {
                       time the configured panel Poisson FE model against R's glm with
                       factor dummies on the same rows (needs a built lakehouse and
                       Debian's R: apt-get install -y r-base-core)
+        routes        recompute the trafficking network, routes, exposure and scenarios from
+                      the bronze and silver tables of an earlier run (the gold panel keeps
+                      the exposure of that run until the next `run`), and print how long
+                      each step took: the benchmark of the route model
+        route-map     draw the baseline routes of an earlier run over the municipal map
+                      as a PNG (--out FILE, default route-map.png)
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -61,6 +67,7 @@ public final class Main {
         --years A-B       first and last year of the panel (config key years); yearly
                           files outside it are not read
         --master URL      Spark master when not launched by spark-submit (spark.master)
+        --out FILE        where route-map writes its PNG
 
       Exit codes:
         0  success
@@ -89,8 +96,15 @@ public final class Main {
       }
       LakehouseConfig config = invocation.applyTo(ConfigLoader.load(invocation.configFile()));
       if (invocation.command() == Command.BENCHMARK_MODELS) {
-        SparkSession spark = SparkSessions.create(config.spark());
-        ModelBenchmark.run(new Lakehouse(spark, config.lakehouse()), config, System.out);
+        ModelBenchmark.run(lakehouseOf(config), config, System.out);
+        return OK;
+      }
+      if (invocation.command() == Command.ROUTES) {
+        RouteBenchmark.run(lakehouseOf(config), config.trafficking(), System.out);
+        return OK;
+      }
+      if (invocation.command() == Command.ROUTE_MAP) {
+        RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(invocation.out()));
         return OK;
       }
       return build(invocation.command(), config);
@@ -100,6 +114,11 @@ public final class Main {
     } catch (Exception e) {
       return failure(e).exitCode();
     }
+  }
+
+  /** The lakehouse of an earlier run, for the commands that read it. */
+  private static Lakehouse lakehouseOf(LakehouseConfig config) {
+    return new Lakehouse(SparkSessions.create(config.spark()), config.lakehouse());
   }
 
   /** One locked, logged run of the pipeline. */
@@ -160,7 +179,8 @@ public final class Main {
 
   /** What the command line asks for; the name is the one logged in ops.run_log. */
   enum Command {
-    RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models");
+    RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models"), ROUTES("routes"),
+    ROUTE_MAP("route-map");
 
     final String name;
 
@@ -171,8 +191,7 @@ public final class Main {
 
   /** The parsed command line. */
   record Invocation(Command command, boolean help, Path configFile, String lakehouse,
-      String inputs,
-      LakehouseConfig.YearRange years, String master) {
+      String inputs, LakehouseConfig.YearRange years, String master, String out) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
@@ -184,6 +203,8 @@ public final class Main {
           case "run" -> { }
           case "nightly" -> command = Command.NIGHTLY;
           case "benchmark-models" -> command = Command.BENCHMARK_MODELS;
+          case "routes" -> command = Command.ROUTES;
+          case "route-map" -> command = Command.ROUTE_MAP;
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + name + "'");
         }
@@ -193,6 +214,7 @@ public final class Main {
       String inputs = null;
       LakehouseConfig.YearRange years = null;
       String master = null;
+      String out = "route-map.png";
       for (int i = 0; i < rest.size(); i++) {
         String option = rest.get(i);
         if (option.equals("--help") || option.equals("-h")) {
@@ -209,10 +231,11 @@ public final class Main {
           case "--inputs" -> inputs = value;
           case "--years" -> years = yearRange(value);
           case "--master" -> master = value;
+          case "--out" -> out = value;
           default -> throw new UsageException("unknown option '" + option + "'");
         }
       }
-      return new Invocation(command, help, config, lakehouse, inputs, years, master);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master, out);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {
@@ -232,7 +255,7 @@ public final class Main {
           years != null ? years : c.years(),
           master != null ? new LakehouseConfig.SparkSettings(master, c.spark().shufflePartitions())
               : c.spark(),
-          c.sources(), c.geography(), c.covariateFill(), c.models()));
+          c.sources(), c.geography(), c.covariateFill(), c.models(), c.trafficking()));
     }
   }
 }

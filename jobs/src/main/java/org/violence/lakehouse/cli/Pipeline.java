@@ -44,6 +44,10 @@ import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.run.RunLog;
 import org.violence.lakehouse.run.Stage;
 import org.violence.lakehouse.run.StageRunner;
+import org.violence.lakehouse.routes.RouteExposure;
+import org.violence.lakehouse.routes.RouteStage;
+import org.violence.lakehouse.routes.TraffickingNetwork;
+import org.violence.lakehouse.routes.TraffickingRoutes;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
@@ -63,7 +67,10 @@ public final class Pipeline {
       DelimitedSources.MARGINALISATION_2020, DelimitedSources.CENSUS_COUNTS,
       DelimitedSources.CATALOGUE_2015, DelimitedSources.CATALOGUE_2020,
       DelimitedSources.MUNICIPALITY_HEADS, DelimitedSources.METRO_ZONES,
-      DelimitedSources.ADJACENCY, DelimitedSources.DRUG_WAR_HOMICIDES);
+      DelimitedSources.ADJACENCY, DelimitedSources.DRUG_WAR_HOMICIDES,
+      DelimitedSources.PORTS_OF_ENTRY, DelimitedSources.POPPY_ERADICATION,
+      DelimitedSources.MARIJUANA_ERADICATION, DelimitedSources.DRUG_LAB_DENSITY,
+      DelimitedSources.PIPELINE_MUNICIPALITIES);
 
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
@@ -144,6 +151,8 @@ public final class Pipeline {
     SOURCES.forEach(source -> tables.add(source.table()));
     tables.addAll(List.of(Quarantine.TABLE, InputManifest.TABLE, Municipalities.TABLE,
         HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
+        TraffickingNetwork.NODES, TraffickingNetwork.EDGES, TraffickingNetwork.PORTS,
+        TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE,
         MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
         PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS));
     return tables;
@@ -260,7 +269,30 @@ public final class Pipeline {
           return new Stage.Output(Map.of(DrugWarHomicides.TABLE, result.counts()),
               Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
         });
-    return List.of(municipalities, homicides, population, covariates, drugWar);
+    return List.of(municipalities, homicides, population, covariates, drugWar, routeStage());
+  }
+
+  /**
+   * The trafficking network, routes, exposure and scenarios. The route computation reads back
+   * the tables of its earlier steps; here it reads the rows just built, so that all of them are
+   * checked and written together, as one stage.
+   */
+  private Stage routeStage() {
+    List<Table> tables = List.of(TraffickingNetwork.NODES, TraffickingNetwork.EDGES,
+        TraffickingNetwork.PORTS, TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES,
+        RouteExposure.TABLE);
+    return Stage.whole(tables, List.of(Municipalities.TABLE, DelimitedSources.ADJACENCY.table(),
+            DelimitedSources.MUNICIPALITY_HEADS.table(), DelimitedSources.PORTS_OF_ENTRY.table(),
+            DelimitedSources.POPPY_ERADICATION.table(),
+            DelimitedSources.MARIJUANA_ERADICATION.table(),
+            DelimitedSources.PIPELINE_MUNICIPALITIES.table()),
+        "trafficking " + config.trafficking(), () -> {
+          Map<Table, Dataset<Row>> built = new LinkedHashMap<>();
+          Dataset<Row> refused = RouteStage.run(
+              table -> built.containsKey(table) ? built.get(table) : lakehouse.read(table),
+              (table, rows) -> built.put(table, rows.persist()), config.trafficking()).refused();
+          return new Stage.Output(built, refused);
+        });
   }
 
   /**
@@ -271,14 +303,15 @@ public final class Pipeline {
     return Stage.byYear(List.of(MunicipalityYearPanel.TABLE, Reconciliation.TABLE), List.of(
             Stage.Input.whole(Municipalities.TABLE), Stage.Input.sameYear(HomicideCounts.TABLE),
             Stage.Input.whole(Population.TABLE), Stage.Input.whole(Covariates.TABLE),
-            Stage.Input.whole(DrugWarHomicides.TABLE),
+            Stage.Input.whole(DrugWarHomicides.TABLE), Stage.Input.whole(RouteExposure.TABLE),
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table())), "",
         this::panelYears, years -> {
           Dataset<Row> homicides = inYears(lakehouse.read(HomicideCounts.TABLE), years);
           Dataset<Row> panel = inYears(MunicipalityYearPanel.build(
               lakehouse.read(Municipalities.TABLE), homicides, lakehouse.read(Population.TABLE),
-              lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE)), years);
+              lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE),
+              lakehouse.read(RouteExposure.TABLE)), years);
           Dataset<Row> reconciliation = inYears(Reconciliation.build(
               bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
               homicides, panel), years);

@@ -23,7 +23,9 @@ public final class ConfigLoader {
   public static final Set<String> REQUIRED_SOURCES = Set.of(
       "homicides_registration", "homicides_occurrence", "population", "coneval_indicators",
       "marginalisation", "marginalisation_2020", "census_counts", "catalogue_2015",
-      "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides");
+      "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides",
+      "ports_of_entry", "poppy_eradication", "marijuana_eradication", "drug_lab_density",
+      "pipeline_municipalities");
 
   static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian");
 
@@ -108,7 +110,54 @@ public final class ConfigLoader {
             + "' is used by an earlier model; names identify runs and must be unique");
       }
     }
+    validateTrafficking(config.trafficking());
     return config;
+  }
+
+  private static void validateTrafficking(LakehouseConfig.Trafficking t) {
+    require(t, "trafficking");
+    require(t.producerMinIntensity(), "trafficking.producer_min_intensity");
+    require(t.portsPerProducer(), "trafficking.ports_per_producer");
+    require(t.portAttachmentMaxKm(), "trafficking.port_attachment_max_km");
+    require(t.borderMunicipalityKm(), "trafficking.border_municipality_km");
+    if (t.producerMinIntensity() <= 0) {
+      throw new ConfigException("trafficking.producer_min_intensity",
+          "must be positive: a municipality with no eradication is not a producer");
+    }
+    if (t.portsPerProducer() < 0) {
+      throw new ConfigException("trafficking.ports_per_producer",
+          "must be 0 (every port) or the number of cheapest ports per producer");
+    }
+    if (t.portAttachmentMaxKm() <= 0 || t.borderMunicipalityKm() <= 0) {
+      throw new ConfigException("trafficking", "distances must be positive kilometres");
+    }
+    Set<String> names = new java.util.HashSet<>(Set.of("baseline"));
+    List<LakehouseConfig.RouteScenario> scenarios = t.scenarios() == null ? List.of()
+        : t.scenarios();
+    for (int i = 0; i < scenarios.size(); i++) {
+      LakehouseConfig.RouteScenario s = scenarios.get(i);
+      String key = "trafficking.scenarios[" + i + "]";
+      require(s.name(), key + ".name");
+      if (!names.add(s.name())) {
+        throw new ConfigException(key + ".name", "'" + s.name() + "' is used twice (or is the "
+            + "reserved name baseline)");
+      }
+      if (s.crackdownMunicipalities().isEmpty() && s.closedPorts().isEmpty()) {
+        throw new ConfigException(key, "changes nothing: give crackdown_municipalities or "
+            + "closed_ports");
+      }
+      for (String code : s.crackdownMunicipalities()) {
+        if (!code.matches("\\d{5}")) {
+          throw new ConfigException(key + ".crackdown_municipalities", "'" + code
+              + "' is not a 5-digit INEGI municipality code (quote it in YAML)");
+        }
+      }
+      if (!s.crackdownMunicipalities().isEmpty() && (s.crackdownCostMultiplier() == null
+          || s.crackdownCostMultiplier() < 1)) {
+        throw new ConfigException(key + ".crackdown_cost_multiplier",
+            "missing or below 1: a crackdown makes crossing dearer");
+      }
+    }
   }
 
   private static void validateModel(LakehouseConfig.ModelSpec spec, String key) {

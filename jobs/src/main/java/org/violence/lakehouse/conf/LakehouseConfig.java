@@ -15,21 +15,22 @@ public record LakehouseConfig(
     Map<String, SourceFile> sources,
     Geography geography,
     Map<String, FillRule> covariateFill,
-    List<ModelSpec> models) {
+    List<ModelSpec> models,
+    Trafficking trafficking) {
 
   public LakehouseConfig withLakehouse(String location) {
     return new LakehouseConfig(location, inputs, years, spark, sources, geography, covariateFill,
-        models);
+        models, trafficking);
   }
 
   public LakehouseConfig withInputs(String folder) {
     return new LakehouseConfig(lakehouse, folder, years, spark, sources, geography, covariateFill,
-        models);
+        models, trafficking);
   }
 
   public LakehouseConfig withYears(YearRange panelYears) {
     return new LakehouseConfig(lakehouse, inputs, panelYears, spark, sources, geography,
-        covariateFill, models);
+        covariateFill, models, trafficking);
   }
 
   /** The same configuration with one source's years changed (a year of data added or taken). */
@@ -38,7 +39,7 @@ public record LakehouseConfig(
     SourceFile files = sources.get(source);
     changed.put(source, new SourceFile(files.path(), files.encoding(), sourceYears));
     return new LakehouseConfig(lakehouse, inputs, years, spark, changed, geography, covariateFill,
-        models);
+        models, trafficking);
   }
 
   /** Inclusive range of years of the panel. */
@@ -110,4 +111,33 @@ public record LakehouseConfig(
    */
   public record Sample(YearRange years, Double minPopulation, List<String> states,
       List<String> countries) {}
+
+  /**
+   * Parameters of the trafficking-routes stage (least-cost routes after Dell, AER 2015): which
+   * municipalities count as producers, how many ports each producer ships to (0 = every port),
+   * how far from a port's coordinates the seat of its municipality may be, and the route-shift
+   * scenarios compared with the baseline.
+   */
+  public record Trafficking(
+      Double producerMinIntensity,
+      Integer portsPerProducer,
+      Double portAttachmentMaxKm,
+      Double borderMunicipalityKm,
+      List<RouteScenario> scenarios) {}
+
+  /**
+   * A route shift: crossing any of {@code crackdownMunicipalities} costs
+   * {@code crackdownCostMultiplier} times its length, and {@code closedPorts} (US port codes)
+   * take no traffic. Either list may be empty, not both.
+   */
+  public record RouteScenario(String name, List<String> crackdownMunicipalities,
+      Double crackdownCostMultiplier, List<String> closedPorts) {
+    public List<String> crackdownMunicipalities() {
+      return crackdownMunicipalities == null ? List.of() : crackdownMunicipalities;
+    }
+
+    public List<String> closedPorts() {
+      return closedPorts == null ? List.of() : closedPorts;
+    }
+  }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.routes.RouteExposure;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
@@ -59,11 +60,15 @@ public final class MunicipalityYearPanel {
           .column(Covariates.observedFlag(covariate),
               Covariates.TABLE.columns().get(Covariates.observedFlag(covariate)));
     }
+    for (String exposure : RouteExposure.PANEL_COLUMNS) {
+      table.column(exposure, RouteExposure.TABLE.columns().get(exposure));
+    }
     return table.build();
   }
 
   public static Dataset<Row> build(Dataset<Row> municipalities, Dataset<Row> homicides,
-      Dataset<Row> population, Dataset<Row> covariates, Dataset<Row> drugWar) {
+      Dataset<Row> population, Dataset<Row> covariates, Dataset<Row> drugWar,
+      Dataset<Row> routeExposure) {
     Dataset<Row> units = municipalities
         .where(col(Municipalities.MUNICIPALITY_CODE).equalTo(col(Municipalities.STABLE_CODE)))
         .select(Municipalities.STABLE_CODE, Municipalities.STATE_CODE, Municipalities.STATE_NAME,
@@ -93,7 +98,8 @@ public final class MunicipalityYearPanel {
         .join(coveredYears, new String[] {YEAR}, "left")
         .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
         .join(drugWarCounts, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
-        .join(drugWarYears, new String[] {YEAR}, "left");
+        .join(drugWarYears, new String[] {YEAR}, "left")
+        .join(routeExposure, Municipalities.STABLE_CODE, "left");
     Column registration = when(col("covers_registration"),
         coalesce(col(HomicideCounts.REGISTRATION), lit(0L)));
     Column occurrence = when(col("covers_occurrence"),
@@ -109,6 +115,7 @@ public final class MunicipalityYearPanel {
         when(col("covers_drug_war"), coalesce(col("drug_war"), lit(0L)))
             .as(DRUG_WAR_HOMICIDES)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
+    RouteExposure.PANEL_COLUMNS.forEach(name -> columns.add(col(name)));
     return joined.select(columns.toArray(Column[]::new));
   }
 }

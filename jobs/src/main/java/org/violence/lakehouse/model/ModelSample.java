@@ -57,7 +57,9 @@ final class ModelSample {
    * the municipal seat to the US border (2007 seats; every base-vintage municipality has one).
    */
   static Dataset<Row> withMunicipalAttributes(Dataset<Row> panel, Dataset<Row> seats) {
-    return panel.join(seats.select(
+    // The panel's own km_to_us_border (route exposure: nearest of a unit's parts) is replaced by
+    // the unit's own seat distance, the definition the committed R references were computed on.
+    return panel.drop(KM_TO_US_BORDER).join(seats.select(
             col(DelimitedSources.MUNICIPALITY_CODE).as(Municipalities.STABLE_CODE),
             col(KM_TO_US_BORDER)),
         new String[] {Municipalities.STABLE_CODE}, "left");

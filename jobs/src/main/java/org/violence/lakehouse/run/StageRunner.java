@@ -98,7 +98,9 @@ public final class StageRunner {
         lakehouse.replace(Quarantine.TABLE, rows, null);
         return count;
       }
-      String predicate = Quarantine.STAGE + " = '" + stage.name() + "'" + (whole ? ""
+      String predicate = Quarantine.STAGE + " IN (" + stage.outputs().stream()
+          .map(table -> "'" + table.qualifiedName() + "'").collect(Collectors.joining(", "))
+          + ")" + (whole ? ""
           : " AND " + Quarantine.PART + " IN (" + changed.stream().map(p -> "'" + p + "'")
               .collect(Collectors.joining(", ")) + ")");
       lakehouse.replaceParts(Quarantine.TABLE, rows, predicate, null);
