@@ -12,6 +12,8 @@ import shutil
 SAMPLES = os.path.join("..", "..", "..", "..", "..", "data-samples")
 REGISTRATION = "mexico/inegi/homicides_registration_year/2010.csv"
 METRO_ZONES = "mexico/geography/ZM_2015.csv"
+# An extra column is tried on a file no later table reads, so the case rebuilds one table only.
+LAB_DENSITY = "mexico/trafficking/drug_lab_density_grid.csv"
 
 
 def read(path):
@@ -37,6 +39,7 @@ lines = text.split("\n")
 guadalajara = next(l for l in lines if l.startswith('" 14 039 "'))
 metro = read(METRO_ZONES)
 metro_lines = metro.decode("latin-1").split("\n")
+lab_lines = read(LAB_DENSITY).decode("utf-8").split("\n")
 
 if os.path.isdir("cases"):
     shutil.rmtree("cases")
@@ -62,6 +65,6 @@ drop = header.index("NOM_ZM")
 write("column_missing", METRO_ZONES, "\n".join(
     ",".join(c for i, c in enumerate(l.split(",")) if i != drop) if l else l
     for l in metro_lines).encode("latin-1"))
-write("extra_column", METRO_ZONES, "\n".join(
-    (l + (",NOTA" if i == 0 else ",") if l else l) for i, l in enumerate(metro_lines))
-    .encode("latin-1"))
+write("extra_column", LAB_DENSITY, "\n".join(
+    (l + (",note" if i == 0 else ",") if l else l) for i, l in enumerate(lab_lines))
+    .encode("utf-8"))

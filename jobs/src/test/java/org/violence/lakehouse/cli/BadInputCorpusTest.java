@@ -34,7 +34,7 @@ import org.violence.lakehouse.silver.Population;
  */
 class BadInputCorpusTest extends LakehouseTestBase {
   private static final Path CORPUS = projectDir().resolve("jobs/src/test/resources/bad-input");
-  /** Tables no registration or metro-zone file feeds: no case may touch them. */
+  /** Tables whose rows no registration or metro-zone file feeds. */
   private static final List<Table> UNRELATED = List.of(InegiCubeSource.OCCURRENCE.table(),
       DelimitedSources.POPULATION_ESTIMATES.table(), Population.TABLE);
 
@@ -80,9 +80,10 @@ class BadInputCorpusTest extends LakehouseTestBase {
       Assertions.assertEquals(before, after, name + ": a fatal input changes no table");
       return;
     }
+    // A table downstream of a changed input is rebuilt (its inputs' fingerprints moved), but
+    // where the broken file does not feed its rows, they must come out the same.
     for (Table table : UNRELATED) {
-      Assertions.assertEquals(before.get(table), after.get(table), name + ": "
-          + table.qualifiedName());
+      assertSameContents(smallRun().lakehouse().read(table), run.lakehouse().read(table));
     }
     if (outcome.equals("accepted")) {
       Assertions.assertEquals(smallRun().lakehouse().read(Quarantine.TABLE).count(),

@@ -32,9 +32,8 @@ class KillAndResumeTest extends LakehouseTestBase {
   private static final String YEARS = SMALL_YEARS.first() + "-" + SMALL_YEARS.last();
   /** Lines the pipeline prints just before each write; killing there lands inside commits. */
   private static final List<String> KILL_POINTS = List.of(
-      "writing bronze.inegi_homicides_registration", "writing bronze.conapo_population",
-      "writing ops.input_manifest", "writing silver.homicides", "writing gold.reconciliation",
-      "writing gold.model_runs");
+      "writing bronze.conapo_population", "writing silver.homicides",
+      "writing gold.reconciliation", "writing gold.model_runs");
   private static final long[] DELAYS_MILLIS = {0, 250, 900};
 
   @Test
