@@ -39,7 +39,7 @@ lines = text.split("\n")
 guadalajara = next(l for l in lines if l.startswith('" 14 039 "'))
 metro = read(METRO_ZONES)
 metro_lines = metro.decode("latin-1").split("\n")
-lab_lines = read(LAB_DENSITY).decode("utf-8").split("\n")
+lab_lines = read(LAB_DENSITY).decode("utf-8").split("\r\n")  # this file ends lines with CRLF
 
 if os.path.isdir("cases"):
     shutil.rmtree("cases")
@@ -65,6 +65,6 @@ drop = header.index("NOM_ZM")
 write("column_missing", METRO_ZONES, "\n".join(
     ",".join(c for i, c in enumerate(l.split(",")) if i != drop) if l else l
     for l in metro_lines).encode("latin-1"))
-write("extra_column", LAB_DENSITY, "\n".join(
+write("extra_column", LAB_DENSITY, "\r\n".join(
     (l + (",note" if i == 0 else ",") if l else l) for i, l in enumerate(lab_lines))
     .encode("utf-8"))
