@@ -18,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
@@ -36,7 +35,7 @@ class BadInputCorpusTest extends LakehouseTestBase {
   private static final Path CORPUS = projectDir().resolve("jobs/src/test/resources/bad-input");
   /** Tables whose rows no registration or metro-zone file feeds. */
   private static final List<Table> UNRELATED = List.of(InegiCubeSource.OCCURRENCE.table(),
-      DelimitedSources.POPULATION_ESTIMATES.table(), Population.TABLE);
+      Population.TABLE);
 
   static Stream<Arguments> cases() throws Exception {
     return Files.readAllLines(CORPUS.resolve("cases.csv")).stream().skip(1)

@@ -33,7 +33,7 @@ class KillAndResumeTest extends LakehouseTestBase {
   /** Lines the pipeline prints just before each write; killing there lands inside commits. */
   private static final List<String> KILL_POINTS = List.of(
       "writing bronze.conapo_population", "writing silver.homicides",
-      "writing gold.reconciliation", "writing gold.model_runs");
+      "writing gold.reconciliation");
   private static final long[] DELAYS_MILLIS = {0, 250, 900};
 
   @Test
