@@ -137,17 +137,21 @@ public final class Main {
       });
       log.started();
       Pipeline pipeline = new Pipeline(spark, config, runId, System.out);
+      Pipeline.Outcome outcome = null;
+      RunLog.Ending ending;
       try {
-        Pipeline.Outcome outcome = pipeline.run();
-        log.finished(new RunLog.Ending(outcome.changedAnything() ? "SUCCEEDED" : "UP_TO_DATE",
-            OK, null), outcome.tables());
-        Pipeline.printSummary(outcome, lakehouse, System.out);
-        return OK;
+        outcome = pipeline.run();
+        ending = new RunLog.Ending(outcome.changedAnything() ? "SUCCEEDED" : "UP_TO_DATE", OK,
+            null);
       } catch (Exception e) {
-        RunLog.Ending ending = failure(e);
-        log.finished(ending, pipeline.tablesSoFar());
-        return ending.exitCode();
+        ending = failure(e);
       }
+      // Once per run: the log's rows are appended, not merged.
+      log.finished(ending, outcome == null ? pipeline.tablesSoFar() : outcome.tables());
+      if (outcome != null) {
+        Pipeline.printSummary(outcome, lakehouse, System.out);
+      }
+      return ending.exitCode();
     } catch (RunLock.RunInProgressException e) {
       System.err.println("refused: " + e.getMessage());
       return ANOTHER_RUN_IN_PROGRESS;

@@ -2,12 +2,17 @@ package org.violence.lakehouse.io;
 
 import io.delta.tables.DeltaTable;
 import java.util.Arrays;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
+import scala.Option;
 
 /**
  * The only place that knows where tables live and how they are written. A table is a Delta table
@@ -93,18 +98,40 @@ public final class Lakehouse {
       writer = writer.option("replaceWhere", partsPredicate);
     }
     writer.save(path(table));
-    long written = version(table);
+    Snapshot written = snapshot(table);
     // A separate commit, so it is made only when needed: reruns must not move versions.
-    if (!existed || !table.description().equals(description(table))) {
+    if (!existed || !table.description().equals(written.metadata().description())) {
       spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
           + table.description().replace("'", "\\'") + "')");
     }
-    return written;
+    return written.version();
   }
 
-  private String description(Table table) {
-    return DeltaTable.forPath(spark, path(table)).detail().select("description").first()
-        .getString(0);
+  /**
+   * The table's latest snapshot, from Delta's in-process log cache. Reading versions, comments
+   * and commit information here instead of through {@code DeltaTable.history()} matters: each
+   * history DataFrame costs a query plan of its own, and a run asks ~40 tables several times.
+   */
+  private Snapshot snapshot(Table table) {
+    return DeltaLog.forTable(spark, path(table)).update(false, Option.empty(), Option.empty());
+  }
+
+  private static <T> Optional<T> optional(Option<T> value) {
+    return value.isDefined() ? Optional.of(value.get()) : Optional.empty();
+  }
+
+  /** The commit information Delta recorded with one version of the table. */
+  private Optional<CommitInfo> commitInfo(Table table, long version) {
+    var changes = DeltaLog.forTable(spark, path(table)).getChanges(version, version, false);
+    while (changes.hasNext()) {
+      var actions = changes.next()._2().iterator();
+      while (actions.hasNext()) {
+        if (actions.next() instanceof CommitInfo info) {
+          return Optional.of(info);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** What the table's current rows were built from; empty when it does not exist yet. */
@@ -112,45 +139,45 @@ public final class Lakehouse {
     if (!exists(table)) {
       return BuildState.empty();
     }
-    // The data commit is nearly always among the last few (a comment change may follow it).
-    return latestBuildState(DeltaTable.forPath(spark, path(table)).history(5))
-        .or(() -> latestBuildState(DeltaTable.forPath(spark, path(table)).history()))
-        .orElse(BuildState.empty());
-  }
-
-  private static java.util.Optional<BuildState> latestBuildState(Dataset<Row> history) {
-    return history.where("userMetadata IS NOT NULL")
-        .orderBy(org.apache.spark.sql.functions.desc("version"))
-        .select("userMetadata").collectAsList().stream()
-        .map(row -> BuildState.fromCommitMetadata(row.getString(0)))
-        .flatMap(java.util.Optional::stream).findFirst();
+    // The data commit is nearly always the latest (a comment change may follow it): walk back.
+    for (long version = version(table); version >= 0; version--) {
+      Optional<BuildState> state = commitInfo(table, version)
+          .flatMap(info -> optional(info.userMetadata()))
+          .flatMap(BuildState::fromCommitMetadata);
+      if (state.isPresent()) {
+        return state.get();
+      }
+    }
+    return BuildState.empty();
   }
 
   /**
-   * Inserts or replaces rows matched by {@code keyCondition} (over aliases {@code t}, the table,
-   * and {@code s}, the new rows) in one MERGE commit, creating the table on first use: for logs
-   * that a crashed run may have left half-told.
+   * Adds rows in one commit, creating the table on first use: for logs, whose rows each run
+   * writes once under its own run id, so a blind append never duplicates and reads nothing.
    */
-  public void upsert(Table table, Dataset<Row> rows, String keyCondition) {
+  public void append(Table table, Dataset<Row> rows) {
     if (!exists(table)) {
       replace(table, rows, null);
       return;
     }
-    DeltaTable.forPath(spark, path(table)).as("t").merge(withComments(table, rows).as("s"),
-        keyCondition).whenMatched().updateAll().whenNotMatched().insertAll().execute();
+    withComments(table, rows).write().format("delta").mode("append").save(path(table));
+  }
+
+  /** Sets columns of the rows matching {@code condition}, in one commit. */
+  public void update(Table table, Column condition, java.util.Map<String, Column> values) {
+    DeltaTable.forPath(spark, path(table)).update(condition, values);
   }
 
   /** Rows written by a commit of the table (Delta's own operation metrics, no scan). */
   public Long rowsWritten(Table table, long version) {
-    Row last = DeltaTable.forPath(spark, path(table)).history()
-        .where("version = " + version).first();
-    scala.collection.Map<String, String> metrics = last.getMap(last.fieldIndex("operationMetrics"));
-    return metrics.get("numOutputRows").map(Long::valueOf).getOrElse(() -> null);
+    return commitInfo(table, version)
+        .flatMap(info -> optional(info.operationMetrics()))
+        .flatMap(metrics -> optional(metrics.get("numOutputRows")))
+        .map(Long::valueOf).orElse(null);
   }
 
   public long version(Table table) {
-    return DeltaTable.forPath(spark, path(table)).history(1)
-        .select("version").first().getLong(0);
+    return snapshot(table).version();
   }
 
   private static Dataset<Row> withComments(Table table, Dataset<Row> rows) {

@@ -1,12 +1,14 @@
 package org.violence.lakehouse.run;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import org.apache.spark.sql.Row;
+import java.util.Map;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 
@@ -75,30 +77,29 @@ public final class RunLog {
   }
 
   public void started() {
-    write(RowFactory.create(runId, command, startedAt, null, "RUNNING", null, null, null));
+    lakehouse.append(RUNS, lakehouse.spark().createDataFrame(List.of(RowFactory.create(runId,
+        command, startedAt, null, "RUNNING", null, null, null)), RUNS.schema()));
   }
 
   /** Marks a run that held the lock and died without finishing. */
   public void abandoned(String deadRunId) {
-    lakehouse.upsert(RUNS, lakehouse.read(RUNS).where(RunLog.RUN_ID + " = '" + deadRunId
-            + "' AND status = 'RUNNING'")
-        .withColumn("status", org.apache.spark.sql.functions.lit("ABANDONED")), "t.run_id = s.run_id");
+    lakehouse.update(RUNS, col(RUN_ID).equalTo(deadRunId).and(col("status").equalTo("RUNNING")),
+        Map.of("status", lit("ABANDONED")));
   }
 
+  /** Completes the run's row and records its tables; called once per run. */
   public void finished(Ending ending, List<TableReport> tables) {
     if (!tables.isEmpty()) {
-      lakehouse.upsert(TABLES, lakehouse.spark().createDataFrame(tables.stream()
+      lakehouse.append(TABLES, lakehouse.spark().createDataFrame(tables.stream()
           .map(t -> RowFactory.create(runId, t.table(), t.action(), t.parts(), t.rowsRead(),
-              t.rowsWritten(), t.rowsQuarantined(), t.version())).toList(), TABLES.schema()),
-          "t.run_id = s.run_id AND t.table_name = s.table_name");
+              t.rowsWritten(), t.rowsQuarantined(), t.version())).toList(), TABLES.schema()));
     }
     int written = (int) tables.stream().filter(t -> t.action().equals("written")).count();
-    write(RowFactory.create(runId, command, startedAt, Timestamp.from(Instant.now()),
-        ending.status(), ending.exitCode(), ending.error(), written));
-  }
-
-  private void write(Row run) {
-    lakehouse.upsert(RUNS, lakehouse.spark().createDataFrame(List.of(run), RUNS.schema()),
-        "t.run_id = s.run_id");
+    lakehouse.update(RUNS, col(RUN_ID).equalTo(runId), Map.of(
+        "finished_at", lit(Timestamp.from(Instant.now())),
+        "status", lit(ending.status()),
+        "exit_code", lit(ending.exitCode()),
+        "error", lit(ending.error()).cast(DataTypes.StringType),
+        "tables_written", lit(written)));
   }
 }
