@@ -129,8 +129,7 @@ public final class Pipeline {
     } finally {
       Dataset<Row> checks = gate.results(lakehouse.spark());
       if (!checks.isEmpty()) {
-        lakehouse.upsert(QualityGate.TABLE, checks, "t.run_id = s.run_id AND t.table_name = "
-            + "s.table_name AND t.expectation = s.expectation AND t.parts = s.parts");
+        lakehouse.append(QualityGate.TABLE, checks);
       }
     }
     Map<Table, Long> versions = new LinkedHashMap<>();
@@ -350,8 +349,8 @@ public final class Pipeline {
   }
 
   private Set<Integer> panelYears() {
-    return config.years().overlap(config.years()).boxed()
-        .collect(Collectors.toCollection(TreeSet::new));
+    return java.util.stream.IntStream.rangeClosed(config.years().first(), config.years().last())
+        .boxed().collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** Years of the panel covered by a homicide source. */

@@ -28,6 +28,9 @@ public final class MunicipalityYearPanel {
   public static final String RATE_OCCURRENCE = "homicide_rate_occurrence";
   public static final String LOG_POPULATION = "log_population";
   public static final String DRUG_WAR_HOMICIDES = "drug_war_homicides";
+  public static final String AFTER_2006 = "after_2006";
+  /** The first full year of the federal offensive against the cartels (December 2006). */
+  private static final int FIRST_DRUG_WAR_YEAR = 2007;
 
   public static final Table TABLE = tableDefinition();
 
@@ -54,7 +57,10 @@ public final class MunicipalityYearPanel {
         .column(RATE_REGISTRATION, "Homicides by year of registration per 100,000 inhabitants")
         .column(RATE_OCCURRENCE, "Homicides by year of occurrence per 100,000 inhabitants")
         .column(DRUG_WAR_HOMICIDES, "Deaths attributed to organised-crime rivalry (Presidencia); "
-            + "null in years the source does not cover in full (it covers 2007-2010)");
+            + "null in years the source does not cover in full (it covers 2007-2010)")
+        .column(AFTER_2006, "True from " + FIRST_DRUG_WAR_YEAR + " on, after the federal "
+            + "offensive against the cartels began (December 2006): for interactions such as "
+            + "route exposure x after_2006");
     for (String covariate : Covariates.ALL) {
       table.column(covariate, Covariates.TABLE.columns().get(covariate))
           .column(Covariates.observedFlag(covariate),
@@ -113,7 +119,8 @@ public final class MunicipalityYearPanel {
         registration.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_REGISTRATION),
         occurrence.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_OCCURRENCE),
         when(col("covers_drug_war"), coalesce(col("drug_war"), lit(0L)))
-            .as(DRUG_WAR_HOMICIDES)));
+            .as(DRUG_WAR_HOMICIDES),
+        col(YEAR).geq(FIRST_DRUG_WAR_YEAR).as(AFTER_2006)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
     RouteExposure.PANEL_COLUMNS.forEach(name -> columns.add(col(name)));
     return joined.select(columns.toArray(Column[]::new));

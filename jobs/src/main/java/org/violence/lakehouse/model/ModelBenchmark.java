@@ -72,11 +72,11 @@ public final class ModelBenchmark {
     out.printf("%-28s %12.3f s (glm fit only, data already in memory)%n",
         "R glm (factor dummies)", rSeconds);
     out.printf("%-28s %12.1f x%n", "ratio R / lakehouse", rSeconds / lakehouseSeconds);
-    out.printf("%-28s %22s %22s %10s%n", "term", "lakehouse", "R glm", "rel. diff");
+    out.printf("%-32s %22s %22s %10s%n", "term", "lakehouse", "R glm", "rel. diff");
     for (int j = 0; j < terms.size(); j++) {
       double ours = fit.estimate(terms.get(j));
       double theirs = r.get("x" + (j + 1));
-      out.printf("%-28s %22.15g %22.15g %10.2e%n", terms.get(j), ours, theirs,
+      out.printf("%-32s %22.15g %22.15g %10.2e%n", terms.get(j), ours, theirs,
           Math.abs(ours - theirs) / Math.abs(theirs));
     }
     out.println("Exported panel (the rows both fitted): " + exported);

@@ -36,7 +36,7 @@ public final class ModelTable {
         fit.converged() ? "converged in " + run.getAs("iterations") + " iteration(s)"
             : "NOT fitted: " + run.getAs("message")));
     for (Row c : fit.coefficients()) {
-      text.append(String.format("%n  %-24s %12.6f  (se %.6f, p %.4f)", c.getString(2),
+      text.append(String.format("%n  %-32s %12.6f  (se %.6f, p %.4f)", c.getString(2),
           c.getDouble(3), c.getDouble(4), c.getDouble(6)));
     }
     return text.toString();
