@@ -49,6 +49,10 @@ public final class TraffickingNetwork {
   public static final Table NODES = Table.in(Table.Layer.SILVER, "trafficking_network_nodes")
       .describedAs("Nodes of the trafficking network: municipalities of the 2020 geography with "
           + "producer intensity, ports of entry and distances to the US")
+      .sourcedFrom("US Bureau of Transportation Statistics, land ports of entry on the Mexican "
+          + "border")
+      .sourcedFrom("silver.municipalities (seats), INEGI adjacency, poppy and marijuana "
+          + "eradication, PEMEX pipelines; computed by the route stage")
       .column(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits (2020 geography)")
       .column(Municipalities.STABLE_CODE, "Panel unit it belongs to (see silver.municipalities)")
       .column(Municipalities.MUNICIPALITY_NAME, "Municipality name")
@@ -70,6 +74,8 @@ public final class TraffickingNetwork {
 
   public static final Table EDGES = Table.in(Table.Layer.SILVER, "trafficking_network_edges")
       .describedAs("Edges of the trafficking network: bordering municipalities, once per pair")
+      .sourcedFrom("INEGI municipal adjacency and municipal seats; great-circle distances "
+          + "computed by the route stage")
       .column(CODE_A, "INEGI code of one municipality (the smaller code)")
       .column(CODE_B, "INEGI code of a municipality bordering it")
       .column(KM, "Great-circle km between the two municipal seats")
