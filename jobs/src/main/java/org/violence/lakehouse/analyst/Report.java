@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 
 import java.awt.Color;
@@ -133,7 +134,7 @@ public final class Report {
             List.of(HomicideCounts.REGISTRATION, HomicideCounts.OCCURRENCE))
         .agg(sum(org.violence.lakehouse.bronze.InegiCubeSource.HOMICIDES));
     Dataset<Row> national = counts.join(panel.groupBy(MunicipalityYearPanel.YEAR)
-            .agg(sum(Population.POPULATION).as(Population.POPULATION)), HomicideCounts.YEAR)
+            .agg(totalPopulation()), HomicideCounts.YEAR)
         .withColumn(RATE_REGISTRATION, per100k(col(HomicideCounts.REGISTRATION)))
         .withColumn(RATE_OCCURRENCE, per100k(col(HomicideCounts.OCCURRENCE)))
         .orderBy(HomicideCounts.YEAR);
@@ -153,8 +154,14 @@ public final class Report {
     return national.count();
   }
 
+  /** Homicides per 100,000 inhabitants, to two decimals as people read them. */
   private Column per100k(Column homicides) {
-    return homicides.multiply(100_000.0).divide(col(Population.POPULATION));
+    return round(homicides.multiply(100_000.0).divide(col(Population.POPULATION)), 2);
+  }
+
+  /** Population summed over units: whole persons (interpolated years have fractions). */
+  private static Column totalPopulation() {
+    return round(sum(Population.POPULATION)).cast("long").as(Population.POPULATION);
   }
 
   private long states(Dataset<Row> panel, int lastYear) {
@@ -164,7 +171,7 @@ public final class Report {
                 .as(MunicipalityYearPanel.HOMICIDES_REGISTRATION),
             sum(MunicipalityYearPanel.HOMICIDES_OCCURRENCE)
                 .as(MunicipalityYearPanel.HOMICIDES_OCCURRENCE),
-            sum(Population.POPULATION).as(Population.POPULATION))
+            totalPopulation())
         .withColumn(RATE_REGISTRATION, per100k(col(MunicipalityYearPanel.HOMICIDES_REGISTRATION)))
         .withColumn(RATE_OCCURRENCE, per100k(col(MunicipalityYearPanel.HOMICIDES_OCCURRENCE)))
         .persist();
