@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.violence.lakehouse.analyst.AnalystCommands;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
@@ -57,6 +58,18 @@ public final class Main {
                       each step took: the benchmark of the route model
         route-map     draw the baseline routes of an earlier run over the municipal map
                       as a PNG (--out FILE, default route-map.png)
+        sql           SQL over the tables, named layer.table (silver.homicides): one
+                      --query "SELECT ...", a --file of statements, or an interactive prompt;
+                      --format table (default), csv or json. Delta time travel works:
+                      SELECT * FROM gold.model_runs VERSION AS OF 0
+        serve         the JDBC/ODBC endpoint (Spark Thrift Server, HiveServer2 protocol) over
+                      the same tables for beeline, DBeaver, Tableau: --port (10000), --bind
+                      (127.0.0.1; see the README before opening it further)
+        notebook      execute a notebook of notebooks/ (--file, default: all of them) and
+                      render it as HTML with its result tables and charts (--out FILE or
+                      folder, default <lakehouse>/reports/notebooks/)
+        report        the HTML report with figures and maps, and the data dictionary
+                      (--out FOLDER, default <lakehouse>/reports/); nightly ends with it
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -67,7 +80,9 @@ public final class Main {
         --years A-B       first and last year of the panel (config key years); yearly
                           files outside it are not read
         --master URL      Spark master when not launched by spark-submit (spark.master)
-        --out FILE        where route-map writes its PNG
+        --out FILE        where route-map writes its PNG (notebook, report: see above)
+        --query, --file, --format, --port, --bind
+                          options of sql, serve and notebook (see above)
 
       Exit codes:
         0  success
@@ -104,7 +119,24 @@ public final class Main {
         return OK;
       }
       if (invocation.command() == Command.ROUTE_MAP) {
-        RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(invocation.out()));
+        RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(
+            invocation.out() == null ? "route-map.png" : invocation.out()));
+        return OK;
+      }
+      if (invocation.command() == Command.SQL) {
+        return AnalystCommands.sql(config, invocation.commandOptions()) ? OK
+            : BAD_USAGE_OR_CONFIG;
+      }
+      if (invocation.command() == Command.SERVE) {
+        AnalystCommands.serve(config, invocation.commandOptions());
+        return OK;
+      }
+      if (invocation.command() == Command.NOTEBOOK) {
+        AnalystCommands.notebook(config, invocation.commandOptions(), invocation.out());
+        return OK;
+      }
+      if (invocation.command() == Command.REPORT) {
+        AnalystCommands.report(config, invocation.out());
         return OK;
       }
       return build(invocation.command(), config);
@@ -141,6 +173,10 @@ public final class Main {
       RunLog.Ending ending;
       try {
         outcome = pipeline.run();
+        if (command == Command.NIGHTLY) {
+          // Before the run is logged as done: a report that cannot be drawn fails the run.
+          AnalystCommands.report(lakehouse, config, null);
+        }
         ending = new RunLog.Ending(outcome.changedAnything() ? "SUCCEEDED" : "UP_TO_DATE", OK,
             null);
       } catch (Exception e) {
@@ -173,10 +209,10 @@ public final class Main {
     return new RunLog.Ending("FAILED", INTERNAL_FAILURE, String.valueOf(e));
   }
 
-  static final class UsageException extends RuntimeException {
+  public static final class UsageException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    UsageException(String message) {
+    public UsageException(String message) {
       super(message + " (see --help)");
     }
   }
@@ -184,18 +220,23 @@ public final class Main {
   /** What the command line asks for; the name is the one logged in ops.run_log. */
   enum Command {
     RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models"), ROUTES("routes"),
-    ROUTE_MAP("route-map");
+    ROUTE_MAP("route-map"), SQL("sql", "--query", "--file", "--format"),
+    SERVE("serve", "--port", "--bind"), NOTEBOOK("notebook", "--file"), REPORT("report");
 
     final String name;
+    /** Options of this command alone, passed to it without their dashes. */
+    final List<String> options;
 
-    Command(String name) {
+    Command(String name, String... options) {
       this.name = name;
+      this.options = List.of(options);
     }
   }
 
   /** The parsed command line. */
   record Invocation(Command command, boolean help, Path configFile, String lakehouse,
-      String inputs, LakehouseConfig.YearRange years, String master, String out) {
+      String inputs, LakehouseConfig.YearRange years, String master, String out,
+      java.util.Map<String, String> commandOptions) {
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
@@ -209,6 +250,10 @@ public final class Main {
           case "benchmark-models" -> command = Command.BENCHMARK_MODELS;
           case "routes" -> command = Command.ROUTES;
           case "route-map" -> command = Command.ROUTE_MAP;
+          case "sql" -> command = Command.SQL;
+          case "serve" -> command = Command.SERVE;
+          case "notebook" -> command = Command.NOTEBOOK;
+          case "report" -> command = Command.REPORT;
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + name + "'");
         }
@@ -218,7 +263,8 @@ public final class Main {
       String inputs = null;
       LakehouseConfig.YearRange years = null;
       String master = null;
-      String out = "route-map.png";
+      String out = null;
+      java.util.Map<String, String> commandOptions = new java.util.HashMap<>();
       for (int i = 0; i < rest.size(); i++) {
         String option = rest.get(i);
         if (option.equals("--help") || option.equals("-h")) {
@@ -236,10 +282,16 @@ public final class Main {
           case "--years" -> years = yearRange(value);
           case "--master" -> master = value;
           case "--out" -> out = value;
-          default -> throw new UsageException("unknown option '" + option + "'");
+          default -> {
+            if (!command.options.contains(option)) {
+              throw new UsageException("unknown option '" + option + "'");
+            }
+            commandOptions.put(option.substring(2), value);
+          }
         }
       }
-      return new Invocation(command, help, config, lakehouse, inputs, years, master, out);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master, out,
+          commandOptions);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {

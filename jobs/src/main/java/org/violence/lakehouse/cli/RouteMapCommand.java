@@ -22,23 +22,14 @@ import org.violence.lakehouse.routes.TraffickingRoutes;
 import org.violence.lakehouse.silver.Municipalities;
 
 /** The {@code route-map} command: the baseline routes of a lakehouse drawn as a PNG. */
-final class RouteMapCommand {
+public final class RouteMapCommand {
   static final String POLYGONS_SOURCE = "municipal_polygons";
-  static final int WIDTH = 1800;
+  public static final int WIDTH = 1800;
 
   private RouteMapCommand() {}
 
   static void run(Lakehouse lakehouse, LakehouseConfig config, File out) {
-    LakehouseConfig.SourceFile polygons = config.sources().get(POLYGONS_SOURCE);
-    if (polygons == null) {
-      throw new ConfigException("sources." + POLYGONS_SOURCE, "missing; the route map draws "
-          + "the municipal polygons of this GeoJSON file");
-    }
-    String inputs = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
-    String geoJson = String.join("\n", TextFiles.readLines(
-        lakehouse.spark().sparkContext().hadoopConfiguration(), inputs + polygons.path(),
-        polygons.path(), Charset.forName(polygons.encoding())));
-    BufferedImage image = draw(lakehouse, geoJson);
+    BufferedImage image = draw(lakehouse, polygons(lakehouse, config));
     try {
       ImageIO.write(image, "png", out);
     } catch (IOException e) {
@@ -47,8 +38,21 @@ final class RouteMapCommand {
     System.out.println("Route map written to " + out.getAbsolutePath());
   }
 
+  /** The municipal polygons (GeoJSON) of the configured source. */
+  public static String polygons(Lakehouse lakehouse, LakehouseConfig config) {
+    LakehouseConfig.SourceFile polygons = config.sources().get(POLYGONS_SOURCE);
+    if (polygons == null) {
+      throw new ConfigException("sources." + POLYGONS_SOURCE, "missing; the route map draws "
+          + "the municipal polygons of this GeoJSON file");
+    }
+    String inputs = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
+    return String.join("\n", TextFiles.readLines(
+        lakehouse.spark().sparkContext().hadoopConfiguration(), inputs + polygons.path(),
+        polygons.path(), Charset.forName(polygons.encoding())));
+  }
+
   /** The baseline routes, producers and ports of the lakehouse over the polygons. */
-  static BufferedImage draw(Lakehouse lakehouse, String geoJson) {
+  public static BufferedImage draw(Lakehouse lakehouse, String geoJson) {
     Map<String, double[]> seats = new HashMap<>();
     List<Row> nodes = lakehouse.read(TraffickingNetwork.NODES).collectAsList();
     nodes.forEach(r -> seats.put(r.getAs(TraffickingNetwork.MUNICIPALITY_CODE), new double[] {

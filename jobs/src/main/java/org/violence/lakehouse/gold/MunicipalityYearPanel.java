@@ -40,6 +40,9 @@ public final class MunicipalityYearPanel {
     Table.Builder table = Table.in(Table.Layer.GOLD, "municipality_year_panel")
         .describedAs("Municipality-year panel on a stable geography (municipalities of the base "
             + "vintage): homicides, population, rates and covariates")
+        .sourcedFrom("silver.homicides, silver.population, silver.covariates, "
+            + "silver.drug_war_homicides and silver.route_exposure, on the units of "
+            + "silver.municipalities")
         .partitionedBy(YEAR)
         .column(Municipalities.STABLE_CODE, "Panel unit: INEGI code of the base-vintage "
             + "municipality, which includes every municipality later split from it")
@@ -61,6 +64,14 @@ public final class MunicipalityYearPanel {
         .column(AFTER_2006, "True from " + FIRST_DRUG_WAR_YEAR + " on, after the federal "
             + "offensive against the cartels began (December 2006): for interactions such as "
             + "route exposure x after_2006");
+    table.unit(HOMICIDES_REGISTRATION, "homicides").unit(HOMICIDES_OCCURRENCE, "homicides")
+        .unit(Population.POPULATION, "persons").unit(LOG_POPULATION, "log persons")
+        .unit(RATE_REGISTRATION, "homicides per 100,000 inhabitants")
+        .unit(RATE_OCCURRENCE, "homicides per 100,000 inhabitants")
+        .unit(DRUG_WAR_HOMICIDES, "deaths");
+    Covariates.TABLE.units().forEach(table::unit);
+    RouteExposure.PANEL_COLUMNS.stream().filter(RouteExposure.TABLE.units()::containsKey)
+        .forEach(c -> table.unit(c, RouteExposure.TABLE.units().get(c)));
     for (String covariate : Covariates.ALL) {
       table.column(covariate, Covariates.TABLE.columns().get(covariate))
           .column(Covariates.observedFlag(covariate),

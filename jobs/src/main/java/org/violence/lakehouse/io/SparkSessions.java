@@ -22,7 +22,12 @@ public final class SparkSessions {
    * configured local master used, so the same jar runs on a laptop and on a cluster.
    */
   public static SparkSession create(LakehouseConfig.SparkSettings settings) {
-    SparkConf conf = withDelta(new SparkConf())
+    return create(settings, new SparkConf());
+  }
+
+  /** The same, with settings of the caller's own (e.g. Hive support for the SQL endpoint). */
+  public static SparkSession create(LakehouseConfig.SparkSettings settings, SparkConf extra) {
+    SparkConf conf = withDelta(extra)
         .setAppName("violence-lakehouse")
         .setIfMissing("spark.sql.shuffle.partitions",
             Integer.toString(settings.shufflePartitions()));

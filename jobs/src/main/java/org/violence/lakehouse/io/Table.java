@@ -13,7 +13,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public record Table(
     Layer layer, String name, String description, List<String> partitionBy,
-    Map<String, String> columns, StructType schema) {
+    Map<String, String> columns, StructType schema, String source, Map<String, String> units) {
 
   public enum Layer {
     BRONZE, SILVER, GOLD,
@@ -42,6 +42,8 @@ public record Table(
     private List<String> partitionBy = List.of();
     private final Map<String, String> columns = new LinkedHashMap<>();
     private StructType schema = new StructType();
+    private String source = "";
+    private final Map<String, String> units = new LinkedHashMap<>();
 
     private Builder(Layer layer, String name) {
       this.layer = layer;
@@ -72,13 +74,26 @@ public record Table(
       return column(column, comment);
     }
 
+    /** Where the rows come from, for the data dictionary: agencies, files, derivations. */
+    public Builder sourcedFrom(String text) {
+      this.source = text;
+      return this;
+    }
+
+    /** The unit of a measured column (persons, homicides per 100,000 inhabitants, km). */
+    public Builder unit(String column, String unit) {
+      units.put(column, unit);
+      return this;
+    }
+
     public Builder columns(Map<String, String> more) {
       columns.putAll(more);
       return this;
     }
 
     public Table build() {
-      return new Table(layer, name, description, partitionBy, Map.copyOf(columns), schema);
+      return new Table(layer, name, description, partitionBy, Map.copyOf(columns), schema,
+          source, Map.copyOf(units));
     }
   }
 }

@@ -33,6 +33,7 @@ public final class PanelModel {
   public static final Table RUNS = Table.in(Table.Layer.GOLD, "model_runs")
       .describedAs("One row per model fitted: specification, sample, observations dropped and "
           + "why, fit statistics, convergence, and the Delta version of the panel it read")
+      .sourcedFrom("Models of conf/lakehouse.yaml fitted on gold.municipality_year_panel")
       .column(MODEL, "Name of the specification in the config")
       .column(RUN_ID, "Pipeline run that fitted it")
       .column("formula", "Model formula (fixest syntax: outcome ~ regressors | fixed effects)")
@@ -65,6 +66,7 @@ public final class PanelModel {
 
   public static final Table COEFFICIENTS = Table.in(Table.Layer.GOLD, "model_coefficients")
       .describedAs("Estimated coefficients with the standard errors of the configured kind")
+      .sourcedFrom("Models of conf/lakehouse.yaml fitted on gold.municipality_year_panel")
       .column(MODEL, "Name of the specification in the config")
       .column(RUN_ID, "Pipeline run that fitted it")
       .column(TERM, "Regressor, a:b for an interaction, or (Intercept) without fixed effects")
@@ -81,6 +83,7 @@ public final class PanelModel {
 
   public static final Table FITTED = Table.in(Table.Layer.GOLD, "model_fitted")
       .describedAs("Fitted values and residuals of each converged model per municipality-year")
+      .sourcedFrom("Models of conf/lakehouse.yaml fitted on gold.municipality_year_panel")
       .column(MODEL, "Name of the specification in the config")
       .column(RUN_ID, "Pipeline run that fitted it")
       .column(Municipalities.STABLE_CODE, "Panel unit")

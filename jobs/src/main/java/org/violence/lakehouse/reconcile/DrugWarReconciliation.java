@@ -22,6 +22,8 @@ public final class DrugWarReconciliation {
   public static final Table TABLE = Table.in(Table.Layer.GOLD, "drug_war_reconciliation")
       .describedAs("Presidencia drug-war deaths per year, layer by layer, from the source's "
           + "total to the panel; difference must be 0")
+      .sourcedFrom("bronze Presidencia file, silver.drug_war_homicides and "
+          + "gold.municipality_year_panel")
       .column(YEAR, "Year of the deaths")
       .column(SOURCE_TOTAL, "Sum of the source's Total column, as landed in bronze")
       .column("municipality", "Silver: deaths in municipalities")

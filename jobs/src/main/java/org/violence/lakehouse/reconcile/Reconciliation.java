@@ -31,6 +31,7 @@ public final class Reconciliation {
   public static final Table TABLE = Table.in(Table.Layer.GOLD, "reconciliation")
       .describedAs("Homicides per basis and year, layer by layer, from INEGI's national total to "
           + "the panel; difference must be 0")
+      .sourcedFrom("bronze INEGI exports, silver.homicides and gold.municipality_year_panel")
       .column(BASIS, "registration or occurrence")
       .column(YEAR, "Year of registration or occurrence")
       .column(INEGI_TOTAL, "National Total row(s) of INEGI's export, as landed in bronze")

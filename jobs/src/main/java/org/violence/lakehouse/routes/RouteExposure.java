@@ -37,6 +37,7 @@ public final class RouteExposure {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "route_exposure")
       .describedAs("Exposure of each panel unit to the baseline predicted trafficking routes, "
           + "with distances to the US and producer and pipeline flags")
+      .sourcedFrom("Computed from silver.trafficking_routes and silver.municipalities")
       .column(STABLE_CODE, "Panel unit (base-vintage municipality, including later splits)")
       .column(ON_ROUTE, "Some predicted baseline trafficking route crosses the unit "
           + "(time-invariant)")
@@ -58,12 +59,16 @@ public final class RouteExposure {
           + "(relative units, 0 where none recorded; time-invariant)")
       .column(PIPELINE, "A PEMEX fuel pipeline crosses the unit (time-invariant)")
       .column(TraffickingRoutes.PARAMETERS, "Parameters of the route run, as JSON")
+      .unit(ROUTES, "routes").unit(ROUTES_WEIGHTED, "routes x eradication intensity")
+      .unit(KM_TO_ROUTE, "km").unit(KM_TO_PORT, "km").unit(KM_TO_BORDER, "km")
+      .unit(PRODUCER_INTENSITY, "eradication intensity (relative units of the source)")
       .build();
 
   public static final Table SCENARIO_CHANGES = Table.in(Table.Layer.SILVER,
           "route_scenario_changes")
       .describedAs("How each route-shift scenario changes every panel unit's exposure "
           + "(scenario minus baseline)")
+      .sourcedFrom("Computed from silver.trafficking_routes (baseline and scenarios)")
       .column(TraffickingRoutes.SCENARIO, "Scenario name (trafficking.scenarios)")
       .column(STABLE_CODE, "Panel unit (base-vintage municipality, including later splits)")
       .column(ROUTES + "_baseline", "Routes crossing the unit in the baseline")

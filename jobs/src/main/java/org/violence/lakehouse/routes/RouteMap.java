@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A picture of the predicted routes over the municipal map, for a person to look at: municipal
@@ -44,22 +45,10 @@ public final class RouteMap {
    */
   public static BufferedImage draw(String geoJson, Map<String, double[]> seats,
       List<List<String>> routes, List<String> producers, List<double[]> ports, int width) {
-    int height = (int) Math.round(width * (NORTH - SOUTH) / ((EAST - WEST) * X_SCALE));
-    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image = choropleth(geoJson, code -> LAND, width);
     Graphics2D g = image.createGraphics();
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setColor(WATER);
-    g.fillRect(0, 0, width, height);
     double scale = width / ((EAST - WEST) * X_SCALE);
-
-    g.setStroke(new BasicStroke(0.4f));
-    for (JsonNode feature : parse(geoJson).path("features")) {
-      Path2D outline = outline(feature.path("geometry"), scale);
-      g.setColor(LAND);
-      g.fill(outline);
-      g.setColor(Color.WHITE);
-      g.draw(outline);
-    }
 
     g.setColor(ROUTE);
     g.setStroke(new BasicStroke(Math.max(1.5f, width / 600f), BasicStroke.CAP_ROUND,
@@ -74,6 +63,31 @@ public final class RouteMap {
     producers.forEach(code -> g.fill(disc(project(seats.get(code), scale), dot)));
     g.setColor(PORT);
     ports.forEach(lonLat -> g.fill(disc(project(lonLat, scale), dot * 1.5)));
+    g.dispose();
+    return image;
+  }
+
+  /**
+   * The municipal polygons over water, each filled with the colour {@code fill} gives its
+   * municipality code (the {@code id} of the GeoJSON feature), with white borders.
+   */
+  public static BufferedImage choropleth(String geoJson, Function<String, Color> fill,
+      int width) {
+    int height = (int) Math.round(width * (NORTH - SOUTH) / ((EAST - WEST) * X_SCALE));
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setColor(WATER);
+    g.fillRect(0, 0, width, height);
+    double scale = width / ((EAST - WEST) * X_SCALE);
+    g.setStroke(new BasicStroke(0.4f));
+    for (JsonNode feature : parse(geoJson).path("features")) {
+      Path2D outline = outline(feature.path("geometry"), scale);
+      g.setColor(fill.apply(feature.path("properties").path("id").asText()));
+      g.fill(outline);
+      g.setColor(Color.WHITE);
+      g.draw(outline);
+    }
     g.dispose();
     return image;
   }

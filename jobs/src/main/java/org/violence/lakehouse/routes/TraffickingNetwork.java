@@ -49,6 +49,8 @@ public final class TraffickingNetwork {
   public static final Table NODES = Table.in(Table.Layer.SILVER, "trafficking_network_nodes")
       .describedAs("Nodes of the trafficking network: municipalities of the 2020 geography with "
           + "producer intensity, ports of entry and distances to the US")
+      .sourcedFrom("silver.municipalities (seats), INEGI adjacency, poppy and marijuana "
+          + "eradication, PEMEX pipelines; computed by the route stage")
       .column(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits (2020 geography)")
       .column(Municipalities.STABLE_CODE, "Panel unit it belongs to (see silver.municipalities)")
       .column(Municipalities.MUNICIPALITY_NAME, "Municipality name")
@@ -70,6 +72,8 @@ public final class TraffickingNetwork {
 
   public static final Table EDGES = Table.in(Table.Layer.SILVER, "trafficking_network_edges")
       .describedAs("Edges of the trafficking network: bordering municipalities, once per pair")
+      .sourcedFrom("INEGI municipal adjacency and municipal seats; great-circle distances "
+          + "computed by the route stage")
       .column(CODE_A, "INEGI code of one municipality (the smaller code)")
       .column(CODE_B, "INEGI code of a municipality bordering it")
       .column(KM, "Great-circle km between the two municipal seats")
@@ -79,6 +83,8 @@ public final class TraffickingNetwork {
 
   public static final Table PORTS = Table.in(Table.Layer.SILVER, "ports_of_entry")
       .describedAs("US land ports of entry attached to the Mexican municipality they serve")
+      .sourcedFrom("US Bureau of Transportation Statistics, land ports of entry on the Mexican "
+          + "border")
       .column(PORT_CODE, "US CBP port code, 4 digits")
       .column("port_name", "Port of entry name")
       .column("us_state", "US state of the port")

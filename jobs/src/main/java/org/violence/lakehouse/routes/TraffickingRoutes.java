@@ -37,6 +37,8 @@ public final class TraffickingRoutes {
   public static final Table ROUTES = Table.in(Table.Layer.SILVER, "trafficking_routes")
       .describedAs("Least-cost routes from producing municipalities to US ports of entry, for "
           + "the baseline and each route-shift scenario (after Dell, AER 2015)")
+      .sourcedFrom("Computed by the route stage (Dijkstra, JGraphT) on the trafficking network "
+          + "tables")
       .column(SCENARIO, "baseline, or the name of a scenario of trafficking.scenarios")
       .column(ROUTE_ID, "scenario:origin->port, unique in the table")
       .column(ORIGIN, "Producing municipality the route starts in (INEGI code, 2020 geography)")

@@ -55,6 +55,7 @@ public final class StageRunner {
     boolean whole = !stage.builtInParts() || !complete || changed.containsAll(everything);
     String partsText = whole ? "all" : String.join(",", changed);
     progress.println("  building " + stage.name() + " (" + partsText + ")");
+    long start = System.nanoTime();
 
     Stage.Output output = stage.build(changed);
     List<Dataset<Row>> candidates = new ArrayList<>();
@@ -74,9 +75,12 @@ public final class StageRunner {
             : lakehouse.replaceParts(table, candidates.get(i), stage.partsPredicate(changed),
                 desired);
         states.put(table, desired);
+        Long rowsWritten = lakehouse.rowsWritten(table, version);
         reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,
-            stage.inputs().isEmpty() ? null : rowsRead, lakehouse.rowsWritten(table, version),
-            i == 0 ? quarantined : 0L, version));
+            stage.inputs().isEmpty() ? null : rowsRead, rowsWritten, i == 0 ? quarantined : 0L,
+            version));
+        progress.printf("  wrote %s: %s rows, version %d (%.1f s into the stage)%n",
+            table.qualifiedName(), rowsWritten, version, (System.nanoTime() - start) / 1e9);
       }
     } finally {
       candidates.forEach(Dataset::unpersist);

@@ -38,6 +38,10 @@ public final class Covariates {
       MARGINALISATION, "CONAPO marginalisation index 1990-2015 (standardised; higher = more "
           + "marginalised; 2020 uses another scale and is not included)");
 
+  private static final Map<String, String> UNIT = Map.of(GINI, "index, 0-1", POVERTY,
+      "share of the population, 0-1", URBANISATION, "% of residents", MARGINALISATION,
+      "standardised index");
+
   public static final Table TABLE = tableDefinition();
 
   private Covariates() {}
@@ -46,10 +50,12 @@ public final class Covariates {
     Table.Builder table = Table.in(Table.Layer.SILVER, "covariates")
         .describedAs("Socioeconomic covariates per stable municipality and year, census-year "
             + "observations filled by the configured rule")
+        .sourcedFrom("CONEVAL municipal indicators (Gini, poverty), CONAPO marginalisation index "
+            + "1990-2015 (urbanisation, marginalisation)")
         .column(Municipalities.STABLE_CODE, "Panel unit (municipality of the base vintage)")
         .column(YEAR, "Year");
     for (String covariate : ALL) {
-      table.column(covariate, MEANING.get(covariate))
+      table.column(covariate, MEANING.get(covariate)).unit(covariate, UNIT.get(covariate))
           .column(observedFlag(covariate), "True where " + covariate + " was observed that year; "
               + "false where filled")
           .column(fillRuleColumn(covariate), "Rule that filled " + covariate + " in other years");

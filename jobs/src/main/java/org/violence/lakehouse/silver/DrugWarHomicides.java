@@ -26,6 +26,8 @@ public final class DrugWarHomicides {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "drug_war_homicides")
       .describedAs("Deaths attributed to organised-crime rivalry (Presidencia, Dec 2006 - Dec "
           + "2010) per unit (municipality or a state's unknown municipality) and year")
+      .sourcedFrom("Presidencia de la Republica, deaths attributed to organised-crime rivalry, "
+          + "Dec 2006 - Dec 2010")
       .column(UNIT_CODE, "Municipality code, or SS999 for a state's unknown municipality")
       .column(UNIT_KIND, "MUNICIPALITY or UNSPECIFIED_MUNICIPALITY")
       .column(Municipalities.STATE_CODE, "INEGI state code")
@@ -36,6 +38,7 @@ public final class DrugWarHomicides {
       .column("aggressions", "Deaths in aggressions")
       .column("shootouts", "Deaths in shootouts")
       .column(HOMICIDES, "All deaths attributed to organised-crime rivalry")
+      .unit(HOMICIDES, "deaths")
       .build();
 
   private DrugWarHomicides() {}

@@ -37,6 +37,8 @@ public final class HomicideCounts {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "homicides")
       .describedAs("Homicides per unit (municipality, unspecified municipality, abroad, state "
           + "unallocated), year and basis (registration or occurrence)")
+      .sourcedFrom("INEGI mortality statistics: homicides by year of registration (one export per "
+          + "year) and by year of occurrence (exports by age and sex)")
       .partitionedBy(YEAR)
       .column(UNIT_CODE, "Municipality code, or SS999 (unspecified), 33999-35999 (abroad), "
           + "SS000 (state subtotal not allocated to any municipality row)")
@@ -47,6 +49,7 @@ public final class HomicideCounts {
       .column(BASIS, "registration: counted by year of registration; occurrence: by year of "
           + "occurrence, summing every later year of registration in the export")
       .column(HOMICIDES, "Homicides")
+      .unit(HOMICIDES, "homicides")
       .column(Lineage.SOURCE_FILE, "INEGI export the count comes from")
       .build();
 

@@ -44,6 +44,9 @@ public final class Municipalities {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "municipalities")
       .describedAs("Municipality dimension: codes, names, vintages, split lineage and the "
           + "stable unit used by the panel")
+      .sourcedFrom("INEGI municipal catalogues (census counts 1990-2010, 2015, 2020), CONAPO "
+          + "population, INEGI adjacency, metro zones 2015 and municipal seats; parents inferred "
+          + "or from conf/municipality-parent-overrides.csv")
       .column(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits (state + municipality)")
       .column(STATE_CODE, "INEGI state code, 2 digits")
       .column(STATE_NAME, "State name")
@@ -59,6 +62,7 @@ public final class Municipalities {
       .column(STABLE_CODE, "Ancestor in the base vintage: the unit of the panel")
       .column(SEAT_LONGITUDE, "Longitude of the municipal seat (degrees)")
       .column(SEAT_LATITUDE, "Latitude of the municipal seat (degrees)")
+      .unit(SEAT_LONGITUDE, "degrees").unit(SEAT_LATITUDE, "degrees")
       .column(METRO_ZONE_CODE, "Metropolitan zone 2015 it belongs to, if any")
       .column(METRO_ZONE_NAME, "Name of that metropolitan zone")
       .build();

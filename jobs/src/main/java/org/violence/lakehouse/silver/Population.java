@@ -25,9 +25,11 @@ public final class Population {
 
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "population")
       .describedAs("Mid-year population per stable municipality and year (CONAPO)")
+      .sourcedFrom("CONAPO municipal population estimates 1990-2009 and projections 2010-2030")
       .column(Municipalities.STABLE_CODE, "Panel unit (municipality of the base vintage)")
       .column(YEAR, "Year")
       .column(POPULATION, "Mid-year population (persons)")
+      .unit(POPULATION, "persons")
       .column(METHOD, "conapo_estimate, or geometric_interpolation for years CONAPO leaves empty")
       .build();
 

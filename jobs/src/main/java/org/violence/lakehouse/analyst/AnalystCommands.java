@@ -1,0 +1,110 @@
+package org.violence.lakehouse.analyst;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.violence.lakehouse.cli.Main;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.Lakehouse;
+
+/**
+ * The analysts' commands as the command line calls them ({@code sql}, {@code serve},
+ * {@code notebook}, {@code report}); options arrive without their leading dashes.
+ */
+public final class AnalystCommands {
+  /** Where the shipped notebooks are, relative to the project folder. */
+  public static final String NOTEBOOKS = "notebooks";
+  private AnalystCommands() {}
+
+  /**
+   * {@code sql}: one query (--query), a file of statements (--file) or, with neither, the
+   * interactive prompt on standard input. Returns false when a statement failed.
+   */
+  public static boolean sql(LakehouseConfig config, Map<String, String> options) {
+    SqlShell.Format format = SqlShell.Format.named(options.getOrDefault("format", "table"));
+    Lakehouse lakehouse = new Lakehouse(SqlSessions.plain(config), config.lakehouse());
+    List<String> tables = SqlCatalog.register(lakehouse);
+    SqlShell shell = new SqlShell(lakehouse.spark(), format, System.out);
+    if (options.containsKey("query")) {
+      return shell.execute(options.get("query"));
+    }
+    if (options.containsKey("file")) {
+      return shell.execute(read(Path.of(options.get("file"))));
+    }
+    shell.interactive(new BufferedReader(new InputStreamReader(System.in,
+        StandardCharsets.UTF_8)), "Lakehouse SQL on " + lakehouse.root() + ": " + tables.size()
+        + " tables in databases bronze, silver, gold and ops.");
+    return true;
+  }
+
+  /** {@code serve}: the JDBC endpoint, until the process is stopped. */
+  public static void serve(LakehouseConfig config, Map<String, String> options)
+      throws InterruptedException {
+    String host = options.getOrDefault("bind", ThriftEndpoint.LOOPBACK);
+    int port = port(options.getOrDefault("port", Integer.toString(ThriftEndpoint.DEFAULT_PORT)));
+    Lakehouse lakehouse = new Lakehouse(SqlSessions.withHive(config, host, port),
+        config.lakehouse());
+    ThriftEndpoint.start(lakehouse, host, port, System.out);
+    new CountDownLatch(1).await();
+  }
+
+  /**
+   * {@code notebook}: runs the notebook of --file, or every notebook of {@code notebooks/}, and
+   * writes each as HTML to {@code out} (a file for one notebook, else a folder; default
+   * {@code <lakehouse>/reports/notebooks}).
+   */
+  public static void notebook(LakehouseConfig config, Map<String, String> options, String out) {
+    List<Path> files = options.containsKey("file") ? List.of(Path.of(options.get("file")))
+        : Notebook.in(Path.of(NOTEBOOKS));
+    Lakehouse lakehouse = new Lakehouse(SqlSessions.plain(config), config.lakehouse());
+    SqlCatalog.register(lakehouse);
+    NotebookRunner runner = new NotebookRunner(lakehouse.spark(), System.out);
+    String folder = out != null && files.size() > 1 ? out
+        : Report.defaultFolder(lakehouse) + "/notebooks";
+    for (Path file : files) {
+      Notebook notebook = Notebook.parse(file.getFileName().toString(), read(file));
+      String html = runner.render(notebook);
+      String target = out != null && files.size() == 1 ? out
+          : folder + "/" + notebook.name().replaceAll("\\.sql$", "") + ".html";
+      Html.write(lakehouse.spark().sparkContext().hadoopConfiguration(), target,
+          html.getBytes(StandardCharsets.UTF_8));
+      System.out.println("Notebook " + file + " rendered to " + target);
+    }
+  }
+
+  /** {@code report} (and the end of {@code nightly}): the HTML report of a lakehouse. */
+  public static void report(LakehouseConfig config, String out) {
+    report(new Lakehouse(SqlSessions.plain(config), config.lakehouse()), config, out);
+  }
+
+  public static void report(Lakehouse lakehouse, LakehouseConfig config, String out) {
+    new Report(lakehouse, config, System.out).write(out == null
+        ? Report.defaultFolder(lakehouse) : out);
+  }
+
+  private static int port(String text) {
+    try {
+      int port = Integer.parseInt(text);
+      if (port > 0 && port < 65536) {
+        return port;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new Main.UsageException("--port takes a TCP port (1-65535), not '" + text + "'");
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new Main.UsageException("cannot read " + file + ": " + e);
+    }
+  }
+}

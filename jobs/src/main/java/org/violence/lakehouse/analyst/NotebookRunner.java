@@ -1,0 +1,84 @@
+package org.violence.lakehouse.analyst;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.commonmark.parser.Parser;
+import org.commonmark.renderer.html.HtmlRenderer;
+import org.violence.lakehouse.cli.Main;
+
+/**
+ * Executes a {@link Notebook} against the registered lakehouse tables and renders one HTML page:
+ * Markdown cells as text, each SQL cell's code, its result table and, when asked for, its chart
+ * (inline, so the page is one file). A failing cell stops the run with its line and Spark's one
+ * line of error: a notebook that half-runs would publish half-true pages.
+ */
+public final class NotebookRunner {
+  /** Rows of a result shown on the page; the query runs in full regardless. */
+  static final int SHOWN_ROWS = 200;
+
+  private final SparkSession spark;
+  private final PrintStream progress;
+
+  public NotebookRunner(SparkSession spark, PrintStream progress) {
+    this.spark = spark;
+    this.progress = progress;
+  }
+
+  public String render(Notebook notebook) {
+    Parser markdown = Parser.builder().build();
+    HtmlRenderer renderer = HtmlRenderer.builder().escapeHtml(true).build();
+    StringBuilder body = new StringBuilder();
+    long notebookStart = System.nanoTime();
+    List<Notebook.Cell> cells = notebook.cells();
+    for (int i = 0; i < cells.size(); i++) {
+      Notebook.Cell cell = cells.get(i);
+      if (cell.markdown()) {
+        body.append(renderer.render(markdown.parse(cell.text())));
+        continue;
+      }
+      long start = System.nanoTime();
+      body.append("<pre><code>").append(Html.escape(cell.text())).append("</code></pre>\n");
+      Dataset<Row> result = run(notebook, cell);
+      if (result.columns().length > 0) {
+        try {
+          List<Row> rows = result.collectAsList();
+          body.append(Html.table(result, SHOWN_ROWS));
+          if (cell.chart() != null) {
+            body.append(Html.inlineImage(Charts.png(cell.chart(), rows),
+                cell.chart().title()));
+          }
+          progress.printf("  notebook %s: cell %d/%d, %d rows (%.1f s)%n", notebook.name(),
+              i + 1, cells.size(), rows.size(), (System.nanoTime() - start) / 1e9);
+        } finally {
+          result.unpersist();
+        }
+      }
+    }
+    progress.printf("  notebook %s: %d cells in %.1f s%n", notebook.name(), cells.size(),
+        (System.nanoTime() - notebookStart) / 1e9);
+    return Html.page(notebook.name(), body.toString());
+  }
+
+  /** Runs the cell's statements; the result of the last is computed once and kept. */
+  private Dataset<Row> run(Notebook notebook, Notebook.Cell cell) {
+    try {
+      spark.sparkContext().setJobDescription("notebook " + notebook.name() + ", line "
+          + cell.line());
+      Dataset<Row> result = null;
+      for (String statement : SqlShell.split(cell.text() + ";").statements()) {
+        result = spark.sql(statement);
+      }
+      if (result == null) {
+        throw new IllegalArgumentException("the cell has no SQL statement");
+      }
+      result.persist().count();
+      return result;
+    } catch (Exception e) {
+      throw new Main.UsageException("notebook " + notebook.name() + ", cell at line "
+          + cell.line() + ": " + SqlShell.oneLine(e));
+    }
+  }
+}

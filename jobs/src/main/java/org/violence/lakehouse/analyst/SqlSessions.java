@@ -1,0 +1,57 @@
+package org.violence.lakehouse.analyst;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.io.FileUtils;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.SparkSessions;
+
+/**
+ * Sessions for the SQL commands. The catalog they fill (layer databases, table names) is
+ * derived from the lakehouse at every start, so it lives in a scratch folder deleted at exit:
+ * never a {@code spark-warehouse} or {@code metastore_db} in the working directory, and never a
+ * second source of truth next to the Delta logs.
+ */
+final class SqlSessions {
+  private SqlSessions() {}
+
+  /** Spark's in-memory catalog: enough for the SQL shell, notebooks and the report. */
+  static SparkSession plain(LakehouseConfig config) {
+    return SparkSessions.create(config.spark(), new SparkConf()
+        .set("spark.sql.warehouse.dir", scratch("lakehouse-sql").resolve("warehouse").toUri()
+            .toString()));
+  }
+
+  /**
+   * A session with a Hive metastore (Derby, in the scratch folder), which the Thrift server
+   * needs to serve the catalog; it listens on {@code host:port}.
+   */
+  static SparkSession withHive(LakehouseConfig config, String host, int port) {
+    Path scratch = scratch("lakehouse-thrift");
+    System.setProperty("derby.stream.error.file", scratch.resolve("derby.log").toString());
+    return SparkSessions.create(config.spark(), new SparkConf()
+        .set("spark.sql.catalogImplementation", "hive")
+        .set("spark.sql.warehouse.dir", scratch.resolve("warehouse").toUri().toString())
+        .set("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName="
+            + scratch.resolve("metastore_db") + ";create=true")
+        .set("spark.hadoop.hive.server2.thrift.bind.host", host)
+        .set("spark.hadoop.hive.server2.thrift.port", Integer.toString(port))
+        .set("spark.hadoop.hive.server2.transport.mode", "binary"));
+  }
+
+  private static Path scratch(String prefix) {
+    try {
+      Path folder = Files.createTempDirectory(prefix);
+      File file = folder.toFile();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteQuietly(file)));
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a scratch folder for the SQL catalog", e);
+    }
+  }
+}

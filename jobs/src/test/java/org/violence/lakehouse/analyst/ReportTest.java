@@ -1,0 +1,199 @@
+package org.violence.lakehouse.analyst;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Rectangle;
+import java.awt.geom.Path2D;
+import java.awt.geom.Point2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.cli.RouteMapCommand;
+import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.routes.RouteMap;
+
+/**
+ * The report of the small real run, looked at: its figures have their sizes and real content,
+ * the map colours municipalities by their rate, and headless Chromium renders the page.
+ */
+class ReportTest extends LakehouseTestBase {
+  private Path folder;
+  private String progress;
+
+  @BeforeAll
+  void writeReport() throws IOException {
+    folder = Files.createTempDirectory("report");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    new Report(smallRun().lakehouse(), smallRun().config(), new PrintStream(log, true,
+        StandardCharsets.UTF_8)).write(folder.toString());
+    progress = log.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyFigureHasItsSizeAndIsNotBlank() throws IOException {
+    Map<String, int[]> sizes = Map.of(
+        Report.NATIONAL, new int[] {Charts.WIDTH, Charts.HEIGHT},
+        Report.STATES_REGISTRATION, new int[] {Charts.WIDTH, Charts.HEIGHT},
+        Report.STATES_OCCURRENCE, new int[] {Charts.WIDTH, Charts.HEIGHT},
+        Report.TOP_MUNICIPALITIES, new int[] {Charts.WIDTH, Charts.HEIGHT},
+        Report.COEFFICIENTS, new int[] {720, 420},
+        Report.RATE_MAP, new int[] {Report.MAP_WIDTH, -1},
+        Report.ROUTES, new int[] {RouteMapCommand.WIDTH, -1});
+    String index = Files.readString(folder.resolve(Report.INDEX));
+    for (Map.Entry<String, int[]> figure : sizes.entrySet()) {
+      BufferedImage image = ImageIO.read(folder.resolve(figure.getKey()).toFile());
+      assertEquals(figure.getValue()[0], image.getWidth(), figure.getKey());
+      if (figure.getValue()[1] > 0) {
+        assertEquals(figure.getValue()[1], image.getHeight(), figure.getKey());
+      }
+      Assertions.assertTrue(colours(image) > 20, figure.getKey() + " has "
+          + colours(image) + " colours");
+      Assertions.assertTrue(index.contains("<img src=\"" + figure.getKey() + "\""),
+          figure.getKey());
+    }
+    for (String step : List.of("national trend", "state trends", "map of municipal rates",
+        "trafficking routes", "models", "data dictionary")) {
+      Assertions.assertTrue(progress.contains("  report: " + step + ", "), progress);
+    }
+  }
+
+  @Test
+  void mapColoursEachMunicipalityByItsRate() throws IOException {
+    BufferedImage map = ImageIO.read(folder.resolve(Report.RATE_MAP).toFile());
+    JsonNode features = new ObjectMapper().readTree(RouteMapCommand.polygons(
+        smallRun().lakehouse(), smallRun().config())).path("features");
+    // Large municipalities of 1990 (their own panel unit), from calm to violent in 2010:
+    // Merida, Guadalajara, Monterrey, Culiacan, Ciudad Juarez.
+    for (String code : List.of("31050", "14039", "19039", "25006", "08037")) {
+      Double rate = smallRun().lakehouse().read(MunicipalityYearPanel.TABLE)
+          .where("year = " + SMALL_YEARS.last() + " AND stable_municipality_code = '" + code
+              + "'").first().getAs(MunicipalityYearPanel.RATE_REGISTRATION);
+      int[] pixel = interiorPixel(features, code, map.getWidth());
+      assertEquals(Report.colourOf(rate).getRGB(), map.getRGB(pixel[0], pixel[1]) | 0xFF000000,
+          code + " at rate " + rate);
+    }
+    Point2D gulf = RouteMap.pixel(new double[] {-93.0, 24.5}, map.getWidth());
+    assertEquals(RouteMap.WATER.getRGB(), map.getRGB((int) gulf.getX(), (int) gulf.getY())
+        | 0xFF000000, "Gulf of Mexico");
+  }
+
+  /** A pixel well inside the municipality's outer ring: away from borders and antialiasing. */
+  private static int[] interiorPixel(JsonNode features, String code, int width) {
+    for (JsonNode feature : features) {
+      if (!feature.path("properties").path("id").asText().equals(code)) {
+        continue;
+      }
+      JsonNode geometry = feature.path("geometry");
+      JsonNode ring = geometry.path("type").asText().equals("MultiPolygon")
+          ? geometry.path("coordinates").get(0).get(0) : geometry.path("coordinates").get(0);
+      Path2D outline = new Path2D.Double();
+      for (int i = 0; i < ring.size(); i++) {
+        Point2D p = RouteMap.pixel(new double[] {ring.get(i).get(0).asDouble(),
+            ring.get(i).get(1).asDouble()}, width);
+        if (i == 0) {
+          outline.moveTo(p.getX(), p.getY());
+        } else {
+          outline.lineTo(p.getX(), p.getY());
+        }
+      }
+      Rectangle bounds = outline.getBounds();
+      for (int x = bounds.x; x < bounds.x + bounds.width; x++) {
+        for (int y = bounds.y; y < bounds.y + bounds.height; y++) {
+          if (inside(outline, x, y)) {
+            return new int[] {x, y};
+          }
+        }
+      }
+    }
+    throw new AssertionError("no interior pixel for " + code);
+  }
+
+  /** The pixel and its neighbours up to 3 pixels away are all inside the outline. */
+  private static boolean inside(Path2D outline, int x, int y) {
+    for (int dx = -3; dx <= 3; dx++) {
+      for (int dy = -3; dy <= 3; dy++) {
+        if (!outline.contains(x + dx + 0.5, y + dy + 0.5)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void dictionaryListsEverySilverAndGoldColumnWithItsDeltaComment() throws IOException {
+    List<DataDictionary.Entry> entries = DataDictionary.entries(smallRun().lakehouse());
+    Set<String> tables = new HashSet<>();
+    for (DataDictionary.Entry entry : entries) {
+      tables.add(entry.table().qualifiedName());
+      Assertions.assertTrue(entry.meaning() != null && !entry.meaning().isBlank(),
+          entry.table().qualifiedName() + "." + entry.column() + " has no comment in Delta");
+      assertFalse(entry.table().source().isBlank(), entry.table().qualifiedName()
+          + " declares no source");
+    }
+    for (Table table : SqlCatalog.tables()) {
+      if (table.layer() == Table.Layer.SILVER || table.layer() == Table.Layer.GOLD) {
+        Assertions.assertTrue(tables.contains(table.qualifiedName()), table.qualifiedName());
+      }
+    }
+    String page = Files.readString(folder.resolve(DataDictionary.PAGE));
+    Assertions.assertTrue(page.contains("<tr><td><code>" + MunicipalityYearPanel.RATE_REGISTRATION
+        + "</code></td><td>double</td><td>Homicides by year of registration per 100,000 "
+        + "inhabitants</td><td>homicides per 100,000 inhabitants</td></tr>"), page);
+  }
+
+  @Test
+  void headlessChromiumRendersThePage() throws Exception {
+    Path screenshot = folder.resolve("screenshot.png");
+    Path profile = Files.createTempDirectory("chromium-profile");
+    Process chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox",
+        "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+        "--user-data-dir=" + profile, "--screenshot=" + screenshot, "--window-size=1280,2400",
+        folder.resolve(Report.INDEX).toUri().toString())
+        .redirectErrorStream(true).redirectOutput(folder.resolve("chromium.log").toFile())
+        .start();
+    try {
+      Assertions.assertTrue(chromium.waitFor(90, TimeUnit.SECONDS), "chromium did not finish");
+    } finally {
+      chromium.destroyForcibly();
+    }
+    File png = screenshot.toFile();
+    Assertions.assertTrue(png.isFile(), Files.readString(folder.resolve("chromium.log")));
+    BufferedImage page = ImageIO.read(png);
+    assertEquals(1280, page.getWidth());
+    assertEquals(2400, page.getHeight());
+    // Charts and map loaded: a blank or text-only page has a handful of colours.
+    Assertions.assertTrue(colours(page) > 200, "colours in the screenshot: " + colours(page));
+  }
+
+  private static int colours(BufferedImage image) {
+    Set<Integer> seen = new HashSet<>();
+    for (int x = 0; x < image.getWidth(); x += 2) {
+      for (int y = 0; y < image.getHeight(); y += 2) {
+        seen.add(image.getRGB(x, y));
+      }
+    }
+    return seen.size();
+  }
+}
