@@ -28,6 +28,9 @@ public final class MunicipalityYearPanel {
   public static final String RATE_OCCURRENCE = "homicide_rate_occurrence";
   public static final String LOG_POPULATION = "log_population";
   public static final String DRUG_WAR_HOMICIDES = "drug_war_homicides";
+  /** Rows of other countries join from the municipal input contract (centralamerica). */
+  public static final String COUNTRY_CODE = "country_code";
+  public static final String MEXICO = "MEX";
 
   public static final Table TABLE = tableDefinition();
 
@@ -63,6 +66,8 @@ public final class MunicipalityYearPanel {
     for (String exposure : RouteExposure.PANEL_COLUMNS) {
       table.column(exposure, RouteExposure.TABLE.columns().get(exposure));
     }
+    table.column(COUNTRY_CODE, "ISO 3166-1 alpha-3 of the unit's country: MEX for INEGI's "
+        + "municipalities; others come from the municipal input contract, keyed by official code");
     return table.build();
   }
 
@@ -116,6 +121,7 @@ public final class MunicipalityYearPanel {
             .as(DRUG_WAR_HOMICIDES)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
     RouteExposure.PANEL_COLUMNS.forEach(name -> columns.add(col(name)));
+    columns.add(lit(MEXICO).as(COUNTRY_CODE));
     return joined.select(columns.toArray(Column[]::new));
   }
 }
