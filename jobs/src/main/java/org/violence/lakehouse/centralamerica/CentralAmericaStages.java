@@ -34,6 +34,9 @@ import org.violence.lakehouse.silver.Population;
  * with their reconciliation in gold. The delimited sources are landed with Mexico's.
  */
 public final class CentralAmericaStages {
+  private static final LakehouseConfig.SourceFile NO_CONTRACT = new LakehouseConfig.SourceFile(
+      "(no municipal contract configured)", "UTF-8", null);
+
   private final Lakehouse lakehouse;
   private final LakehouseConfig config;
   private final BronzeIngest ingest;
@@ -58,52 +61,59 @@ public final class CentralAmericaStages {
   }
 
   /** Whether users configured a municipal contract source (the shipped config does not). */
-  public boolean hasMunicipalContract() {
+  private boolean hasMunicipalContract() {
     return config.sources().containsKey(CentralAmericaSources.MUNICIPAL_CONTRACT_KEY);
   }
 
+  /**
+   * Three stages: the two non-delimited bronze tables, the silver tables, the gold tables. The
+   * tables are small and always rebuilt together, so one stage per layer keeps a run's fixed
+   * costs (fingerprints, quarantine write, input counts) to three.
+   */
   public List<Stage> stages() {
-    List<Stage> stages = new ArrayList<>();
-    stages.add(ochaStage());
-    if (hasMunicipalContract()) {
-      stages.add(contractBronzeStage());
-    }
-    stages.add(Stage.whole(List.of(GeographicUnits.TABLE, UnitChanges.TABLE), List.of(
-            Municipalities.TABLE, CentralAmericaSources.SUBDIVISION_CODES.table(),
-            OchaAdmin2.TABLE), "", () -> {
+    return List.of(landingStage(), silverStage(), goldStage());
+  }
+
+  private Stage silverStage() {
+    return Stage.whole(List.of(GeographicUnits.TABLE, UnitChanges.TABLE,
+            NationalHomicides.TABLE, DepartmentHomicides.TABLE, MunicipalIndicators.TABLE,
+            MunicipalHomicides.TABLE), List.of(Municipalities.TABLE,
+            CentralAmericaSources.SUBDIVISION_CODES.table(), OchaAdmin2.TABLE,
+            CentralAmericaSources.NATIONAL_HOMICIDES.table(),
+            CentralAmericaSources.DEPARTMENT_HOMICIDES.table(),
+            CentralAmericaSources.SLV_INDICATORS.table(),
+            CentralAmericaSources.MUNICIPAL_CONTRACT.table()), "", () -> {
           Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
           Dataset<Row> changes = UnitChanges.ofMexicanSplits(municipalities);
           GeographicUnits.Result units = GeographicUnits.build(municipalities,
               bronze(CentralAmericaSources.SUBDIVISION_CODES), lakehouse.read(OchaAdmin2.TABLE),
               changes);
-          return new Stage.Output(Map.of(GeographicUnits.TABLE, units.units(),
-              UnitChanges.TABLE, TableRows.as(UnitChanges.TABLE, changes)),
-              Quarantine.of(GeographicUnits.TABLE, units.refused()));
-        }));
-    stages.add(Stage.whole(List.of(NationalHomicides.TABLE),
-        List.of(CentralAmericaSources.NATIONAL_HOMICIDES.table()), "", () -> {
-          NationalHomicides.Result result = NationalHomicides.build(
+          Dataset<Row> unitRows = units.units().persist();
+          NationalHomicides.Result national = NationalHomicides.build(
               bronze(CentralAmericaSources.NATIONAL_HOMICIDES));
-          return new Stage.Output(Map.of(NationalHomicides.TABLE, result.series()),
-              Quarantine.of(NationalHomicides.TABLE, result.refused()));
-        }));
-    stages.add(Stage.whole(List.of(DepartmentHomicides.TABLE), List.of(
-            CentralAmericaSources.DEPARTMENT_HOMICIDES.table(), GeographicUnits.TABLE), "", () -> {
-          DepartmentHomicides.Result result = DepartmentHomicides.build(
-              bronze(CentralAmericaSources.DEPARTMENT_HOMICIDES),
-              lakehouse.read(GeographicUnits.TABLE), CentralAmericaSources.DEPARTMENT_FILE_YEAR);
-          return new Stage.Output(Map.of(DepartmentHomicides.TABLE, result.departments()),
-              Quarantine.of(DepartmentHomicides.TABLE, result.refused()));
-        }));
-    stages.add(Stage.whole(List.of(MunicipalIndicators.TABLE), List.of(
-            CentralAmericaSources.SLV_INDICATORS.table(), GeographicUnits.TABLE), "", () -> {
-          MunicipalIndicators.Result result = MunicipalIndicators.build(
-              bronze(CentralAmericaSources.SLV_INDICATORS), lakehouse.read(GeographicUnits.TABLE));
-          return new Stage.Output(Map.of(MunicipalIndicators.TABLE, result.indicators()),
-              Quarantine.of(MunicipalIndicators.TABLE, result.refused()));
-        }));
-    stages.add(contractSilverStage());
-    stages.add(Stage.whole(List.of(CountryYear.TABLE, DepartmentYear.TABLE,
+          DepartmentHomicides.Result departments = DepartmentHomicides.build(
+              bronze(CentralAmericaSources.DEPARTMENT_HOMICIDES), unitRows,
+              CentralAmericaSources.DEPARTMENT_FILE_YEAR);
+          MunicipalIndicators.Result indicators = MunicipalIndicators.build(
+              bronze(CentralAmericaSources.SLV_INDICATORS), unitRows);
+          MunicipalHomicides.Result contract = MunicipalHomicides.build(
+              bronze(CentralAmericaSources.MUNICIPAL_CONTRACT), unitRows);
+          return new Stage.Output(Map.of(GeographicUnits.TABLE, unitRows,
+              UnitChanges.TABLE, TableRows.as(UnitChanges.TABLE, changes),
+              NationalHomicides.TABLE, national.series(),
+              DepartmentHomicides.TABLE, departments.departments(),
+              MunicipalIndicators.TABLE, indicators.indicators(),
+              MunicipalHomicides.TABLE, contract.counts()),
+              Quarantine.of(GeographicUnits.TABLE, units.refused())
+                  .unionByName(Quarantine.of(NationalHomicides.TABLE, national.refused()))
+                  .unionByName(Quarantine.of(DepartmentHomicides.TABLE, departments.refused()))
+                  .unionByName(Quarantine.of(MunicipalIndicators.TABLE, indicators.refused()))
+                  .unionByName(Quarantine.of(MunicipalHomicides.TABLE, contract.refused())));
+        });
+  }
+
+  private Stage goldStage() {
+    return Stage.whole(List.of(CountryYear.TABLE, DepartmentYear.TABLE,
             DepartmentReconciliation.TABLE), List.of(NationalHomicides.TABLE,
             DepartmentHomicides.TABLE, HomicideCounts.TABLE, Population.TABLE,
             GeographicUnits.TABLE), "", () -> {
@@ -117,8 +127,7 @@ public final class CentralAmericaStages {
           return new Stage.Output(Map.of(CountryYear.TABLE, countryYear, DepartmentYear.TABLE,
               departmentYear, DepartmentReconciliation.TABLE,
               DepartmentReconciliation.build(departmentYear, countryYear)), noRefusals());
-        }));
-    return stages;
+        });
   }
 
   /** The contract's municipalities as panel rows (none when no contract is configured). */
@@ -127,46 +136,31 @@ public final class CentralAmericaStages {
         lakehouse.read(GeographicUnits.TABLE));
   }
 
-  private Stage ochaStage() {
-    LakehouseConfig.SourceFile files = required(OchaAdmin2.CONFIG_KEY);
-    BronzeIngest.RawFile file = new BronzeIngest.RawFile(files.path(), null);
-    return Stage.fromState(List.of(OchaAdmin2.TABLE), stateOf -> BuildState.whole(
-        Fingerprints.of(Fingerprints.codeVersion(), files.path(), files.encoding(),
-            scan(OchaAdmin2.CONFIG_KEY, file).sha256())), null,
-        parts -> new Stage.Output(Map.of(OchaAdmin2.TABLE, OchaAdmin2.land(lakehouse.spark(),
-            files.path(), readBytes(files.path()), Charset.forName(files.encoding()), runId,
-            loadTime)), noRefusals()));
-  }
-
-  private Stage contractBronzeStage() {
-    BronzeSource source = CentralAmericaSources.MUNICIPAL_CONTRACT;
-    LakehouseConfig.SourceFile files = config.sources().get(source.configKey());
-    List<BronzeIngest.RawFile> raw = ingest.filesOf(files, config.years());
-    return Stage.fromState(List.of(source.table()), stateOf -> BuildState.whole(
-        Fingerprints.of(Fingerprints.codeVersion(), files.path(), files.encoding(),
-            Fingerprints.of(raw.stream().map(f -> f.path() + "@" + scan(source.configKey(), f)
-                .sha256()).toArray(String[]::new)))), null, parts -> {
-          BronzeIngest.Landed landed = ingest.land(source, files, raw);
-          return new Stage.Output(Map.of(source.table(), landed.rows()), landed.quarantined());
-        });
-  }
-
-  private Stage contractSilverStage() {
-    List<Table> inputs = hasMunicipalContract()
-        ? List.of(CentralAmericaSources.MUNICIPAL_CONTRACT.table(), GeographicUnits.TABLE)
-        : List.of(GeographicUnits.TABLE);
-    return Stage.whole(List.of(MunicipalHomicides.TABLE), inputs,
-        "contract " + hasMunicipalContract(), () -> {
-          if (!hasMunicipalContract()) {
-            return new Stage.Output(Map.of(MunicipalHomicides.TABLE, lakehouse.spark()
-                .createDataFrame(List.of(), MunicipalHomicides.TABLE.schema())), noRefusals());
-          }
-          MunicipalHomicides.Result result = MunicipalHomicides.build(
-              bronze(CentralAmericaSources.MUNICIPAL_CONTRACT),
-              lakehouse.read(GeographicUnits.TABLE));
-          return new Stage.Output(Map.of(MunicipalHomicides.TABLE, result.counts()),
-              Quarantine.of(MunicipalHomicides.TABLE, result.refused()));
-        });
+  /**
+   * OCHA's .dbf (binary, so not among the delimited sources) and the municipal contract, landed
+   * again when a file's checksum, the settings or the code change. The contract's table is
+   * empty while no contract source is configured.
+   */
+  private Stage landingStage() {
+    LakehouseConfig.SourceFile ocha = required(OchaAdmin2.CONFIG_KEY);
+    BronzeSource contract = CentralAmericaSources.MUNICIPAL_CONTRACT;
+    LakehouseConfig.SourceFile contractFiles = config.sources().getOrDefault(
+        contract.configKey(), NO_CONTRACT);
+    List<BronzeIngest.RawFile> contractRaw = hasMunicipalContract()
+        ? ingest.filesOf(contractFiles, config.years()) : List.of();
+    return Stage.fromState(List.of(OchaAdmin2.TABLE, contract.table()), stateOf -> {
+      List<String> state = new ArrayList<>(List.of(Fingerprints.codeVersion(), ocha.path(),
+          ocha.encoding(), scan(OchaAdmin2.CONFIG_KEY, new BronzeIngest.RawFile(ocha.path(),
+              null)).sha256(), contractFiles.path(), contractFiles.encoding()));
+      contractRaw.forEach(f -> state.add(f.path() + "@" + scan(contract.configKey(), f)
+          .sha256()));
+      return BuildState.whole(Fingerprints.of(state.toArray(String[]::new)));
+    }, null, parts -> {
+      BronzeIngest.Landed landed = ingest.land(contract, contractFiles, contractRaw);
+      return new Stage.Output(Map.of(OchaAdmin2.TABLE, OchaAdmin2.land(lakehouse.spark(),
+          ocha.path(), readBytes(ocha.path()), Charset.forName(ocha.encoding()), runId,
+          loadTime), contract.table(), landed.rows()), landed.quarantined());
+    });
   }
 
   private LakehouseConfig.SourceFile required(String key) {

@@ -70,7 +70,8 @@ public final class UnitChanges {
   public static Dataset<Row> withStableUnits(Dataset<Row> units, Dataset<Row> changes) {
     Column finer = when(col(KIND).equalTo(SPLIT), col(SUCCESSOR)).otherwise(col(PREDECESSOR));
     Column coarser = when(col(KIND).equalTo(SPLIT), col(PREDECESSOR)).otherwise(col(SUCCESSOR));
-    Dataset<Row> containedIn = changes.select(col(GeographicUnits.COUNTRY_CODE).as("c_country"),
+    Dataset<Row> containedIn = broadcast(changes).select(
+        col(GeographicUnits.COUNTRY_CODE).as("c_country"),
         col(GeographicUnits.ADMIN_LEVEL).as("c_level"), finer.as("c_finer"),
         coarser.as("c_coarser"));
     Dataset<Row> resolved = units.withColumn(GeographicUnits.STABLE_CODE,
