@@ -55,7 +55,7 @@ public final class DepartmentHomicides {
   /**
    * Checked by the 2010 reconciliation (gold.department_reconciliation): with these choices El
    * Salvador's departments sum to 4,004 homicides against a national 4,005 and Honduras' to
-   * 6,236 against 6,239; the swapped choices would leave them 129 and 127 short or over.
+   * 6,236 against 6,239; swapping either pair moves a sum 125-130 homicides away.
    */
   public static final List<Resolution> RESOLUTIONS = List.of(
       new Resolution("La Paz", 321554, "SV-PA", "the La Paz whose 189 homicides bring El "
