@@ -181,7 +181,7 @@ public final class ConfigLoader {
     if (sample != null && sample.countries() != null
         && !sample.countries().stream().allMatch("MX"::equals)) {
       throw new ConfigException(key + ".sample.countries", sample.countries()
-          + ": the panel holds Mexican municipalities only, so MX is the one country accepted");
+          + ": models read the panel's Mexican rows only, so MX is the one country accepted");
     }
   }
 
