@@ -212,6 +212,12 @@ public final class DelimitedSources implements BronzeSource {
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits"));
 
 
+  /** A delimited source declared by another package (e.g. a region's own sources). */
+  public static DelimitedSources declare(String configKey, String tableName, String description,
+      DelimitedFile format, Map<String, String> comments) {
+    return new DelimitedSources(configKey, tableName, description, format, comments);
+  }
+
   private final String configKey;
   private final Table table;
   private final DelimitedFile format;

@@ -27,6 +27,10 @@ import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.bronze.InputManifest;
 import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.centralamerica.CentralAmericaSources;
+import org.violence.lakehouse.centralamerica.CentralAmericaStages;
+import org.violence.lakehouse.centralamerica.GeographicUnits;
+import org.violence.lakehouse.centralamerica.MunicipalHomicides;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
@@ -70,7 +74,9 @@ public final class Pipeline {
       DelimitedSources.ADJACENCY, DelimitedSources.DRUG_WAR_HOMICIDES,
       DelimitedSources.PORTS_OF_ENTRY, DelimitedSources.POPPY_ERADICATION,
       DelimitedSources.MARIJUANA_ERADICATION, DelimitedSources.DRUG_LAB_DENSITY,
-      DelimitedSources.PIPELINE_MUNICIPALITIES);
+      DelimitedSources.PIPELINE_MUNICIPALITIES, CentralAmericaSources.NATIONAL_HOMICIDES,
+      CentralAmericaSources.DEPARTMENT_HOMICIDES, CentralAmericaSources.SUBDIVISION_CODES,
+      CentralAmericaSources.SLV_INDICATORS);
 
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
@@ -79,6 +85,7 @@ public final class Pipeline {
   private final QualityGate gate;
   private final StageRunner runner;
   private final BronzeIngest ingest;
+  private final CentralAmericaStages centralAmerica;
 
   public Pipeline(SparkSession spark, LakehouseConfig config) {
     this(spark, config, newRunId(Instant.now()), System.out);
@@ -92,6 +99,7 @@ public final class Pipeline {
     this.gate = new QualityGate(runId, TableExpectations.ALL);
     this.runner = new StageRunner(lakehouse, gate, progress);
     this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);
+    this.centralAmerica = new CentralAmericaStages(lakehouse, config, ingest, runId, loadTime);
   }
 
   /** Run identifiers sort by start time and never collide. */
@@ -121,6 +129,7 @@ public final class Pipeline {
       }
       runner.run(manifestStage(manifest));
       silverStages().forEach(runner::run);
+      centralAmerica.stages().forEach(runner::run);
       runner.run(panelStage());
       runner.run(drugWarReconciliationStage());
       if (!runner.run(modelStage(fits)).isEmpty()) {
@@ -154,6 +163,7 @@ public final class Pipeline {
         TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE,
         MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
         PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS));
+    tables.addAll(CentralAmericaStages.tables());
     return tables;
   }
 
@@ -304,16 +314,19 @@ public final class Pipeline {
             Stage.Input.whole(Population.TABLE), Stage.Input.whole(Covariates.TABLE),
             Stage.Input.whole(DrugWarHomicides.TABLE), Stage.Input.whole(RouteExposure.TABLE),
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
-            Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table())), "",
-        this::panelYears, years -> {
+            Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
+            Stage.Input.whole(MunicipalHomicides.TABLE), Stage.Input.whole(GeographicUnits.TABLE)),
+        "", this::panelYears, years -> {
           Dataset<Row> homicides = inYears(lakehouse.read(HomicideCounts.TABLE), years);
-          Dataset<Row> panel = inYears(MunicipalityYearPanel.build(
-              lakehouse.read(Municipalities.TABLE), homicides, lakehouse.read(Population.TABLE),
-              lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE),
-              lakehouse.read(RouteExposure.TABLE)), years);
+          Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
+              MunicipalityYearPanel.build(lakehouse.read(Municipalities.TABLE), homicides,
+                  lakehouse.read(Population.TABLE), lakehouse.read(Covariates.TABLE),
+                  lakehouse.read(DrugWarHomicides.TABLE), lakehouse.read(RouteExposure.TABLE))
+              .unionByName(centralAmerica.contractPanelRows(), true)), years);
           Dataset<Row> reconciliation = inYears(Reconciliation.build(
               bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
-              homicides, panel), years);
+              homicides, panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
+                  .equalTo(MunicipalityYearPanel.MEXICO))), years);
           return new Stage.Output(Map.of(MunicipalityYearPanel.TABLE, panel,
               Reconciliation.TABLE, reconciliation), noRefusals());
         });

@@ -25,7 +25,8 @@ public final class ConfigLoader {
       "marginalisation", "marginalisation_2020", "census_counts", "catalogue_2015",
       "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides",
       "ports_of_entry", "poppy_eradication", "marijuana_eradication", "drug_lab_density",
-      "pipeline_municipalities");
+      "pipeline_municipalities", "ca_national_homicides", "ca_department_homicides",
+      "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes");
 
   static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian");
 
@@ -180,7 +181,7 @@ public final class ConfigLoader {
     if (sample != null && sample.countries() != null
         && !sample.countries().stream().allMatch("MX"::equals)) {
       throw new ConfigException(key + ".sample.countries", sample.countries()
-          + ": the panel holds Mexican municipalities only, so MX is the one country accepted");
+          + ": models read the panel's Mexican rows only, so MX is the one country accepted");
     }
   }
 

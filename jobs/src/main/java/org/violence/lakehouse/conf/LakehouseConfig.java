@@ -106,8 +106,8 @@ public record LakehouseConfig(
 
   /**
    * Which panel rows a model reads: {@code years} (optional: all), {@code minPopulation}
-   * (optional), {@code states} (optional INEGI state codes), {@code countries} (optional; the
-   * panel is Mexico's alone, so only MX is accepted and it filters nothing).
+   * (optional), {@code states} (optional INEGI state codes), {@code countries} (optional; models
+   * read the panel's Mexican rows only, so only MX is accepted and it filters nothing).
    */
   public record Sample(YearRange years, Double minPopulation, List<String> states,
       List<String> countries) {}

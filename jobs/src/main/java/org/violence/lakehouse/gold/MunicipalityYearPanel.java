@@ -31,6 +31,9 @@ public final class MunicipalityYearPanel {
   public static final String AFTER_2006 = "after_2006";
   /** The first full year of the federal offensive against the cartels (December 2006). */
   private static final int FIRST_DRUG_WAR_YEAR = 2007;
+  /** Rows of other countries join from the municipal input contract (centralamerica). */
+  public static final String COUNTRY_CODE = "country_code";
+  public static final String MEXICO = "MEX";
 
   public static final Table TABLE = tableDefinition();
 
@@ -80,6 +83,8 @@ public final class MunicipalityYearPanel {
     for (String exposure : RouteExposure.PANEL_COLUMNS) {
       table.column(exposure, RouteExposure.TABLE.columns().get(exposure));
     }
+    table.column(COUNTRY_CODE, "ISO 3166-1 alpha-3 of the unit's country: MEX for INEGI's "
+        + "municipalities; others come from the municipal input contract, keyed by official code");
     return table.build();
   }
 
@@ -130,10 +135,15 @@ public final class MunicipalityYearPanel {
         registration.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_REGISTRATION),
         occurrence.multiply(100000.0).divide(col(Population.POPULATION)).as(RATE_OCCURRENCE),
         when(col("covers_drug_war"), coalesce(col("drug_war"), lit(0L)))
-            .as(DRUG_WAR_HOMICIDES),
-        col(YEAR).geq(FIRST_DRUG_WAR_YEAR).as(AFTER_2006)));
+            .as(DRUG_WAR_HOMICIDES)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
     RouteExposure.PANEL_COLUMNS.forEach(name -> columns.add(col(name)));
+    columns.add(lit(MEXICO).as(COUNTRY_CODE));
     return joined.select(columns.toArray(Column[]::new));
+  }
+
+  /** Indicators of the year itself, which every panel row carries whatever its country. */
+  public static Dataset<Row> withYearIndicators(Dataset<Row> panel) {
+    return panel.withColumn(AFTER_2006, col(YEAR).geq(FIRST_DRUG_WAR_YEAR));
   }
 }

@@ -67,7 +67,9 @@ final class ModelSample {
 
   /** The sample's rows in the configured years, floors and states, before complete cases. */
   static Dataset<Row> inSample(Dataset<Row> panel, LakehouseConfig.Sample sample) {
-    Dataset<Row> rows = panel;
+    // Models are specified on Mexico's covariates; other countries' contract rows have none.
+    Dataset<Row> rows = panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
+        .equalTo(MunicipalityYearPanel.MEXICO));
     if (sample == null) {
       return rows;
     }
