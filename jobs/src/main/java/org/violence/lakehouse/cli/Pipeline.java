@@ -35,6 +35,9 @@ import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.microdata.DeathRecordCounts;
+import org.violence.lakehouse.microdata.DeathRecords;
+import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.quality.QualityGate;
@@ -79,6 +82,7 @@ public final class Pipeline {
   private final QualityGate gate;
   private final StageRunner runner;
   private final BronzeIngest ingest;
+  private final MicrodataStages microdata;
 
   public Pipeline(SparkSession spark, LakehouseConfig config) {
     this(spark, config, newRunId(Instant.now()), System.out);
@@ -92,6 +96,9 @@ public final class Pipeline {
     this.gate = new QualityGate(runId, TableExpectations.ALL);
     this.runner = new StageRunner(lakehouse, gate, progress);
     this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);
+    LakehouseConfig.SourceFile deathRecords = config.sources().get(DeathRecords.CONFIG_KEY);
+    this.microdata = new MicrodataStages(lakehouse, config.inputs(), deathRecords,
+        ingest.filesOf(deathRecords, config.years()));
   }
 
   /** Run identifiers sort by start time and never collide. */
@@ -120,6 +127,7 @@ public final class Pipeline {
         runner.run(bronzeStage(source, manifest));
       }
       runner.run(manifestStage(manifest));
+      runner.run(microdata.bronze(runId, loadTime));
       silverStages().forEach(runner::run);
       runner.run(panelStage());
       runner.run(drugWarReconciliationStage());
@@ -149,8 +157,8 @@ public final class Pipeline {
   public static List<Table> allTables() {
     List<Table> tables = new ArrayList<>();
     SOURCES.forEach(source -> tables.add(source.table()));
-    tables.addAll(List.of(Quarantine.TABLE, InputManifest.TABLE, Municipalities.TABLE,
-        HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
+    tables.addAll(List.of(DeathRecords.TABLE, Quarantine.TABLE, InputManifest.TABLE,
+        Municipalities.TABLE, DeathRecordCounts.TABLE, HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
         TraffickingNetwork.NODES, TraffickingNetwork.EDGES, TraffickingNetwork.PORTS,
         TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE,
         MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
@@ -228,13 +236,14 @@ public final class Pipeline {
     Stage homicides = Stage.byYear(List.of(HomicideCounts.TABLE), List.of(
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
-            Stage.Input.whole(Municipalities.TABLE)), "", this::homicideYears,
-        years -> {
+            Stage.Input.whole(Municipalities.TABLE), Stage.Input.whole(DeathRecordCounts.TABLE)),
+        "", this::homicideYears, years -> {
           HomicideCounts.Result result = HomicideCounts.build(
               bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
               lakehouse.read(Municipalities.TABLE));
-          return new Stage.Output(Map.of(HomicideCounts.TABLE,
-              inYears(result.counts(), years)), Quarantine.of(HomicideCounts.TABLE,
+          Dataset<Row> counts = result.counts().unionByName(
+              DeathRecordCounts.homicides(lakehouse.read(DeathRecordCounts.TABLE)));
+          return new Stage.Output(Map.of(HomicideCounts.TABLE, inYears(counts, years)), Quarantine.of(HomicideCounts.TABLE,
               inYears(result.refused(), years), col(HomicideCounts.YEAR)));
         });
 
@@ -269,7 +278,8 @@ public final class Pipeline {
           return new Stage.Output(Map.of(DrugWarHomicides.TABLE, result.counts()),
               Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
         });
-    return List.of(municipalities, homicides, population, covariates, drugWar, routeStage());
+    return List.of(municipalities, microdata.counts(), homicides, population, covariates,
+        drugWar, routeStage());
   }
 
   /**
@@ -307,7 +317,8 @@ public final class Pipeline {
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table())), "",
         this::panelYears, years -> {
-          Dataset<Row> homicides = inYears(lakehouse.read(HomicideCounts.TABLE), years);
+          Dataset<Row> homicides = HomicideCounts.ofCubes(
+              inYears(lakehouse.read(HomicideCounts.TABLE), years));
           Dataset<Row> panel = inYears(MunicipalityYearPanel.build(
               lakehouse.read(Municipalities.TABLE), homicides, lakehouse.read(Population.TABLE),
               lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE),
@@ -360,6 +371,7 @@ public final class Pipeline {
     for (BronzeSource cube : List.of(InegiCubeSource.REGISTRATION, InegiCubeSource.OCCURRENCE)) {
       sourceFiles(cube).years().overlap(config.years()).forEach(years::add);
     }
+    years.addAll(microdata.years());
     return years;
   }
 

@@ -25,7 +25,7 @@ public final class ConfigLoader {
       "marginalisation", "marginalisation_2020", "census_counts", "catalogue_2015",
       "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides",
       "ports_of_entry", "poppy_eradication", "marijuana_eradication", "drug_lab_density",
-      "pipeline_municipalities");
+      "pipeline_municipalities", "death_records");
 
   static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian");
 
