@@ -1,9 +1,10 @@
 package org.violence.lakehouse.microdata;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
-import static org.apache.spark.sql.functions.length;
+import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.BronzeIngest;
@@ -28,7 +30,10 @@ import org.violence.lakehouse.io.Table;
  * schema. Every field stays text, as INEGI writes it: its columns are codes (DESDOBLA holds "NA",
  * EDADUNI letters), and what a code means is decided in silver, where unknown values are counted
  * as unknown rather than lost at parse time. A line with the wrong number of fields goes to the
- * quarantine with its raw text and its file.
+ * quarantine with its fields and its file: Spark's permissive mode pads a short line with nulls
+ * and drops a long line's extra fields without flagging either, so the schema carries one field
+ * more than INEGI's, and a line is whole only when its last INEGI field is present (empty fields
+ * read as "", never null) and the extra one is not.
  */
 public final class DeathRecords {
   /** Key of the source under {@code sources:} in the configuration. */
@@ -54,7 +59,7 @@ public final class DeathRecords {
   /** The raw file's schema: every INEGI column as text. */
   public static final StructType RAW_SCHEMA = rawSchema();
 
-  private static final String MALFORMED = "_malformed_line";
+  private static final String EXTRA = "_extra_field";
 
   public static final Table TABLE = Table.in(Table.Layer.BRONZE, "death_records")
       .describedAs("INEGI death certificates, one row per death, as the yearly files have them "
@@ -79,10 +84,10 @@ public final class DeathRecords {
     Dataset<Row> all = null;
     for (BronzeIngest.RawFile file : files) {
       Dataset<Row> one = spark.read().option("header", "true").option("encoding", encoding)
-          .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", MALFORMED)
+          .option("mode", "PERMISSIVE")
           // Empty fields stay empty strings: "unknown" is decided in silver, not by the parser.
           .option("nullValue", "\u0000")
-          .schema(RAW_SCHEMA.add(MALFORMED, DataTypes.StringType))
+          .schema(RAW_SCHEMA.add(EXTRA, DataTypes.StringType))
           .csv(root + file.path())
           .withColumn(YEAR, lit(file.year()))
           .withColumn(Lineage.SOURCE_FILE, lit(file.path()));
@@ -96,13 +101,18 @@ public final class DeathRecords {
     COLUMNS.keySet().forEach(name -> bronze.add(col(name)));
     bronze.add(lit(runId).as(Lineage.RUN_ID));
     bronze.add(lit(loadTime).as(Lineage.LOAD_TIME));
-    Dataset<Row> rows = all.where(col(MALFORMED).isNull()).select(bronze.toArray(Column[]::new));
-    Dataset<Row> refused = all.where(col(MALFORMED).isNotNull()).select(
+    String last = RAW_SCHEMA.fieldNames()[RAW_SCHEMA.size() - 1];
+    Column whole = col(last).isNotNull().and(col(EXTRA).isNull());
+    Dataset<Row> rows = all.where(whole).select(bronze.toArray(Column[]::new));
+    Column[] fields = java.util.Arrays.stream(RAW_SCHEMA.fieldNames()).map(functions::col)
+        .toArray(Column[]::new);
+    Dataset<Row> refused = all.where(not(whole)).select(
         lit(TABLE.qualifiedName()).as(Quarantine.STAGE), col(Lineage.SOURCE_FILE),
-        lit(null).cast("long").as(Lineage.LINE_NUMBER), col(MALFORMED).as(Quarantine.RECORD),
-        concat(lit("expected " + COLUMNS.size() + " comma-separated INEGI fields; the line has "
-            + "a different number (length "), length(col(MALFORMED)), lit(")"))
-            .as(Quarantine.REASON),
+        lit(null).cast("long").as(Lineage.LINE_NUMBER),
+        concat_ws(",", concat_ws(",", fields), col(EXTRA)).as(Quarantine.RECORD),
+        when(col(EXTRA).isNotNull(), lit("more than the " + COLUMNS.size() + " comma-separated "
+            + "fields of INEGI's layout")).otherwise(lit("fewer than the " + COLUMNS.size()
+            + " comma-separated fields of INEGI's layout")).as(Quarantine.REASON),
         col(YEAR).cast("string").as(Quarantine.PART), lit(runId).as(Lineage.RUN_ID),
         lit(loadTime).as(Lineage.LOAD_TIME));
     return new BronzeIngest.Landed(rows, refused, -1);
