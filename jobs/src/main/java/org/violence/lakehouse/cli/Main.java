@@ -57,6 +57,15 @@ public final class Main {
                       each step took: the benchmark of the route model
         route-map     draw the baseline routes of an earlier run over the municipal map
                       as a PNG (--out FILE, default route-map.png)
+        generate-death-records
+                      write synthetic national death-certificate files (INEGI's layout,
+                      1990-2015 or --years) into --out DIR, --rows N in all (default
+                      15,000,000), --seed N (default 1); homicides equal INEGI's counts per
+                      municipality and year of the lakehouse of an earlier run
+        benchmark-microdata
+                      time the microdata pipeline on synthetic files of --rows N (cold ingest,
+                      nightly run with one new year) against DuckDB on the same files (with
+                      -Pbenchmark); files and a scratch lakehouse go to --out DIR
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -67,7 +76,10 @@ public final class Main {
         --years A-B       first and last year of the panel (config key years); yearly
                           files outside it are not read
         --master URL      Spark master when not launched by spark-submit (spark.master)
-        --out FILE        where route-map writes its PNG
+        --out FILE        where route-map writes its PNG; the folder of the synthetic files
+        --rows N          synthetic death certificates to write (generate-death-records,
+                          benchmark-microdata)
+        --seed N          seed of the synthetic files
 
       Exit codes:
         0  success
@@ -104,7 +116,20 @@ public final class Main {
         return OK;
       }
       if (invocation.command() == Command.ROUTE_MAP) {
-        RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(invocation.out()));
+        RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(
+            invocation.outOr("route-map.png")));
+        return OK;
+      }
+      if (invocation.command() == Command.GENERATE_DEATH_RECORDS) {
+        MicrodataBenchmark.generate(lakehouseOf(config), Path.of(invocation.outOr(
+            "synthetic-death-records")), invocation.rows(), invocation.seed(),
+            invocation.years() == null ? new LakehouseConfig.YearRange(1990, 2015)
+                : invocation.years(), System.out);
+        return OK;
+      }
+      if (invocation.command() == Command.BENCHMARK_MICRODATA) {
+        MicrodataBenchmark.run(lakehouseOf(config), Path.of(invocation.outOr(
+            "synthetic-death-records")), invocation.rows(), invocation.seed(), System.out);
         return OK;
       }
       return build(invocation.command(), config);
@@ -180,7 +205,8 @@ public final class Main {
   /** What the command line asks for; the name is the one logged in ops.run_log. */
   enum Command {
     RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models"), ROUTES("routes"),
-    ROUTE_MAP("route-map");
+    ROUTE_MAP("route-map"), GENERATE_DEATH_RECORDS("generate-death-records"),
+    BENCHMARK_MICRODATA("benchmark-microdata");
 
     final String name;
 
@@ -191,7 +217,12 @@ public final class Main {
 
   /** The parsed command line. */
   record Invocation(Command command, boolean help, Path configFile, String lakehouse,
-      String inputs, LakehouseConfig.YearRange years, String master, String out) {
+      String inputs, LakehouseConfig.YearRange years, String master, String out, long rows,
+      long seed) {
+
+    String outOr(String fallback) {
+      return out == null ? fallback : out;
+    }
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
@@ -205,6 +236,8 @@ public final class Main {
           case "benchmark-models" -> command = Command.BENCHMARK_MODELS;
           case "routes" -> command = Command.ROUTES;
           case "route-map" -> command = Command.ROUTE_MAP;
+          case "generate-death-records" -> command = Command.GENERATE_DEATH_RECORDS;
+          case "benchmark-microdata" -> command = Command.BENCHMARK_MICRODATA;
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + name + "'");
         }
@@ -214,7 +247,9 @@ public final class Main {
       String inputs = null;
       LakehouseConfig.YearRange years = null;
       String master = null;
-      String out = "route-map.png";
+      String out = null;
+      long rows = 15_000_000L;
+      long seed = 1L;
       for (int i = 0; i < rest.size(); i++) {
         String option = rest.get(i);
         if (option.equals("--help") || option.equals("-h")) {
@@ -232,10 +267,21 @@ public final class Main {
           case "--years" -> years = yearRange(value);
           case "--master" -> master = value;
           case "--out" -> out = value;
+          case "--rows" -> rows = number(option, value);
+          case "--seed" -> seed = number(option, value);
           default -> throw new UsageException("unknown option '" + option + "'");
         }
       }
-      return new Invocation(command, help, config, lakehouse, inputs, years, master, out);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master, out, rows,
+          seed);
+    }
+
+    private static long number(String option, String value) {
+      try {
+        return Long.parseLong(value.replace("_", "").replace(",", ""));
+      } catch (NumberFormatException e) {
+        throw new UsageException(option + " takes a whole number, not '" + value + "'");
+      }
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {
