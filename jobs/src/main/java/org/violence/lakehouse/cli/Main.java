@@ -70,6 +70,15 @@ public final class Main {
                       folder, default <lakehouse>/reports/notebooks/)
         report        the HTML report with figures and maps, and the data dictionary
                       (--out FOLDER, default <lakehouse>/reports/); nightly ends with it
+        generate-death-records
+                      write synthetic national death-certificate files (INEGI's layout,
+                      1990-2015 or --years) into --out DIR, --rows N in all (default
+                      15,000,000), --seed N (default 1); homicides equal INEGI's counts per
+                      municipality and year of the lakehouse of an earlier run
+        benchmark-microdata
+                      time the microdata pipeline on synthetic files of --rows N (cold ingest,
+                      nightly run with one new year) against DuckDB on the same files (with
+                      -Pbenchmark); files and a scratch lakehouse go to --out DIR
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -83,6 +92,9 @@ public final class Main {
         --out FILE        where route-map writes its PNG (notebook, report: see above)
         --query, --file, --format, --port, --bind
                           options of sql, serve and notebook (see above)
+        --rows N          synthetic death certificates to write (generate-death-records,
+                          benchmark-microdata)
+        --seed N          seed of the synthetic files
 
       Exit codes:
         0  success
@@ -120,7 +132,7 @@ public final class Main {
       }
       if (invocation.command() == Command.ROUTE_MAP) {
         RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(
-            invocation.out() == null ? "route-map.png" : invocation.out()));
+            invocation.outOr("route-map.png")));
         return OK;
       }
       if (invocation.command() == Command.SQL) {
@@ -137,6 +149,18 @@ public final class Main {
       }
       if (invocation.command() == Command.REPORT) {
         AnalystCommands.report(config, invocation.out());
+        return OK;
+      }
+      if (invocation.command() == Command.GENERATE_DEATH_RECORDS) {
+        MicrodataBenchmark.generate(lakehouseOf(config), Path.of(invocation.outOr(
+            "synthetic-death-records")), invocation.rows(), invocation.seed(),
+            invocation.years() == null ? new LakehouseConfig.YearRange(1990, 2015)
+                : invocation.years(), System.out);
+        return OK;
+      }
+      if (invocation.command() == Command.BENCHMARK_MICRODATA) {
+        MicrodataBenchmark.run(lakehouseOf(config), Path.of(invocation.outOr(
+            "synthetic-death-records")), invocation.rows(), invocation.seed(), System.out);
         return OK;
       }
       return build(invocation.command(), config);
@@ -221,7 +245,9 @@ public final class Main {
   enum Command {
     RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models"), ROUTES("routes"),
     ROUTE_MAP("route-map"), SQL("sql", "--query", "--file", "--format"),
-    SERVE("serve", "--port", "--bind"), NOTEBOOK("notebook", "--file"), REPORT("report");
+    SERVE("serve", "--port", "--bind"), NOTEBOOK("notebook", "--file"), REPORT("report"),
+    GENERATE_DEATH_RECORDS("generate-death-records"),
+    BENCHMARK_MICRODATA("benchmark-microdata");
 
     final String name;
     /** Options of this command alone, passed to it without their dashes. */
@@ -236,7 +262,11 @@ public final class Main {
   /** The parsed command line. */
   record Invocation(Command command, boolean help, Path configFile, String lakehouse,
       String inputs, LakehouseConfig.YearRange years, String master, String out,
-      java.util.Map<String, String> commandOptions) {
+      java.util.Map<String, String> commandOptions, long rows, long seed) {
+
+    String outOr(String fallback) {
+      return out == null ? fallback : out;
+    }
 
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
@@ -254,6 +284,8 @@ public final class Main {
           case "serve" -> command = Command.SERVE;
           case "notebook" -> command = Command.NOTEBOOK;
           case "report" -> command = Command.REPORT;
+          case "generate-death-records" -> command = Command.GENERATE_DEATH_RECORDS;
+          case "benchmark-microdata" -> command = Command.BENCHMARK_MICRODATA;
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + name + "'");
         }
@@ -265,6 +297,8 @@ public final class Main {
       String master = null;
       String out = null;
       java.util.Map<String, String> commandOptions = new java.util.HashMap<>();
+      long rows = 15_000_000L;
+      long seed = 1L;
       for (int i = 0; i < rest.size(); i++) {
         String option = rest.get(i);
         if (option.equals("--help") || option.equals("-h")) {
@@ -282,6 +316,8 @@ public final class Main {
           case "--years" -> years = yearRange(value);
           case "--master" -> master = value;
           case "--out" -> out = value;
+          case "--rows" -> rows = number(option, value);
+          case "--seed" -> seed = number(option, value);
           default -> {
             if (!command.options.contains(option)) {
               throw new UsageException("unknown option '" + option + "'");
@@ -291,7 +327,15 @@ public final class Main {
         }
       }
       return new Invocation(command, help, config, lakehouse, inputs, years, master, out,
-          commandOptions);
+          commandOptions, rows, seed);
+    }
+
+    private static long number(String option, String value) {
+      try {
+        return Long.parseLong(value.replace("_", "").replace(",", ""));
+      } catch (NumberFormatException e) {
+        throw new UsageException(option + " takes a whole number, not '" + value + "'");
+      }
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {

@@ -39,6 +39,9 @@ import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.microdata.DeathRecordCounts;
+import org.violence.lakehouse.microdata.DeathRecords;
+import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.quality.QualityGate;
@@ -86,6 +89,7 @@ public final class Pipeline {
   private final StageRunner runner;
   private final BronzeIngest ingest;
   private final CentralAmericaStages centralAmerica;
+  private final MicrodataStages microdata;
 
   public Pipeline(SparkSession spark, LakehouseConfig config) {
     this(spark, config, newRunId(Instant.now()), System.out);
@@ -100,6 +104,9 @@ public final class Pipeline {
     this.runner = new StageRunner(lakehouse, gate, progress);
     this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);
     this.centralAmerica = new CentralAmericaStages(lakehouse, config, ingest, runId, loadTime);
+    LakehouseConfig.SourceFile deathRecords = config.sources().get(DeathRecords.CONFIG_KEY);
+    this.microdata = new MicrodataStages(lakehouse, config.inputs(), deathRecords,
+        ingest.filesOf(deathRecords, config.years()));
   }
 
   /** Run identifiers sort by start time and never collide. */
@@ -128,6 +135,7 @@ public final class Pipeline {
         runner.run(bronzeStage(source, manifest));
       }
       runner.run(manifestStage(manifest));
+      runner.run(microdata.bronze(runId, loadTime));
       silverStages().forEach(runner::run);
       centralAmerica.stages().forEach(runner::run);
       runner.run(panelStage());
@@ -157,8 +165,8 @@ public final class Pipeline {
   public static List<Table> allTables() {
     List<Table> tables = new ArrayList<>();
     SOURCES.forEach(source -> tables.add(source.table()));
-    tables.addAll(List.of(Quarantine.TABLE, InputManifest.TABLE, Municipalities.TABLE,
-        HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
+    tables.addAll(List.of(DeathRecords.TABLE, Quarantine.TABLE, InputManifest.TABLE,
+        Municipalities.TABLE, DeathRecordCounts.TABLE, HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
         TraffickingNetwork.NODES, TraffickingNetwork.EDGES, TraffickingNetwork.PORTS,
         TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE,
         MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
@@ -237,13 +245,14 @@ public final class Pipeline {
     Stage homicides = Stage.byYear(List.of(HomicideCounts.TABLE), List.of(
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
-            Stage.Input.whole(Municipalities.TABLE)), "", this::homicideYears,
-        years -> {
+            Stage.Input.whole(Municipalities.TABLE), Stage.Input.whole(DeathRecordCounts.TABLE)),
+        "", this::homicideYears, years -> {
           HomicideCounts.Result result = HomicideCounts.build(
               bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
               lakehouse.read(Municipalities.TABLE));
-          return new Stage.Output(Map.of(HomicideCounts.TABLE,
-              inYears(result.counts(), years)), Quarantine.of(HomicideCounts.TABLE,
+          Dataset<Row> counts = result.counts().unionByName(
+              DeathRecordCounts.homicides(lakehouse.read(DeathRecordCounts.TABLE)));
+          return new Stage.Output(Map.of(HomicideCounts.TABLE, inYears(counts, years)), Quarantine.of(HomicideCounts.TABLE,
               inYears(result.refused(), years), col(HomicideCounts.YEAR)));
         });
 
@@ -278,7 +287,8 @@ public final class Pipeline {
           return new Stage.Output(Map.of(DrugWarHomicides.TABLE, result.counts()),
               Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
         });
-    return List.of(municipalities, homicides, population, covariates, drugWar, routeStage());
+    return List.of(municipalities, microdata.counts(), homicides, population, covariates,
+        drugWar, routeStage());
   }
 
   /**
@@ -317,7 +327,8 @@ public final class Pipeline {
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
             Stage.Input.whole(MunicipalHomicides.TABLE), Stage.Input.whole(GeographicUnits.TABLE)),
         "", this::panelYears, years -> {
-          Dataset<Row> homicides = inYears(lakehouse.read(HomicideCounts.TABLE), years);
+          Dataset<Row> homicides = HomicideCounts.ofCubes(
+              inYears(lakehouse.read(HomicideCounts.TABLE), years));
           Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
               MunicipalityYearPanel.build(lakehouse.read(Municipalities.TABLE), homicides,
                   lakehouse.read(Population.TABLE), lakehouse.read(Covariates.TABLE),
@@ -372,6 +383,7 @@ public final class Pipeline {
     for (BronzeSource cube : List.of(InegiCubeSource.REGISTRATION, InegiCubeSource.OCCURRENCE)) {
       sourceFiles(cube).years().overlap(config.years()).forEach(years::add);
     }
+    years.addAll(microdata.years());
     return years;
   }
 

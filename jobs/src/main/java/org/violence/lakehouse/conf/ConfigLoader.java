@@ -26,7 +26,7 @@ public final class ConfigLoader {
       "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides",
       "ports_of_entry", "poppy_eradication", "marijuana_eradication", "drug_lab_density",
       "pipeline_municipalities", "ca_national_homicides", "ca_department_homicides",
-      "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes");
+      "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes", "death_records");
 
   static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian");
 

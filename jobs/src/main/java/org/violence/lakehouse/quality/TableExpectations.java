@@ -73,7 +73,8 @@ public final class TableExpectations {
           uniqueKey(Municipalities.MUNICIPALITY_CODE), notNull(STABLE),
           notNull(Municipalities.STATE_CODE)),
       HomicideCounts.TABLE, List.of(
-          uniqueKey(HomicideCounts.UNIT_CODE, HomicideCounts.YEAR, HomicideCounts.BASIS),
+          uniqueKey(HomicideCounts.UNIT_CODE, HomicideCounts.YEAR, HomicideCounts.BASIS,
+              HomicideCounts.SOURCE),
           holds("homicides > 0 (units without deaths have no row)", "homicides > 0")),
       Population.TABLE, List.of(
           uniqueKey(STABLE, Population.YEAR),

@@ -28,6 +28,9 @@ public final class HomicideCounts {
   public static final String BASIS = "basis";
   public static final String REGISTRATION = "registration";
   public static final String OCCURRENCE = "occurrence";
+  /** Which data a count comes from: INEGI's aggregate exports, or its death certificates. */
+  public static final String SOURCE = "source";
+  public static final String INEGI_CUBE = "inegi_cube";
 
   public static final String MUNICIPALITY = "MUNICIPALITY";
   public static final String UNSPECIFIED_MUNICIPALITY = "UNSPECIFIED_MUNICIPALITY";
@@ -50,7 +53,9 @@ public final class HomicideCounts {
           + "occurrence, summing every later year of registration in the export")
       .column(HOMICIDES, "Homicides")
       .unit(HOMICIDES, "homicides")
-      .column(Lineage.SOURCE_FILE, "INEGI export the count comes from")
+      .column(Lineage.SOURCE_FILE, "INEGI export(s) the count comes from")
+      .column(SOURCE, "inegi_cube: INEGI's aggregate exports (the panel's counts); "
+          + "death_records: counted from INEGI's death certificates (microdata)")
       .build();
 
   private HomicideCounts() {}
@@ -92,9 +97,18 @@ public final class HomicideCounts {
             col(Municipalities.STABLE_CODE)));
     Dataset<Row> counts = units.unionByName(unallocated(areas, units))
         .select(col(UNIT_CODE), col(UNIT_KIND), col(STATE_CODE), col(Municipalities.STABLE_CODE),
-            col(YEAR), col(BASIS), col(HOMICIDES), col(Lineage.SOURCE_FILE))
+            col(YEAR), col(BASIS), col(HOMICIDES), col(Lineage.SOURCE_FILE),
+            lit(INEGI_CUBE).as(SOURCE))
         .where(col(HOMICIDES).gt(0));
     return new Result(counts, refused);
+  }
+
+  /**
+   * The counts of INEGI's aggregate exports only: the panel and its reconciliation read these,
+   * as the certificates cover only some places and years and would count deaths twice.
+   */
+  public static Dataset<Row> ofCubes(Dataset<Row> homicides) {
+    return homicides.where(col(SOURCE).equalTo(INEGI_CUBE));
   }
 
   private static Dataset<Row> rowsOfAreas(Dataset<Row> bronze, String basis) {

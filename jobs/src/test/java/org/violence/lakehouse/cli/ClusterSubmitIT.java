@@ -19,15 +19,22 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.microdata.DeathRecordCounts;
+import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.reconcile.Reconciliation;
 
 /**
- * The packaged jar under spark-submit on a real standalone cluster (a master and a worker in their
- * own JVMs, executors in a third), the way a data scientist submits it. The cluster's classpath is
- * Spark and its dependencies only; Delta, the YAML and CSV libraries and our code must come from
- * the shaded jar, so a broken shade (say, a lost DataSourceRegister entry) fails here.
+ * The packaged jar under spark-submit on a real standalone cluster (a master and two workers in
+ * their own JVMs, one executor on each), the way a data scientist submits it. The cluster's
+ * classpath is Spark and its dependencies only; Delta, the YAML and CSV libraries and our code
+ * must come from the shaded jar, so a broken shade (say, a lost DataSourceRegister entry) fails
+ * here. Its gold tables (and the silver tables the death certificates feed) must equal those of
+ * the same run in local mode: distribution must not change a number. The years 2005-2006 include
+ * the death-certificate sample, so the microdata path runs on the cluster too.
  */
 class ClusterSubmitIT extends LakehouseTestBase {
   private static final Path TARGET = projectDir().resolve("jobs/target");
@@ -47,7 +54,7 @@ class ClusterSubmitIT extends LakehouseTestBase {
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
         "--executor-memory", "1g",
         TARGET.resolve("violence-lakehouse.jar").toString(),
-        "run", "--lakehouse", lakehouse.toString(), "--years", "2009-2010");
+        "run", "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
     Assertions.assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "spark-submit timed out");
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);
@@ -55,6 +62,8 @@ class ClusterSubmitIT extends LakehouseTestBase {
 
     Lakehouse written = new Lakehouse(spark(), lakehouse.toString());
     Assertions.assertEquals(2403L * 2, written.read(MunicipalityYearPanel.TABLE).count());
+    Assertions.assertEquals(2, countLines(work.resolve("master.log"), "Launching executor"),
+        "one executor on each worker");
     // INEGI's published national totals by year of registration, all accounted for.
     Map<Integer, Long> inegi = new TreeMap<>();
     for (Row row : written.read(Reconciliation.TABLE)
@@ -62,23 +71,44 @@ class ClusterSubmitIT extends LakehouseTestBase {
       inegi.put(row.<Integer>getAs(Reconciliation.YEAR), row.<Long>getAs(Reconciliation.INEGI_TOTAL));
       Assertions.assertEquals(0L, row.<Long>getAs(Reconciliation.DIFFERENCE), row.toString());
     }
-    Assertions.assertEquals(Map.of(2009, 19803L, 2010, 25757L), inegi);
+    Assertions.assertEquals(Map.of(2005, 9921L, 2006, 10452L), inegi);
+
+    LakehouseConfig local = sampleConfig(work.resolve("local")).withYears(
+        new LakehouseConfig.YearRange(2005, 2006));
+    new Pipeline(spark(), local).run();
+    Lakehouse reference = new Lakehouse(spark(), local.lakehouse());
+    for (Table table : Pipeline.allTables()) {
+      if (table.layer() == Table.Layer.GOLD || table.equals(HomicideCounts.TABLE)
+          || table.equals(DeathRecordCounts.TABLE)) {
+        assertSameContents(reference.read(table), written.read(table));
+      }
+    }
+    Assertions.assertTrue(written.read(HomicideCounts.TABLE)
+        .where(col(HomicideCounts.SOURCE).equalTo(DeathRecordCounts.SOURCE)).count() > 0);
   }
 
-  /** Starts a master and one worker on loopback and returns the master URL once the worker joined. */
+  private static long countLines(Path log, String text) throws IOException {
+    return Files.readAllLines(log).stream().filter(line -> line.contains(text)).count();
+  }
+
+  /** Starts a master and two workers on loopback; returns the master URL once both joined. */
   private String startCluster(Path work) throws Exception {
     String master = "spark://127.0.0.1:" + freePort();
     String[] hostAndPort = master.substring("spark://".length()).split(":");
     cluster.add(java(work.resolve("master.log"), "org.apache.spark.deploy.master.Master",
         "--host", hostAndPort[0], "--port", hostAndPort[1], "--webui-port", freePort()));
-    Path workerLog = work.resolve("worker.log");
-    cluster.add(java(workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-        "--cores", "2", "--memory", "2g", "--webui-port", freePort(), "--work-dir",
-        work.resolve("worker").toString(), master));
+    List<Path> workerLogs = List.of(work.resolve("worker-1.log"), work.resolve("worker-2.log"));
+    for (Path workerLog : workerLogs) {
+      cluster.add(java(workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+          "--cores", "1", "--memory", "1200m", "--webui-port", freePort(), "--work-dir",
+          work.resolve(workerLog.getFileName() + ".work").toString(), master));
+    }
     Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-    while (!Files.readString(workerLog).contains("Successfully registered with master")) {
-      Assertions.assertTrue(Instant.now().isBefore(deadline), Files.readString(workerLog));
-      Thread.sleep(500);
+    for (Path workerLog : workerLogs) {
+      while (!Files.readString(workerLog).contains("Successfully registered with master")) {
+        Assertions.assertTrue(Instant.now().isBefore(deadline), Files.readString(workerLog));
+        Thread.sleep(500);
+      }
     }
     return master;
   }

@@ -40,7 +40,7 @@ class PipelineOnRealSamplesTest extends LakehouseTestBase {
   @Test
   void silverNationalTotalsByRegistrationEqualInegiForAll26Years() {
     Map<Integer, Long> silver = new TreeMap<>();
-    realRun().lakehouse().read(HomicideCounts.TABLE)
+    HomicideCounts.ofCubes(realRun().lakehouse().read(HomicideCounts.TABLE))
         .where(col(HomicideCounts.BASIS).equalTo(HomicideCounts.REGISTRATION))
         .groupBy(HomicideCounts.YEAR).sum("homicides").collectAsList()
         .forEach(r -> silver.put(r.getInt(0), r.getLong(1)));
@@ -63,7 +63,7 @@ class PipelineOnRealSamplesTest extends LakehouseTestBase {
   @Test
   void occurrenceCubeKeepsDeathsAbroadThatHaveNoMunicipalityRow() {
     // 1994: INEGI's state-level "Extranjero" row holds 111 deaths with no municipality row.
-    long abroad = realRun().lakehouse().read(HomicideCounts.TABLE)
+    long abroad = HomicideCounts.ofCubes(realRun().lakehouse().read(HomicideCounts.TABLE))
         .where(col(HomicideCounts.BASIS).equalTo(HomicideCounts.OCCURRENCE)
             .and(col(HomicideCounts.YEAR).equalTo(1994))
             .and(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.ABROAD)))

@@ -1,0 +1,237 @@
+package org.violence.lakehouse.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.functions;
+import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.microdata.CauseOfDeath;
+import org.violence.lakehouse.microdata.DeathRecordCounts;
+import org.violence.lakehouse.microdata.DeathRecords;
+import org.violence.lakehouse.microdata.MicrodataStages;
+import org.violence.lakehouse.quality.QualityGate;
+import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.run.StageRunner;
+import org.violence.lakehouse.silver.Municipalities;
+import org.violence.lakehouse.synthetic.DeathRecordGenerator;
+
+/**
+ * The {@code benchmark-microdata} command: synthetic national death certificates of a given size
+ * (1990-2015), then, measured side by side in one JVM: the cold ingest of 1990-2014 (CSV to the
+ * bronze Delta table to the municipal counts), the nightly run that adds 2015, and the same
+ * aggregation by DuckDB over the same files (cold years, then all years: the full recompute a
+ * single-node user would run every night). DuckDB is loaded only if its JDBC driver is on the
+ * classpath (Maven profile {@code benchmark}), so the product jar does not carry it.
+ */
+final class MicrodataBenchmark {
+  private static final LakehouseConfig.YearRange ALL = new LakehouseConfig.YearRange(1990, 2015);
+  private static final LakehouseConfig.YearRange COLD = new LakehouseConfig.YearRange(1990, 2014);
+
+  private MicrodataBenchmark() {}
+
+  /** Writes the synthetic files of {@code rows} rows into {@code folder}, for the command alone. */
+  static DeathRecordGenerator.Written generate(Lakehouse source, Path folder, long rows,
+      long seed, LakehouseConfig.YearRange years, PrintStream out) {
+    DeathRecordGenerator generator = new DeathRecordGenerator(source);
+    double rate = generator.ratePerThousandFor(rows, years);
+    long start = System.nanoTime();
+    DeathRecordGenerator.Written written = generator.write(folder, years, rate, seed);
+    out.printf("Generated %,d death certificates (%,d homicides, INEGI's counts) for %d-%d in %s "
+            + "in %.1f s; other deaths at %.2f per 1,000 inhabitants, seed %d%n",
+        written.totalRows(), written.homicides().values().stream().mapToLong(Long::longValue)
+            .sum(), years.first(), years.last(), folder, seconds(start), rate, seed);
+    return written;
+  }
+
+  static void run(Lakehouse source, Path folder, long rows, long seed, PrintStream out) {
+    Path marker = folder.resolve("generated-" + rows + "-" + seed + ".txt");
+    long coldRows;
+    long newRows;
+    try {
+      if (Files.exists(marker)) {
+        List<String> counts = Files.readAllLines(marker);
+        coldRows = Long.parseLong(counts.get(0));
+        newRows = Long.parseLong(counts.get(1));
+        out.println("Reusing the synthetic files in " + folder + " (" + marker.getFileName() + ")");
+      } else {
+        DeathRecordGenerator.Written written = generate(source, folder, rows, seed, ALL, out);
+        newRows = written.rows().get(ALL.last());
+        coldRows = written.totalRows() - newRows;
+        Files.write(marker, List.of(Long.toString(coldRows), Long.toString(newRows)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Lakehouse bench = new Lakehouse(source.spark(), folder.resolve("lakehouse-" + System.nanoTime())
+        .toAbsolutePath().toString());
+    bench.replace(Municipalities.TABLE, source.read(Municipalities.TABLE), null);
+    LakehouseConfig.SourceFile files = new LakehouseConfig.SourceFile(
+        "deaths_{year}.csv", "ISO-8859-1", ALL);
+
+    resetPeaks();
+    long start = System.nanoTime();
+    ingest(bench, folder, files, COLD, "cold");
+    double cold = seconds(start);
+    String coldMemory = memory();
+    start = System.nanoTime();
+    ingest(bench, folder, files, ALL, "nightly");
+    double nightly = seconds(start);
+    long sparkHomicides = bench.read(DeathRecordCounts.TABLE)
+        .where(functions.col(DeathRecordCounts.PLACE).equalTo(DeathRecordCounts.OCCURRENCE)
+            .and(functions.col(DeathRecordCounts.CAUSE).equalTo(CauseOfDeath.HOMICIDE)))
+        .agg(functions.sum(DeathRecordCounts.DEATHS)).first().getLong(0);
+    String sparkMemory = memory();
+
+    out.println();
+    out.printf("Microdata benchmark: %,d rows 1990-2014 (cold), %,d rows for 2015 (nightly); "
+        + "Spark %s, %d cores, max heap %d MB%n", coldRows, newRows,
+        source.spark().version(), Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    out.printf("  %-58s %9.1f s %,12.0f rows/s  %s%n", "Spark cold ingest 1990-2014 (CSV->Delta->counts)",
+        cold, coldRows / cold, coldMemory);
+    out.printf("  %-58s %9.1f s %,12.0f rows/s  %s%n", "Spark nightly run adding 2015", nightly,
+        newRows / nightly, sparkMemory);
+    DuckDb duck = DuckDb.open(out);
+    if (duck == null) {
+      return;
+    }
+    double[] duckCold = duck.aggregate(folder, COLD);
+    double[] duckAll = duck.aggregate(folder, ALL);
+    out.printf("  %-58s %9.1f s %,12.0f rows/s%n", "DuckDB same aggregation over 1990-2014",
+        duckCold[0], coldRows / duckCold[0]);
+    out.printf("  %-58s %9.1f s %,12.0f rows/s%n", "DuckDB full recompute 1990-2015", duckAll[0],
+        (coldRows + newRows) / duckAll[0]);
+    out.printf("  cold ingest / DuckDB (same files):         %.2fx (aim: at most 3x)%n",
+        cold / duckCold[0]);
+    out.printf("  nightly run / DuckDB full recompute:       %.2fx (aim: below 1x)%n",
+        nightly / duckAll[0]);
+    out.printf("  homicides by place of occurrence, 1990-2015: Spark %,d, DuckDB %,d (%s)%n",
+        sparkHomicides, (long) duckAll[1], sparkHomicides == (long) duckAll[1] ? "equal"
+            : "DIFFERENT");
+  }
+
+  private static void ingest(Lakehouse bench, Path folder, LakehouseConfig.SourceFile files,
+      LakehouseConfig.YearRange years, String runId) {
+    List<BronzeIngest.RawFile> raw = IntStream.rangeClosed(years.first(), years.last())
+        .mapToObj(year -> new BronzeIngest.RawFile(DeathRecordGenerator.fileName(year), year))
+        .toList();
+    MicrodataStages stages = new MicrodataStages(bench, folder.toAbsolutePath().toString(), files,
+        raw);
+    StageRunner runner = new StageRunner(bench, new QualityGate(runId, TableExpectations.ALL),
+        System.out);
+    runner.run(stages.bronze(runId, new Timestamp(System.currentTimeMillis())));
+    runner.run(stages.counts());
+  }
+
+  private static void resetPeaks() {
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  /** Peak heap since the last reset (sum of the pools' peaks: an upper bound) and peak RSS. */
+  private static String memory() {
+    long heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(pool -> pool.getType() == MemoryType.HEAP)
+        .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+    String rss = "?";
+    try {
+      rss = Files.readAllLines(Path.of("/proc/self/status")).stream()
+          .filter(line -> line.startsWith("VmHWM:")).map(line -> line.substring(6).trim())
+          .findFirst().orElse("?");
+    } catch (IOException e) {
+      rss = "unknown (" + e.getMessage() + ")";
+    }
+    return String.format("peak heap %,d MB, peak RSS %s", heap >> 20, rss);
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** DuckDB over JDBC, found at run time so that only the benchmark profile needs it. */
+  private record DuckDb(Connection connection) {
+    static DuckDb open(PrintStream out) {
+      try {
+        Class.forName("org.duckdb.DuckDBDriver");
+        return new DuckDb(DriverManager.getConnection("jdbc:duckdb:"));
+      } catch (ClassNotFoundException e) {
+        out.println("  DuckDB is not on the classpath: run with the Maven profile -Pbenchmark "
+            + "(see jobs/BENCHMARKS.md) for the comparison");
+        return null;
+      } catch (SQLException e) {
+        throw new IllegalStateException("DuckDB did not start: " + e.getMessage(), e);
+      }
+    }
+
+    /** Seconds for the aggregation into a table, and the homicides by place of occurrence. */
+    double[] aggregate(Path folder, LakehouseConfig.YearRange years) {
+      String files = IntStream.rangeClosed(years.first(), years.last())
+          .mapToObj(year -> "'" + folder.resolve(DeathRecordGenerator.fileName(year))
+              .toAbsolutePath() + "'").collect(Collectors.joining(", "));
+      String code = "upper(replace(trim(CAUSADEF), '.', ''))";
+      String sql = """
+          CREATE OR REPLACE TABLE counts AS
+          WITH d AS (
+            SELECT CAST(regexp_extract(filename, 'deaths_([0-9]{4})', 1) AS INTEGER) AS yr,
+                   TRY_CAST(trim(EDADVALOR) AS INTEGER) AS age, *
+            FROM read_csv([%s], header = true, all_varchar = true, filename = true,
+                          encoding = 'latin-1')),
+          c AS (
+            SELECT yr, filename, TRY_CAST(trim(ANIODEF) AS INTEGER) AS occurrence_year,
+              CASE trim(SEXO) WHEN '1' THEN 'male' WHEN '2' THEN 'female' ELSE 'unknown' END AS sex,
+              CASE WHEN upper(trim(EDADUNI)) IN ('M', 'D', 'H') THEN '0'
+                   WHEN upper(trim(EDADUNI)) <> 'A' OR age IS NULL OR age > 130 OR age < 0
+                     THEN 'unknown'
+                   WHEN age = 0 THEN '0' WHEN age <= 4 THEN '1-4' WHEN age <= 14 THEN '5-14'
+                   WHEN age <= 24 THEN '15-24' WHEN age <= 34 THEN '25-34'
+                   WHEN age <= 44 THEN '35-44' WHEN age <= 54 THEN '45-54'
+                   WHEN age <= 64 THEN '55-64' ELSE '65+' END AS age_group,
+              CASE WHEN yr < %d THEN
+                     CASE WHEN regexp_matches(%s, '^E96[0-9][0-9]?$') THEN 'homicide'
+                          WHEN regexp_matches(%s, '^(E[89][0-9]{2}|[0-9]{3})[0-9]?$') THEN 'other'
+                          ELSE 'unknown' END
+                   WHEN regexp_matches(%s, '^(X8[5-9]|X9[0-9]|Y0[0-9])[0-9X]?$')
+                     OR %s = 'Y871' THEN 'homicide'
+                   WHEN %s = 'Y87' THEN 'unknown'
+                   WHEN regexp_matches(%s, '^[A-Z][0-9]{2}[0-9X]?$') THEN 'other'
+                   ELSE 'unknown' END AS cause,
+              coalesce(trim(PRESUNTO) = '2', false) AS presumed_homicide,
+              unnest([{'place': 'occurrence', 'st': ENTOCU, 'mun': MUNOCU},
+                      {'place': 'residence', 'st': ENTRH, 'mun': MUNRH}]) AS p
+            FROM d)
+          SELECT yr, p.place AS place, lpad(trim(p.st), 2, '0') AS st,
+                 lpad(trim(p.mun), 3, '0') AS mun, occurrence_year, sex, age_group, cause,
+                 presumed_homicide, filename, count(*) AS deaths
+          FROM c GROUP BY ALL
+          """.formatted(files, CauseOfDeath.FIRST_ICD10_YEAR, code, code, code, code, code,
+          code);
+      try (Statement statement = connection.createStatement()) {
+        long start = System.nanoTime();
+        statement.execute(sql);
+        double seconds = seconds(start);
+        try (ResultSet result = statement.executeQuery("SELECT sum(deaths) FROM counts "
+            + "WHERE place = 'occurrence' AND cause = 'homicide'")) {
+          result.next();
+          return new double[] {seconds, result.getLong(1)};
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("DuckDB failed: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package org.violence.lakehouse.microdata;
+
+import static org.apache.spark.sql.functions.*;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.io.Lineage;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.Municipalities;
+
+/**
+ * Deaths from the certificates, counted per INEGI file (year of registration), place (where the
+ * death occurred or where the deceased lived), unit, year of occurrence, sex, age group, class of
+ * cause and presumed intent. This is the one pass over the microdata: built file year by file
+ * year, so a new yearly file is counted alone, and every later table (the homicides by year of
+ * occurrence included, which gather deaths from several files) reads this small table instead of
+ * the certificates.
+ *
+ * <p>Places are told apart as INEGI codes them: states 33-35 are abroad, municipality 999 is a
+ * state's unspecified municipality, and a state outside 1-35 (99: not specified) is the national
+ * unspecified unit 99999. A municipality code found in no catalogue is counted in its state's
+ * unallocated unit and reported to the quarantine, as for the aggregate exports.
+ */
+public final class DeathRecordCounts {
+  public static final String YEAR = DeathRecords.YEAR;
+  public static final String PLACE = "place";
+  public static final String OCCURRENCE = "occurrence";
+  public static final String RESIDENCE = "residence";
+  public static final String OCCURRENCE_YEAR = "occurrence_year";
+  public static final String SEX = "sex";
+  public static final String AGE_GROUP = "age_group";
+  public static final String CAUSE = "cause";
+  public static final String PRESUMED_HOMICIDE = "presumed_homicide";
+  public static final String DEATHS = "deaths";
+  public static final String UNKNOWN = "unknown";
+  /** The {@code source} of the homicides these counts add to silver.homicides. */
+  public static final String SOURCE = "death_records";
+
+  public static final Table TABLE = Table.in(Table.Layer.SILVER, "death_record_counts")
+      .describedAs("Deaths from INEGI death certificates per file year, place of occurrence or "
+          + "residence, unit, year of occurrence, sex, age group and cause")
+      .partitionedBy(YEAR)
+      .column(YEAR, "Year of the INEGI file (year of registration) the deaths were read from")
+      .column(PLACE, "occurrence: unit where the death occurred; residence: where the deceased "
+          + "lived")
+      .column(HomicideCounts.UNIT_CODE, "Municipality code, SS999 (unspecified municipality), "
+          + "99999 (state not specified), 33999-35999 (abroad), SS000 (code in no catalogue)")
+      .column(HomicideCounts.UNIT_KIND, "MUNICIPALITY, UNSPECIFIED_MUNICIPALITY, ABROAD or "
+          + "STATE_UNALLOCATED")
+      .column(HomicideCounts.STATE_CODE, "INEGI state code of the unit (99: not specified)")
+      .column(Municipalities.STABLE_CODE, "Panel unit of a municipality; null for other units")
+      .column(OCCURRENCE_YEAR, "Year of death (ANIODEF); null when not specified")
+      .column(SEX, "male, female or unknown")
+      .column(AGE_GROUP, "0 (under one year), 1-4, 5-14, 15-24, ..., 65+, or unknown")
+      .column(CAUSE, "homicide (ICD-10 X85-Y09, Y87.1; ICD-9 E960-E969 before 1998), other, "
+          + "or unknown (empty, malformed or ambiguous code)")
+      .column(PRESUMED_HOMICIDE, "PRESUNTO = 2: the certifier presumed a homicide")
+      .column(DEATHS, "Death certificates")
+      .column(Lineage.SOURCE_FILE, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
+      .build();
+
+  private DeathRecordCounts() {}
+
+  /** Counts for the silver table, and the units refused to the quarantine. */
+  public record Result(Dataset<Row> counts, Dataset<Row> refused) {}
+
+  public static Result build(Dataset<Row> certificates, Dataset<Row> municipalities) {
+    Column places = explode(array(
+        struct(lit(OCCURRENCE).as(PLACE), col(DeathRecords.OCCURRENCE_STATE).as("st"),
+            col(DeathRecords.OCCURRENCE_MUNICIPALITY).as("mun")),
+        struct(lit(RESIDENCE).as(PLACE), col(DeathRecords.RESIDENCE_STATE).as("st"),
+            col(DeathRecords.RESIDENCE_MUNICIPALITY).as("mun"))));
+    Dataset<Row> grouped = certificates.select(col(YEAR), col(Lineage.SOURCE_FILE),
+            col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+            year(col(DeathRecords.DEATH_YEAR)).as(OCCURRENCE_YEAR), sex(), ageGroup(),
+            CauseOfDeath.classify(col(DeathRecords.CAUSE), col(YEAR)).as(CAUSE),
+            coalesce(trim(col(DeathRecords.PRESUMED_INTENT)).equalTo("2"), lit(false))
+                .as(PRESUMED_HOMICIDE), places.as("p"))
+        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col("p." + PLACE).as(PLACE),
+            code(col("p.st"), 2).as("st"), code(col("p.mun"), 3).as("mun"), col(OCCURRENCE_YEAR),
+            col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE))
+        .agg(count(lit(1)).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
+            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME));
+
+    Column state = col("st").cast("int");
+    Column municipality = col("mun").cast("int");
+    Dataset<Row> known = municipalities.select(col(Municipalities.MUNICIPALITY_CODE).as("known"),
+        col(Municipalities.STABLE_CODE));
+    Dataset<Row> units = grouped
+        .join(broadcast(known), concat(col("st"), col("mun")).equalTo(col("known")), "left")
+        .withColumn(HomicideCounts.UNIT_KIND,
+            when(state.between(33, 35), lit(HomicideCounts.ABROAD))
+                .when(state.isNull().or(not(state.between(1, 32))).or(municipality.isNull())
+                    .or(municipality.equalTo(999)), lit(HomicideCounts.UNSPECIFIED_MUNICIPALITY))
+                .when(col("known").isNotNull(), lit(HomicideCounts.MUNICIPALITY))
+                .otherwise(lit(HomicideCounts.STATE_UNALLOCATED)))
+        .withColumn(HomicideCounts.STATE_CODE, when(state.between(1, 35), col("st"))
+            .otherwise(lit("99")))
+        .withColumn(HomicideCounts.UNIT_CODE, concat(col(HomicideCounts.STATE_CODE),
+            when(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY), col("mun"))
+                .when(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.STATE_UNALLOCATED),
+                    lit("000"))
+                .otherwise(lit("999"))));
+
+    Dataset<Row> refused = units
+        .where(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.STATE_UNALLOCATED))
+        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col(PLACE), col("st"), col("mun"))
+        .agg(sum(DEATHS).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
+            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME))
+        .select(lit(TABLE.qualifiedName()).as(Quarantine.STAGE), col(Lineage.SOURCE_FILE),
+            lit(null).cast("long").as(Lineage.LINE_NUMBER),
+            concat(lit("place="), col(PLACE), lit(" state="), col("st"), lit(" municipality="),
+                col("mun"), lit(" deaths="), col(DEATHS)).as(Quarantine.RECORD),
+            concat(lit("municipality code "), col("st"), col("mun"), lit(" is in no "
+                + "municipality catalogue; its deaths are counted in the state's unallocated "
+                + "unit ("), col("st"), lit("000)")).as(Quarantine.REASON),
+            col(YEAR).cast("string").as(Quarantine.PART), col(Lineage.RUN_ID),
+            col(Lineage.LOAD_TIME));
+
+    Dataset<Row> counts = units.groupBy(col(YEAR), col(PLACE), col(HomicideCounts.UNIT_CODE),
+            col(HomicideCounts.UNIT_KIND), col(HomicideCounts.STATE_CODE),
+            when(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY),
+                col(Municipalities.STABLE_CODE)).as(Municipalities.STABLE_CODE),
+            col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE),
+            col(Lineage.SOURCE_FILE))
+        .agg(sum(DEATHS).as(DEATHS));
+    return new Result(counts.select(COLUMN_ORDER.stream().map(c -> col(c))
+        .toArray(Column[]::new)), refused);
+  }
+
+  /**
+   * Homicides by municipality of occurrence, on both bases, as rows of silver.homicides labelled
+   * {@link #SOURCE}: by year of registration (the file's year) and by year of occurrence (every
+   * file holding deaths of that year; deaths whose year is not specified have none).
+   */
+  public static Dataset<Row> homicides(Dataset<Row> counts) {
+    Dataset<Row> homicides = counts.where(col(PLACE).equalTo(OCCURRENCE)
+        .and(col(CAUSE).equalTo(CauseOfDeath.HOMICIDE)));
+    Dataset<Row> byBasis = homicides.select(col(HomicideCounts.UNIT_CODE),
+            col(HomicideCounts.UNIT_KIND), col(HomicideCounts.STATE_CODE),
+            col(Municipalities.STABLE_CODE), col(YEAR).as(HomicideCounts.YEAR),
+            lit(HomicideCounts.REGISTRATION).as(HomicideCounts.BASIS), col(DEATHS),
+            col(Lineage.SOURCE_FILE))
+        .unionByName(homicides.where(col(OCCURRENCE_YEAR).isNotNull()).select(
+            col(HomicideCounts.UNIT_CODE), col(HomicideCounts.UNIT_KIND),
+            col(HomicideCounts.STATE_CODE), col(Municipalities.STABLE_CODE),
+            col(OCCURRENCE_YEAR).as(HomicideCounts.YEAR),
+            lit(HomicideCounts.OCCURRENCE).as(HomicideCounts.BASIS), col(DEATHS),
+            col(Lineage.SOURCE_FILE)));
+    return byBasis.groupBy(HomicideCounts.UNIT_CODE, HomicideCounts.UNIT_KIND,
+            HomicideCounts.STATE_CODE, Municipalities.STABLE_CODE, HomicideCounts.YEAR,
+            HomicideCounts.BASIS)
+        .agg(sum(DEATHS).as(org.violence.lakehouse.bronze.InegiCubeSource.HOMICIDES),
+            concat_ws(", ", array_sort(collect_set(Lineage.SOURCE_FILE)))
+                .as(Lineage.SOURCE_FILE))
+        .withColumn(HomicideCounts.SOURCE, lit(SOURCE));
+  }
+
+  private static final java.util.List<String> COLUMN_ORDER = java.util.List.of(YEAR, PLACE,
+      HomicideCounts.UNIT_CODE, HomicideCounts.UNIT_KIND, HomicideCounts.STATE_CODE,
+      Municipalities.STABLE_CODE, OCCURRENCE_YEAR, SEX, AGE_GROUP, CAUSE, PRESUMED_HOMICIDE,
+      DEATHS, Lineage.SOURCE_FILE);
+
+  /** INEGI writes codes without leading zeros; the catalogues pad them. Non-digits stay as read. */
+  private static Column code(Column raw, int width) {
+    Column text = trim(raw);
+    return when(text.rlike("^[0-9]+$"), lpad(text.cast("int").cast("string"), width, "0"))
+        .otherwise(text);
+  }
+
+  private static Column year(Column raw) {
+    Column value = trim(raw).cast("int");
+    return when(value.between(1900, 2100), value);
+  }
+
+  private static Column sex() {
+    Column code = trim(col(DeathRecords.SEX));
+    return when(code.equalTo("1"), lit("male")).when(code.equalTo("2"), lit("female"))
+        .otherwise(lit(UNKNOWN)).as(SEX);
+  }
+
+  /** Ages in years from EDADUNI/EDADVALOR; months, days and hours are the first year of life. */
+  private static Column ageGroup() {
+    Column unit = upper(trim(col(DeathRecords.AGE_UNIT)));
+    Column years = trim(col(DeathRecords.AGE_VALUE)).cast("int");
+    Column inYears = when(years.isNull().or(years.gt(130)).or(years.lt(0)), lit(UNKNOWN))
+        .when(years.equalTo(0), lit("0")).when(years.leq(4), lit("1-4"))
+        .when(years.leq(14), lit("5-14")).when(years.leq(24), lit("15-24"))
+        .when(years.leq(34), lit("25-34")).when(years.leq(44), lit("35-44"))
+        .when(years.leq(54), lit("45-54")).when(years.leq(64), lit("55-64"))
+        .otherwise(lit("65+"));
+    return when(unit.equalTo("A"), inYears).when(unit.isin("M", "D", "H"), lit("0"))
+        .otherwise(lit(UNKNOWN)).as(AGE_GROUP);
+  }
+}

@@ -1,0 +1,189 @@
+package org.violence.lakehouse.microdata;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.io.Lineage;
+import org.violence.lakehouse.io.Table;
+
+/**
+ * INEGI's death-certificate microdata ("defunciones generales"), one yearly file per year of
+ * registration, landed as {@code bronze.death_records} with INEGI's own column names. Unlike the
+ * agencies' small exports (parsed on the driver, see {@link BronzeIngest}), these files hold
+ * 0.5-0.8 million rows a year, so they are read by Spark's distributed CSV reader with an explicit
+ * schema. Every field stays text, as INEGI writes it: its columns are codes (DESDOBLA holds "NA",
+ * EDADUNI letters), and what a code means is decided in silver, where unknown values are counted
+ * as unknown rather than lost at parse time. A line with the wrong number of fields goes to the
+ * quarantine with its fields and its file: Spark's permissive mode pads a short line with nulls
+ * and drops a long line's extra fields without flagging either, so the schema carries one field
+ * more than INEGI's, and a line is whole only when its last INEGI field is present (empty fields
+ * read as "", never null) and the extra one is not.
+ */
+public final class DeathRecords {
+  /** Key of the source under {@code sources:} in the configuration. */
+  public static final String CONFIG_KEY = "death_records";
+  /** Year of the file: INEGI publishes one file per year of registration. */
+  public static final String YEAR = "year";
+
+  public static final String CAUSE = "CAUSADEF";
+  public static final String PRESUMED_INTENT = "PRESUNTO";
+  public static final String SEX = "SEXO";
+  public static final String AGE_UNIT = "EDADUNI";
+  public static final String AGE_VALUE = "EDADVALOR";
+  public static final String RESIDENCE_STATE = "ENTRH";
+  public static final String RESIDENCE_MUNICIPALITY = "MUNRH";
+  public static final String OCCURRENCE_STATE = "ENTOCU";
+  public static final String OCCURRENCE_MUNICIPALITY = "MUNOCU";
+  public static final String DEATH_YEAR = "ANIODEF";
+  public static final String REGISTRATION_YEAR = "ANIOREG";
+
+  /** INEGI's columns, in the order of its files, with what each holds. */
+  public static final Map<String, String> COLUMNS = columns();
+
+  /** The raw file's schema: every INEGI column as text. */
+  public static final StructType RAW_SCHEMA = rawSchema();
+
+  private static final String EXTRA = "_extra_field";
+
+  public static final Table TABLE = Table.in(Table.Layer.BRONZE, "death_records")
+      .describedAs("INEGI death certificates, one row per death, as the yearly files have them "
+          + "(every field as text)")
+      .partitionedBy(YEAR)
+      .column(YEAR, "Year of the INEGI file the row was read from (its year of registration)")
+      .column(Lineage.SOURCE_FILE, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
+      .columns(COLUMNS)
+      .column(Lineage.RUN_ID, Lineage.COMMENTS.get(Lineage.RUN_ID))
+      .column(Lineage.LOAD_TIME, Lineage.COMMENTS.get(Lineage.LOAD_TIME))
+      .build();
+
+  private DeathRecords() {}
+
+  /**
+   * The rows of the given yearly files and the lines refused for the quarantine, both lazy: one
+   * scan per file, unioned, so each row knows its file and year without a path lookup.
+   */
+  public static BronzeIngest.Landed read(SparkSession spark, String inputsRoot, String encoding,
+      List<BronzeIngest.RawFile> files, String runId, Timestamp loadTime) {
+    String root = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
+    Dataset<Row> all = null;
+    for (BronzeIngest.RawFile file : files) {
+      Dataset<Row> one = spark.read().option("header", "true").option("encoding", encoding)
+          .option("mode", "PERMISSIVE")
+          // Empty fields stay empty strings: "unknown" is decided in silver, not by the parser.
+          .option("nullValue", "\u0000")
+          .schema(RAW_SCHEMA.add(EXTRA, DataTypes.StringType))
+          .csv(root + file.path())
+          .withColumn(YEAR, lit(file.year()))
+          .withColumn(Lineage.SOURCE_FILE, lit(file.path()));
+      all = all == null ? one : all.unionByName(one);
+    }
+    if (all == null) {
+      return new BronzeIngest.Landed(spark.createDataFrame(List.of(), bronzeSchema()),
+          spark.createDataFrame(List.of(), Quarantine.SCHEMA), 0);
+    }
+    List<Column> bronze = new java.util.ArrayList<>(List.of(col(YEAR), col(Lineage.SOURCE_FILE)));
+    COLUMNS.keySet().forEach(name -> bronze.add(col(name)));
+    bronze.add(lit(runId).as(Lineage.RUN_ID));
+    bronze.add(lit(loadTime).as(Lineage.LOAD_TIME));
+    String last = RAW_SCHEMA.fieldNames()[RAW_SCHEMA.size() - 1];
+    Column whole = col(last).isNotNull().and(col(EXTRA).isNull());
+    Dataset<Row> rows = all.where(whole).select(bronze.toArray(Column[]::new));
+    Column[] fields = java.util.Arrays.stream(RAW_SCHEMA.fieldNames()).map(functions::col)
+        .toArray(Column[]::new);
+    Dataset<Row> refused = all.where(not(whole)).select(
+        lit(TABLE.qualifiedName()).as(Quarantine.STAGE), col(Lineage.SOURCE_FILE),
+        lit(null).cast("long").as(Lineage.LINE_NUMBER),
+        concat_ws(",", concat_ws(",", fields), col(EXTRA)).as(Quarantine.RECORD),
+        when(col(EXTRA).isNotNull(), lit("more than the " + COLUMNS.size() + " comma-separated "
+            + "fields of INEGI's layout")).otherwise(lit("fewer than the " + COLUMNS.size()
+            + " comma-separated fields of INEGI's layout")).as(Quarantine.REASON),
+        col(YEAR).cast("string").as(Quarantine.PART), lit(runId).as(Lineage.RUN_ID),
+        lit(loadTime).as(Lineage.LOAD_TIME));
+    return new BronzeIngest.Landed(rows, refused, -1);
+  }
+
+  private static StructType bronzeSchema() {
+    StructType schema = new StructType().add(YEAR, DataTypes.IntegerType)
+        .add(Lineage.SOURCE_FILE, DataTypes.StringType);
+    for (var field : RAW_SCHEMA.fields()) {
+      schema = schema.add(field);
+    }
+    return schema.add(Lineage.RUN_ID, DataTypes.StringType)
+        .add(Lineage.LOAD_TIME, DataTypes.TimestampType);
+  }
+
+  private static StructType rawSchema() {
+    StructType schema = new StructType();
+    for (String name : COLUMNS.keySet()) {
+      schema = schema.add(name, DataTypes.StringType, true);
+    }
+    return schema;
+  }
+
+  private static Map<String, String> columns() {
+    Map<String, String> c = new LinkedHashMap<>();
+    c.put(CAUSE, "Underlying cause of death: ICD-10 code from 1998, ICD-9 before");
+    c.put("ANIONAC", "Year of birth");
+    c.put("MESNAC", "Month of birth (0: not specified)");
+    c.put("DIANAC", "Day of birth (0: not specified)");
+    c.put(SEX, "Sex: 1 male, 2 female, other values not specified");
+    c.put(AGE_UNIT, "Unit of the age: A years, M months, D days, H hours");
+    c.put(AGE_VALUE, "Age in EDADUNI units (998/999: not specified)");
+    c.put("NACION", "Nationality");
+    c.put("EDOCIVIL", "Marital status");
+    c.put(RESIDENCE_STATE, "State of usual residence (33-35 abroad, 99 not specified)");
+    c.put(RESIDENCE_MUNICIPALITY, "Municipality of usual residence (999 not specified)");
+    c.put("LOCRH", "Locality of residence");
+    c.put("TAMLOCRH", "Size class of the locality of residence");
+    c.put("OCUPACION", "Occupation");
+    c.put("ESCOL", "Schooling");
+    c.put("DERHAB", "Health-insurance entitlement");
+    c.put(OCCURRENCE_STATE, "State where the death occurred (33-35 abroad, 99 not specified)");
+    c.put(OCCURRENCE_MUNICIPALITY, "Municipality where the death occurred (999 not specified)");
+    c.put("LOCOCU", "Locality of occurrence");
+    c.put("TAMLOCOC", "Size class of the locality of occurrence");
+    c.put("SITIO_LES", "Place where the injury happened");
+    c.put(DEATH_YEAR, "Year of death (0 or 9999: not specified)");
+    c.put("MESDEF", "Month of death");
+    c.put("DIADEF", "Day of death");
+    c.put("HORADEF", "Hour of death");
+    c.put("MINDEF", "Minute of death");
+    c.put("ASIST", "Medical assistance before death");
+    c.put("DESDOBLA", "Breakdown code of the cause list");
+    c.put(PRESUMED_INTENT, "Presumed intent: 1 accident, 2 homicide, 3 suicide, 4 unknown");
+    c.put("TRABAJO", "Injury at work");
+    c.put("LUGLES", "Place of the injury (detailed)");
+    c.put("VIOLFAM", "Family violence");
+    c.put("NECROPCIA", "Autopsy performed");
+    c.put("CERTIF", "Who certified the death");
+    c.put("ENTREGF", "State of the registry office");
+    c.put("MUNREGF", "Municipality of the registry office");
+    c.put(REGISTRATION_YEAR, "Year of registration");
+    c.put("MESREG", "Month of registration");
+    c.put("DIAREG", "Day of registration");
+    c.put("PESO", "Birth weight (infant deaths; 8888 not applicable)");
+    c.put("ANIOCERT", "Year of certification");
+    c.put("MESCERT", "Month of certification");
+    c.put("DIACERT", "Day of certification");
+    c.put("CONDEMBA", "Pregnancy condition");
+    c.put("REL_EMBA", "Death related to pregnancy");
+    c.put("COMPLICARO", "Complications of pregnancy");
+    return java.util.Collections.unmodifiableMap(c);
+  }
+}

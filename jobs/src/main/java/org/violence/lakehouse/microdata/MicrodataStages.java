@@ -1,0 +1,112 @@
+package org.violence.lakehouse.microdata;
+
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.BuildState;
+import org.violence.lakehouse.io.Fingerprints;
+import org.violence.lakehouse.io.InputException;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.run.Stage;
+import org.violence.lakehouse.silver.Municipalities;
+
+/**
+ * The two stages of the microdata: landing the yearly certificate files in bronze, and counting
+ * them. Both are built year by year, so a nightly run with one new file reads that file alone
+ * and counts that year alone.
+ *
+ * <p>A yearly file's fingerprint is its path, size and modification time rather than a checksum
+ * of its bytes: checksumming tens of millions of rows every night would re-read every old file,
+ * which is exactly what the nightly path must not do.
+ */
+public final class MicrodataStages {
+  private final Lakehouse lakehouse;
+  private final String inputsRoot;
+  private final LakehouseConfig.SourceFile source;
+  private final List<BronzeIngest.RawFile> files;
+
+  /** {@code files}: the source's yearly files within the run's years. */
+  public MicrodataStages(Lakehouse lakehouse, String inputsRoot,
+      LakehouseConfig.SourceFile source, List<BronzeIngest.RawFile> files) {
+    this.lakehouse = lakehouse;
+    this.inputsRoot = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
+    this.source = source;
+    this.files = List.copyOf(files);
+  }
+
+  /** bronze.death_records; with no file in the run's years, an empty table. */
+  public Stage bronze(String runId, Timestamp loadTime) {
+    if (files.isEmpty()) {
+      return Stage.fromState(List.of(DeathRecords.TABLE), stateOf -> BuildState.whole(
+          Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years")),
+          null, parts -> output(DeathRecords.read(lakehouse.spark(), inputsRoot,
+              source.encoding(), List.of(), runId, loadTime)));
+    }
+    return Stage.fromState(List.of(DeathRecords.TABLE), stateOf -> {
+      TreeMap<String, String> parts = new TreeMap<>();
+      files.forEach(file -> parts.put(file.part(), fingerprint(file)));
+      return new BuildState(parts);
+    }, parts -> DeathRecords.YEAR + " IN (" + String.join(", ", parts) + ")",
+        parts -> output(DeathRecords.read(lakehouse.spark(), inputsRoot, source.encoding(),
+            files.stream().filter(file -> parts.contains(file.part())).toList(), runId,
+            loadTime)));
+  }
+
+  /** silver.death_record_counts, file year by file year. */
+  public Stage counts() {
+    List<Stage.Input> inputs = List.of(Stage.Input.sameYear(DeathRecords.TABLE),
+        Stage.Input.whole(Municipalities.TABLE));
+    if (files.isEmpty()) {
+      return Stage.whole(List.of(DeathRecordCounts.TABLE),
+          inputs.stream().map(Stage.Input::table).toList(), "",
+          () -> count(lakehouse.read(DeathRecords.TABLE)));
+    }
+    return Stage.byYear(List.of(DeathRecordCounts.TABLE), inputs, "", this::years,
+        parts -> count(lakehouse.read(DeathRecords.TABLE).where(functions.col(DeathRecords.YEAR)
+            .isin(parts.stream().map(Integer::valueOf).toArray()))));
+  }
+
+  /** Years of registration covered by the run's files. */
+  public Set<Integer> years() {
+    Set<Integer> years = new TreeSet<>();
+    files.forEach(file -> years.add(file.year()));
+    return years;
+  }
+
+  private Stage.Output count(Dataset<Row> certificates) {
+    DeathRecordCounts.Result result = DeathRecordCounts.build(certificates,
+        lakehouse.read(Municipalities.TABLE));
+    return new Stage.Output(Map.of(DeathRecordCounts.TABLE, result.counts()), result.refused());
+  }
+
+  private static Stage.Output output(BronzeIngest.Landed landed) {
+    return new Stage.Output(Map.of(DeathRecords.TABLE, landed.rows()), landed.quarantined());
+  }
+
+  private String fingerprint(BronzeIngest.RawFile file) {
+    Path path = new Path(inputsRoot + file.path());
+    try {
+      var fs = path.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration());
+      if (!fs.exists(path)) {
+        throw InputException.forFile(file.path(), "file is missing (looked for " + path + ")");
+      }
+      FileStatus status = fs.getFileStatus(path);
+      return Fingerprints.of(Fingerprints.codeVersion(), source.path(), source.encoding(),
+          file.path(), Long.toString(status.getLen()),
+          Long.toString(status.getModificationTime()));
+    } catch (IOException e) {
+      throw InputException.forFile(file.path(), "cannot be read: " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package org.violence.lakehouse.microdata;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.silver.HomicideCounts;
+
+/**
+ * The real Sinaloa death certificates (2004-2006) through the pipeline of the shared real run.
+ * Expected values are counted here from the raw files with plain Java, line by line, independently
+ * of Spark's CSV reader and of the classification code.
+ */
+class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
+  private static final List<Integer> YEARS = List.of(2004, 2005, 2006);
+
+  /** Raw counts per year: X85-Y09 by file (registration) year and by year of death, PRESUNTO=2. */
+  private record RawCounts(Map<Integer, Long> assaultByFile, Map<Integer, Long> assaultByDeathYear,
+      Map<Integer, Long> presumedByFile, Map<Integer, Long> lines) {}
+
+  private static RawCounts raw() throws IOException {
+    RawCounts counts = new RawCounts(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+        new TreeMap<>());
+    for (int year : YEARS) {
+      List<String> lines = Files.readAllLines(projectDir().resolve(
+          "data-samples/mexico/inegi/death_records/deaths_" + year + ".csv"),
+          StandardCharsets.ISO_8859_1);
+      List<String> header = List.of(lines.get(0).strip().split(","));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] fields = line.strip().split(",", -1);
+        String cause = fields[header.indexOf("CAUSADEF")];
+        boolean assault = cause.compareTo("X85") >= 0 && cause.compareTo("Y09~") <= 0
+            || cause.startsWith("Y871");
+        counts.lines().merge(year, 1L, Long::sum);
+        if (assault) {
+          counts.assaultByFile().merge(year, 1L, Long::sum);
+          counts.assaultByDeathYear().merge(
+              Integer.valueOf(fields[header.indexOf("ANIODEF")]), 1L, Long::sum);
+        }
+        if (fields[header.indexOf("PRESUNTO")].equals("2")) {
+          counts.presumedByFile().merge(year, 1L, Long::sum);
+        }
+      }
+    }
+    return counts;
+  }
+
+  @Test
+  void homicidesByYearEqualTheAssaultCausesAndAgreeWithPresumedIntentEveryYear()
+      throws IOException {
+    RawCounts raw = raw();
+    Lakehouse lakehouse = realRun().lakehouse();
+    Dataset<Row> counts = lakehouse.read(DeathRecordCounts.TABLE)
+        .where(col(DeathRecordCounts.PLACE).equalTo(DeathRecordCounts.OCCURRENCE));
+    Map<Integer, Long> homicides = sums(counts.where(col(DeathRecordCounts.CAUSE)
+        .equalTo(CauseOfDeath.HOMICIDE)), DeathRecordCounts.YEAR, DeathRecordCounts.DEATHS);
+    Map<Integer, Long> presumed = sums(counts.where(col(DeathRecordCounts.PRESUMED_HOMICIDE)),
+        DeathRecordCounts.YEAR, DeathRecordCounts.DEATHS);
+    for (int year : YEARS) {
+      Assertions.assertEquals(raw.assaultByFile().get(year), homicides.get(year),
+          "X85-Y09 certificates registered in " + year);
+      Assertions.assertEquals(raw.presumedByFile().get(year), homicides.get(year),
+          "PRESUNTO = 2 certificates registered in " + year);
+      Assertions.assertEquals(presumed.get(year), homicides.get(year), "presumed, " + year);
+    }
+    // Both places count every certificate once: residence is another view of the same deaths.
+    Map<Integer, Long> all = sums(lakehouse.read(DeathRecordCounts.TABLE),
+        DeathRecordCounts.YEAR, DeathRecordCounts.DEATHS);
+    raw.lines().forEach((year, lines) -> Assertions.assertEquals(2 * lines, all.get(year)));
+    Assertions.assertEquals(0L, lakehouse.read(Quarantine.TABLE).where(col(Quarantine.STAGE)
+        .startsWith("bronze.death_records")).count(), "no line of the real files is malformed");
+  }
+
+  @Test
+  void certificateHomicidesFeedSilverHomicidesLabelledBySourceOnBothBases() throws IOException {
+    RawCounts raw = raw();
+    Dataset<Row> silver = realRun().lakehouse().read(HomicideCounts.TABLE)
+        .where(col(HomicideCounts.SOURCE).equalTo(DeathRecordCounts.SOURCE));
+    Assertions.assertEquals(raw.assaultByFile(), sums(silver.where(col(HomicideCounts.BASIS)
+        .equalTo(HomicideCounts.REGISTRATION)), HomicideCounts.YEAR, "homicides"));
+    Assertions.assertEquals(raw.assaultByDeathYear(), sums(silver.where(col(HomicideCounts.BASIS)
+        .equalTo(HomicideCounts.OCCURRENCE)), HomicideCounts.YEAR, "homicides"));
+    // Every death in the sample occurred in Sinaloa, in a municipality of the catalogue.
+    Assertions.assertEquals(List.of("25"), silver.select(HomicideCounts.STATE_CODE).distinct()
+        .collectAsList().stream().map(r -> r.getString(0)).toList());
+    Assertions.assertEquals(0L, silver.where(col(HomicideCounts.UNIT_KIND)
+        .notEqual(HomicideCounts.MUNICIPALITY)).count());
+  }
+
+  @Test
+  void causesAreClassifiedByTheCodingOfTheirYearAndUnknownCodesAreCountedAsUnknown() {
+    StructType schema = new StructType().add("code", DataTypes.StringType)
+        .add("year", DataTypes.IntegerType).add("expected", DataTypes.StringType);
+    List<Row> cases = List.of(RowFactory.create("X95", 2005, "homicide"),
+        RowFactory.create("Y09", 2005, "homicide"), RowFactory.create("Y871", 2010, "homicide"),
+        RowFactory.create("X84", 2005, "other"), RowFactory.create("Y10", 2005, "other"),
+        RowFactory.create("Y87", 2005, "unknown"), RowFactory.create("", 2005, "unknown"),
+        RowFactory.create("X9", 2005, "unknown"), RowFactory.create("E965", 1995, "homicide"),
+        RowFactory.create("E9600", 1992, "homicide"), RowFactory.create("E958", 1995, "other"),
+        RowFactory.create("410", 1995, "other"), RowFactory.create("X95", 1995, "unknown"),
+        RowFactory.create(null, 1995, "unknown"));
+    for (Row row : spark().createDataFrame(cases, schema).select(col("code"), col("year"),
+        col("expected"), CauseOfDeath.classify(col("code"), col("year")).as("got"))
+        .collectAsList()) {
+      Assertions.assertEquals(row.getString(2), row.getString(3), row.toString());
+    }
+  }
+
+  @Test
+  void aLineWithTheWrongNumberOfFieldsIsQuarantinedWithItsFileAndText() throws IOException {
+    Path inputs = Files.createTempDirectory("death-records");
+    List<String> lines = Files.readAllLines(projectDir().resolve(
+        "data-samples/mexico/inegi/death_records/deaths_2004.csv"), StandardCharsets.ISO_8859_1)
+        .subList(0, 4);
+    String broken = "X95,1970,1,2,1,A";
+    String tooLong = lines.get(1).strip() + ",1,2";
+    Files.write(inputs.resolve("deaths_2004.csv"), (String.join("\n", lines) + "\n" + broken
+        + "\n" + tooLong + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    BronzeIngest.Landed landed = DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1",
+        List.of(new BronzeIngest.RawFile("deaths_2004.csv", 2004)), "test",
+        new Timestamp(0));
+    Assertions.assertEquals(3L, landed.rows().count());
+    List<Row> refused = landed.quarantined().orderBy(Quarantine.REASON).collectAsList();
+    Assertions.assertEquals(2, refused.size());
+    Assertions.assertTrue(refused.get(1).<String>getAs(Quarantine.REASON)
+        .startsWith("more than the 46"), refused.get(1).toString());
+    Row row = refused.get(0);
+    Assertions.assertEquals("deaths_2004.csv", row.getAs("source_file"));
+    Assertions.assertEquals(broken, row.getAs(Quarantine.RECORD));
+    Assertions.assertTrue(row.<String>getAs(Quarantine.REASON).startsWith("fewer than the 46"),
+        row.toString());
+    Assertions.assertEquals("2004", row.getAs(Quarantine.PART));
+  }
+
+  private static Map<Integer, Long> sums(Dataset<Row> rows, String year, String measure) {
+    Map<Integer, Long> sums = new TreeMap<>();
+    rows.groupBy(year).agg(sum(measure)).collectAsList()
+        .forEach(r -> sums.put(r.getInt(0), r.getLong(1)));
+    return sums;
+  }
+}
