@@ -2,7 +2,7 @@
 -- MAGIC %md
 -- MAGIC # Homicide rates: Mexico and Central America, country by country
 -- MAGIC
--- MAGIC Reads `gold_country_year` only (table `gold.country_year`). Central American rows are the
+-- MAGIC Reads `gold.country_year` only. Central American rows are the
 -- MAGIC national series published by UNODC/OAS, one row per source; Mexico's are this lakehouse's
 -- MAGIC own counts of INEGI death records over CONAPO population, by year of registration and by
 -- MAGIC year of occurrence. Rates are homicides per 100,000 inhabitants.
@@ -16,7 +16,7 @@
 -- COMMAND ----------
 
 SELECT country_name, year, source, source_type, homicides, round(homicide_rate, 1) AS rate
-FROM gold_country_year
+FROM gold.country_year
 ORDER BY country_name, year, source
 
 -- COMMAND ----------
@@ -40,7 +40,7 @@ SELECT year,
   round(max(CASE WHEN country_code = 'CRI' THEN homicide_rate END), 1) AS costa_rica,
   round(max(CASE WHEN country_code = 'PAN' THEN homicide_rate END), 1) AS panama,
   count(*) AS sources
-FROM gold_country_year
+FROM gold.country_year
 WHERE country_code <> 'MEX' OR source = 'INEGI death records by year of registration'
 GROUP BY year
 ORDER BY year
@@ -60,7 +60,7 @@ FROM (
     count(*) OVER (PARTITION BY year) AS countries_that_year
   FROM (
     SELECT year, country_name, max(homicide_rate) AS rate
-    FROM gold_country_year
+    FROM gold.country_year
     WHERE country_code <> 'MEX' OR source = 'INEGI death records by year of registration'
     GROUP BY year, country_name))
 ORDER BY year, rank_in_year
@@ -80,7 +80,7 @@ SELECT year,
     AS northern_triangle,
   count(CASE WHEN country_code IN ('GTM', 'HND', 'SLV') THEN 1 END) AS triangle_countries,
   round(max(CASE WHEN country_code = 'MEX' THEN homicide_rate END), 1) AS mexico
-FROM gold_country_year
+FROM gold.country_year
 WHERE country_code <> 'MEX' OR source = 'INEGI death records by year of registration'
 GROUP BY year
 ORDER BY year

@@ -6,7 +6,8 @@
 -- MAGIC (`gold.municipality_year_panel`). INEGI counts a homicide by **year of registration**
 -- MAGIC and, separately, by **year of occurrence**; both are shown and never mixed. The panel
 -- MAGIC holds only deaths with a known municipality: national totals with deaths abroad or in
--- MAGIC an unknown municipality are in `silver.homicides`.
+-- MAGIC an unknown municipality are in `silver.homicides` (source `inegi_cube`: INEGI's exports;
+-- MAGIC `death_records` rows are counted from death certificates and cover only some years).
 
 -- COMMAND ----------
 
@@ -18,6 +19,7 @@
 -- chart: line x=year y=homicides series=basis title="Homicides in Mexico by year of registration and of occurrence"
 SELECT year, basis, SUM(homicides) AS homicides
 FROM silver.homicides
+WHERE source = 'inegi_cube'
 GROUP BY year, basis
 ORDER BY basis, year
 

@@ -129,7 +129,7 @@ public final class Report {
   }
 
   private long national(Dataset<Row> panel) {
-    Dataset<Row> counts = lakehouse.read(HomicideCounts.TABLE)
+    Dataset<Row> counts = HomicideCounts.ofCubes(lakehouse.read(HomicideCounts.TABLE))
         .groupBy(HomicideCounts.YEAR).pivot(HomicideCounts.BASIS,
             List.of(HomicideCounts.REGISTRATION, HomicideCounts.OCCURRENCE))
         .agg(sum(org.violence.lakehouse.bronze.InegiCubeSource.HOMICIDES));

@@ -117,7 +117,7 @@ public final class CentralAmericaStages {
             DepartmentReconciliation.TABLE), List.of(NationalHomicides.TABLE,
             DepartmentHomicides.TABLE, HomicideCounts.TABLE, Population.TABLE,
             GeographicUnits.TABLE), "", () -> {
-          Dataset<Row> homicides = lakehouse.read(HomicideCounts.TABLE);
+          Dataset<Row> homicides = HomicideCounts.ofCubes(lakehouse.read(HomicideCounts.TABLE));
           Dataset<Row> population = lakehouse.read(Population.TABLE);
           Dataset<Row> countryYear = CountryYear.build(lakehouse.read(NationalHomicides.TABLE),
               homicides, population).persist();

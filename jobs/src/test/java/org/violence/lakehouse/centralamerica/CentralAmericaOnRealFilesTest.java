@@ -211,7 +211,7 @@ class CentralAmericaOnRealFilesTest extends LakehouseTestBase {
         .map(cell -> cell.replace("-- Databricks notebook source", "").strip())
         .filter(cell -> !cell.isEmpty() && !cell.startsWith("-- MAGIC")).toList();
     Assertions.assertEquals(4, queries.size());
-    lakehouse().read(CountryYear.TABLE).createOrReplaceTempView("gold_country_year");
+    org.violence.lakehouse.analyst.SqlCatalog.register(lakehouse());
     List<List<Row>> results = new ArrayList<>();
     for (String query : queries) {
       results.add(spark().sql(query).collectAsList());
