@@ -55,6 +55,8 @@ class ClusterSubmitIT extends LakehouseTestBase {
         "--executor-memory", "1g",
         TARGET.resolve("violence-lakehouse.jar").toString(),
         "run", "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
+    // Stopped with the cluster, also when it times out.
+    cluster.add(submit);
     Assertions.assertTrue(submit.waitFor(10, TimeUnit.MINUTES), "spark-submit timed out");
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);

@@ -34,11 +34,12 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
 
   /** Raw counts per year: X85-Y09 by file (registration) year and by year of death, PRESUNTO=2. */
   private record RawCounts(Map<Integer, Long> assaultByFile, Map<Integer, Long> assaultByDeathYear,
-      Map<Integer, Long> presumedByFile, Map<Integer, Long> lines) {}
+      Map<Integer, Long> presumedByFile, Map<Integer, Long> lines,
+      Map<Integer, Long> assaultWithoutMunicipality) {}
 
   private static RawCounts raw() throws IOException {
     RawCounts counts = new RawCounts(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
-        new TreeMap<>());
+        new TreeMap<>(), new TreeMap<>());
     for (int year : YEARS) {
       List<String> lines = Files.readAllLines(projectDir().resolve(
           "data-samples/mexico/inegi/death_records/deaths_" + year + ".csv"),
@@ -54,6 +55,10 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
           counts.assaultByFile().merge(year, 1L, Long::sum);
           counts.assaultByDeathYear().merge(
               Integer.valueOf(fields[header.indexOf("ANIODEF")]), 1L, Long::sum);
+          int municipality = Integer.parseInt(fields[header.indexOf("MUNOCU")]);
+          if (municipality < 1 || municipality > 570) {
+            counts.assaultWithoutMunicipality().merge(year, 1L, Long::sum);
+          }
         }
         if (fields[header.indexOf("PRESUNTO")].equals("2")) {
           counts.presumedByFile().merge(year, 1L, Long::sum);
@@ -98,11 +103,20 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
         .equalTo(HomicideCounts.REGISTRATION)), HomicideCounts.YEAR, "homicides"));
     Assertions.assertEquals(raw.assaultByDeathYear(), sums(silver.where(col(HomicideCounts.BASIS)
         .equalTo(HomicideCounts.OCCURRENCE)), HomicideCounts.YEAR, "homicides"));
-    // Every death in the sample occurred in Sinaloa, in a municipality of the catalogue.
+    // Every death in the sample occurred in Sinaloa; the two assaults coded in municipality 0,
+    // which no catalogue holds, stay in Sinaloa's unallocated unit and are reported.
     Assertions.assertEquals(List.of("25"), silver.select(HomicideCounts.STATE_CODE).distinct()
         .collectAsList().stream().map(r -> r.getString(0)).toList());
-    Assertions.assertEquals(0L, silver.where(col(HomicideCounts.UNIT_KIND)
-        .notEqual(HomicideCounts.MUNICIPALITY)).count());
+    Dataset<Row> unallocated = silver.where(col(HomicideCounts.UNIT_KIND)
+        .notEqual(HomicideCounts.MUNICIPALITY));
+    Assertions.assertEquals(List.of("25000"), unallocated.select(HomicideCounts.UNIT_CODE)
+        .distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
+    Assertions.assertEquals(raw.assaultWithoutMunicipality(), sums(unallocated.where(
+            col(HomicideCounts.BASIS).equalTo(HomicideCounts.REGISTRATION)), HomicideCounts.YEAR,
+        "homicides"));
+    Assertions.assertTrue(realRun().lakehouse().read(Quarantine.TABLE)
+        .where(col(Quarantine.STAGE).equalTo(DeathRecordCounts.TABLE.qualifiedName())
+            .and(col(Quarantine.REASON).startsWith("municipality code 25000"))).count() > 0);
   }
 
   @Test
