@@ -31,6 +31,7 @@ public final class CountryYear {
   public static final Table TABLE = Table.in(Table.Layer.GOLD, "country_year")
       .describedAs("Homicides and rates per country, year and source, Mexico and Central "
           + "America; several sources of a country-year are all kept")
+      .sourcedFrom("UNODC / OAS compilation (Central America); INEGI exports and CONAPO population (Mexico)")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(COUNTRY_NAME, DataTypes.StringType, "Country")
       .column(YEAR, DataTypes.IntegerType, "Year")

@@ -34,6 +34,7 @@ public final class DepartmentHomicides {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "department_homicides")
       .describedAs("Population and homicides per Central American department (first-level "
           + "subdivision) and year, keyed by ISO 3166-2 code")
+      .sourcedFrom("Department population, homicides and rates 2010 (Central America), placed on ISO 3166-2 codes")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(ADMIN1_CODE, DataTypes.StringType, "ISO 3166-2 code of the department")
       .column(ADMIN1_NAME, DataTypes.StringType, "Its ISO 3166-2 name")

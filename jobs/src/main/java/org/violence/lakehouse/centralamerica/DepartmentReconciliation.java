@@ -26,6 +26,7 @@ public final class DepartmentReconciliation {
   public static final Table TABLE = Table.in(Table.Layer.GOLD, "department_reconciliation")
       .describedAs("Sums of department (state) homicides and population against each national "
           + "total of the same country and year")
+      .sourcedFrom("gold.department_year against gold.country_year")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(CountryYear.YEAR, DataTypes.IntegerType, "Year")
       .column(DEPARTMENT_SOURCE, DataTypes.StringType, "Source of the department rows")

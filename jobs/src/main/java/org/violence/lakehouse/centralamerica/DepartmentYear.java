@@ -24,6 +24,7 @@ public final class DepartmentYear {
   public static final Table TABLE = Table.in(Table.Layer.GOLD, "department_year")
       .describedAs("Homicides and rates per first-level unit (Mexican state, Central American "
           + "department) and year, by source")
+      .sourcedFrom("INEGI homicide exports and CONAPO population (Mexico); department figures 2010 (Central America)")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(ADMIN1_CODE, DataTypes.StringType, "INEGI state code (Mexico) or ISO 3166-2 code")
       .column(ADMIN1_NAME, DataTypes.StringType, "Name")

@@ -33,6 +33,7 @@ public final class GeographicUnits {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "geographic_units")
       .describedAs("Geographic units of Mexico and Central America: country, level and official "
           + "code; parent and stable unit")
+      .sourcedFrom("INEGI municipal catalogue (Mexico), ISO 3166-2 via Debian iso-codes 4.15, OCHA COD-AB P-codes (El Salvador)")
       .column(COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3 (MEX, GTM, HND, SLV, ...)")
       .column(ADMIN_LEVEL, DataTypes.IntegerType, "1 = state, department, province, district; "
           + "2 = municipality")

@@ -34,6 +34,7 @@ public final class MunicipalHomicides {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "municipal_homicides")
       .describedAs("Municipality-year homicides and population from the municipal input "
           + "contract (any country but Mexico), validated against the unit dimension")
+      .sourcedFrom("Municipal series brought in the input contract (national police, observatories)")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(MUNICIPALITY_CODE, DataTypes.StringType, "Official municipal code")
       .column(ADMIN1_CODE, DataTypes.StringType, "Its state or department (unit dimension)")

@@ -32,6 +32,7 @@ public final class MunicipalIndicators {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "municipal_indicators")
       .describedAs("Socio-demographic indicators per municipality and census (El Salvador, "
           + "DIGESTYC 2007), keyed by official code")
+      .sourcedFrom("DIGESTYC VI population census 2007 (El Salvador), matched to OCHA P-codes")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(MUNICIPALITY_CODE, DataTypes.StringType, "Official municipal code (OCHA P-code)")
       .column(DEPARTMENT_CODE, DataTypes.StringType, "ISO 3166-2 code of its department")

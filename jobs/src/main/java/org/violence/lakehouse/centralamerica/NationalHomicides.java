@@ -23,6 +23,7 @@ public final class NationalHomicides {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "national_homicides")
       .describedAs("National homicide counts and rates per country, year and source (UNODC/OAS "
           + "compilation), every source kept")
+      .sourcedFrom("UNODC / OAS national homicide compilation 1995-2011")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(YEAR, DataTypes.IntegerType, "Year")
       .column(SOURCE, DataTypes.StringType, "Who counted them, as published")

@@ -30,6 +30,7 @@ public final class UnitChanges {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "unit_changes")
       .describedAs("Splits and mergers of administrative units: predecessor -> successor, with "
           + "the year and the evidence")
+      .sourcedFrom("Split lineage of silver.municipalities (INEGI, CONAPO, decrees); mergers when declared")
       .column(GeographicUnits.COUNTRY_CODE, DataTypes.StringType, "ISO 3166-1 alpha-3")
       .column(GeographicUnits.ADMIN_LEVEL, DataTypes.IntegerType, "1 = state/department, "
           + "2 = municipality")

@@ -42,6 +42,7 @@ public final class DeathRecordCounts {
   public static final Table TABLE = Table.in(Table.Layer.SILVER, "death_record_counts")
       .describedAs("Deaths from INEGI death certificates per file year, place of occurrence or "
           + "residence, unit, year of occurrence, sex, age group and cause")
+      .sourcedFrom("INEGI death-certificate microdata (defunciones generales), classified here")
       .partitionedBy(YEAR)
       .column(YEAR, "Year of the INEGI file (year of registration) the deaths were read from")
       .column(PLACE, "occurrence: unit where the death occurred; residence: where the deceased "
