@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.io.Table;
@@ -48,6 +49,15 @@ public final class CountryYear {
 
   private CountryYear() {}
 
+  /**
+   * The sum of municipal populations (CONAPO's, some interpolated, so fractional) in whole
+   * persons: a sum of doubles changes in its last bits with the order Spark adds them in, and a
+   * rerun on another partitioning must give the same table.
+   */
+  static Column totalPersons(String population) {
+    return functions.round(sum(population), 0);
+  }
+
   public static Dataset<Row> build(Dataset<Row> nationalSeries, Dataset<Row> mexicanHomicides,
       Dataset<Row> mexicanPopulation) {
     Column rate = col(NationalHomicides.RATE);
@@ -56,7 +66,7 @@ public final class CountryYear {
         when(rate.gt(0), col(HOMICIDES).multiply(100000.0).divide(rate)).as(POPULATION),
         rate.as(RATE), lit("published").as(RATE_ORIGIN));
     Dataset<Row> population = mexicanPopulation.groupBy(col(Population.YEAR).as(YEAR))
-        .agg(sum(Population.POPULATION).as(POPULATION));
+        .agg(totalPersons(Population.POPULATION).as(POPULATION));
     Dataset<Row> mexico = mexicanHomicides.groupBy(col(HomicideCounts.YEAR).as(YEAR),
             col(HomicideCounts.BASIS))
         .agg(sum(InegiCubeSource.HOMICIDES).as(HOMICIDES))

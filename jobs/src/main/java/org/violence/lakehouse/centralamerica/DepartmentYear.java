@@ -52,7 +52,7 @@ public final class DepartmentYear {
     Dataset<Row> statePopulation = mexicanPopulation.groupBy(
             substring(col(Municipalities.STABLE_CODE), 1, 2).as(ADMIN1_CODE),
             col(Population.YEAR).as(CountryYear.YEAR))
-        .agg(sum(Population.POPULATION).as(CountryYear.POPULATION));
+        .agg(CountryYear.totalPersons(Population.POPULATION).as(CountryYear.POPULATION));
     Dataset<Row> mexican = mexicanHomicides
         .where(not(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.ABROAD)))
         .groupBy(col(HomicideCounts.STATE_CODE).as(ADMIN1_CODE),
