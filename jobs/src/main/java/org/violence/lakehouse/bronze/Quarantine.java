@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.io.Lineage;
@@ -23,23 +24,20 @@ public final class Quarantine {
 
   public static final Table TABLE = Table.in(Table.Layer.BRONZE, "quarantine")
       .describedAs("Records refused by a stage of the pipeline, with the reason")
-      .column(STAGE, "Table the record was meant for, e.g. bronze.population")
-      .column(RECORD, "The record as it arrived (the raw line for bronze)")
-      .column(REASON, "Why it was refused")
-      .column(PART, "Part of the stage's table it was meant for: a year, or 'whole'; a rebuild of "
-          + "that part replaces its quarantined records")
-      .columns(Lineage.COMMENTS)
+      .column(STAGE, DataTypes.StringType, "Table the record was meant for, e.g. "
+          + "bronze.population")
+      .column(Lineage.SOURCE_FILE, DataTypes.StringType,
+          Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
+      .column(Lineage.LINE_NUMBER, DataTypes.LongType, Lineage.COMMENTS.get(Lineage.LINE_NUMBER))
+      .column(RECORD, DataTypes.StringType, "The record as it arrived (the raw line for bronze)")
+      .column(REASON, DataTypes.StringType, "Why it was refused")
+      .column(PART, DataTypes.StringType, "Part of the stage's table it was meant for: a year, "
+          + "or 'whole'; a rebuild of that part replaces its quarantined records")
+      .column(Lineage.RUN_ID, DataTypes.StringType, Lineage.COMMENTS.get(Lineage.RUN_ID))
+      .column(Lineage.LOAD_TIME, DataTypes.TimestampType, Lineage.COMMENTS.get(Lineage.LOAD_TIME))
       .build();
 
-  public static final StructType SCHEMA = new StructType()
-      .add(STAGE, DataTypes.StringType, false)
-      .add(Lineage.SOURCE_FILE, DataTypes.StringType, true)
-      .add(Lineage.LINE_NUMBER, DataTypes.LongType, true)
-      .add(RECORD, DataTypes.StringType, true)
-      .add(REASON, DataTypes.StringType, false)
-      .add(PART, DataTypes.StringType, false)
-      .add(Lineage.RUN_ID, DataTypes.StringType, false)
-      .add(Lineage.LOAD_TIME, DataTypes.TimestampType, false);
+  public static final StructType SCHEMA = TABLE.schema();
 
   private Quarantine() {}
 
@@ -52,6 +50,11 @@ public final class Quarantine {
     return refused.select(lit(stage.qualifiedName()).as(STAGE), col(Lineage.SOURCE_FILE),
         col(Lineage.LINE_NUMBER), col(RECORD), col(REASON), part.cast("string").as(PART),
         col(Lineage.RUN_ID), col(Lineage.LOAD_TIME));
+  }
+
+  /** A stage's refusals when it refuses nothing. */
+  public static Dataset<Row> none(SparkSession spark) {
+    return spark.createDataFrame(java.util.List.of(), SCHEMA);
   }
 
   /** For stages built whole. */

@@ -197,6 +197,6 @@ public final class CentralAmericaStages {
   }
 
   private Dataset<Row> noRefusals() {
-    return lakehouse.spark().createDataFrame(List.of(), Quarantine.SCHEMA);
+    return Quarantine.none(lakehouse.spark());
   }
 }

@@ -391,10 +391,6 @@ public final class Pipeline {
     return rows.where(col("year").isin(years.stream().map(Integer::valueOf).toArray()));
   }
 
-  private Dataset<Row> noRefusals() {
-    return lakehouse.spark().createDataFrame(List.of(), Quarantine.SCHEMA);
-  }
-
   private Dataset<Row> bronze(BronzeSource source) {
     return lakehouse.read(source.table());
   }
@@ -478,5 +474,9 @@ public final class Pipeline {
 
   private static String abbreviate(String parts) {
     return parts.length() <= 12 ? parts : parts.substring(0, 9) + "...";
+  }
+
+  private Dataset<Row> noRefusals() {
+    return Quarantine.none(lakehouse.spark());
   }
 }

@@ -93,6 +93,7 @@ public final class Lakehouse {
         .option("userMetadata", state == null ? null : state.toCommitMetadata());
     if (partsPredicate == null) {
       writer = writer.option("overwriteSchema", "true")
+          .options(table.properties())
           .partitionBy(table.partitionBy().toArray(String[]::new));
     } else {
       writer = writer.option("replaceWhere", partsPredicate);

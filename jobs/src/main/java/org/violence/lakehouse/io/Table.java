@@ -13,7 +13,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public record Table(
     Layer layer, String name, String description, List<String> partitionBy,
-    Map<String, String> columns, StructType schema, String source, Map<String, String> units) {
+    Map<String, String> columns, StructType schema, String source, Map<String, String> units,
+    Map<String, String> properties) {
 
   public enum Layer {
     BRONZE, SILVER, GOLD,
@@ -44,6 +45,7 @@ public record Table(
     private StructType schema = new StructType();
     private String source = "";
     private final Map<String, String> units = new LinkedHashMap<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
 
     private Builder(Layer layer, String name) {
       this.layer = layer;
@@ -86,6 +88,12 @@ public record Table(
       return this;
     }
 
+    /** A Delta table property ({@code delta.*}), set when the table is created. */
+    public Builder property(String key, String value) {
+      properties.put(key, value);
+      return this;
+    }
+
     public Builder columns(Map<String, String> more) {
       columns.putAll(more);
       return this;
@@ -93,7 +101,7 @@ public record Table(
 
     public Table build() {
       return new Table(layer, name, description, partitionBy, Map.copyOf(columns), schema,
-          source, Map.copyOf(units));
+          source, Map.copyOf(units), Map.copyOf(properties));
     }
   }
 }

@@ -35,6 +35,7 @@ public final class DeathRecordCounts {
   public static final String CAUSE = "cause";
   public static final String PRESUMED_HOMICIDE = "presumed_homicide";
   public static final String DEATHS = "deaths";
+  public static final String CODE_AS_WRITTEN = "code_as_written";
   public static final String UNKNOWN = "unknown";
   /** The {@code source} of the homicides these counts add to silver.homicides. */
   public static final String SOURCE = "death_records";
@@ -53,6 +54,8 @@ public final class DeathRecordCounts {
           + "STATE_UNALLOCATED")
       .column(HomicideCounts.STATE_CODE, "INEGI state code of the unit (99: not specified)")
       .column(Municipalities.STABLE_CODE, "Panel unit of a municipality; null for other units")
+      .column(CODE_AS_WRITTEN, "State and municipality codes as the certificates wrote them, "
+          + "zero-padded (SSMMM); shows the code behind an unallocated or unspecified unit")
       .column(OCCURRENCE_YEAR, "Year of death (ANIODEF); null when not specified")
       .column(SEX, "male, female or unknown")
       .column(AGE_GROUP, "0 (under one year), 1-4, 5-14, 15-24, ..., 65+, or unknown")
@@ -61,6 +64,8 @@ public final class DeathRecordCounts {
       .column(PRESUMED_HOMICIDE, "PRESUNTO = 2: the certifier presumed a homicide")
       .column(DEATHS, "Death certificates")
       .column(Lineage.SOURCE_FILE, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
+      .column(Lineage.RUN_ID, "Run that landed the certificates in bronze")
+      .column(Lineage.LOAD_TIME, "When that run landed them (UTC)")
       .build();
 
   private DeathRecordCounts() {}
@@ -68,23 +73,36 @@ public final class DeathRecordCounts {
   /** Counts for the silver table, and the units refused to the quarantine. */
   public record Result(Dataset<Row> counts, Dataset<Row> refused) {}
 
-  public static Result build(Dataset<Row> certificates, Dataset<Row> municipalities) {
+  public static Result build(Dataset<Row> landed, Dataset<Row> municipalities) {
+    Dataset<Row> certificates = landed.where(col(DeathRecords.MALFORMED_LINE).isNull());
+    // Certificates are counted by both places' codes first, and only those counts are split into
+    // the two places: splitting each certificate first would aggregate twice as many rows.
+    Column[] lineage = {col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID),
+        col(Lineage.LOAD_TIME)};
+    Column[] traits = {col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE),
+        col(PRESUMED_HOMICIDE)};
+    Dataset<Row> byBothPlaces = certificates.select(col(YEAR), col(Lineage.SOURCE_FILE),
+            col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+            year(col(DeathRecords.DEATH_YEAR)).as(OCCURRENCE_YEAR), sex(), ageGroup(),
+            CauseOfDeath.classify(col(DeathRecords.CAUSE), col(YEAR)).as(CAUSE),
+            coalesce(trim(col(DeathRecords.PRESUMED_INTENT)).equalTo("2"), lit(false))
+                .as(PRESUMED_HOMICIDE), col(DeathRecords.OCCURRENCE_STATE),
+            col(DeathRecords.OCCURRENCE_MUNICIPALITY), col(DeathRecords.RESIDENCE_STATE),
+            col(DeathRecords.RESIDENCE_MUNICIPALITY))
+        .groupBy(columns(lineage, traits, new Column[] {col(DeathRecords.OCCURRENCE_STATE),
+            col(DeathRecords.OCCURRENCE_MUNICIPALITY), col(DeathRecords.RESIDENCE_STATE),
+            col(DeathRecords.RESIDENCE_MUNICIPALITY)}))
+        .agg(count(lit(1)).as(DEATHS));
     Column places = explode(array(
         struct(lit(OCCURRENCE).as(PLACE), col(DeathRecords.OCCURRENCE_STATE).as("st"),
             col(DeathRecords.OCCURRENCE_MUNICIPALITY).as("mun")),
         struct(lit(RESIDENCE).as(PLACE), col(DeathRecords.RESIDENCE_STATE).as("st"),
             col(DeathRecords.RESIDENCE_MUNICIPALITY).as("mun"))));
-    Dataset<Row> grouped = certificates.select(col(YEAR), col(Lineage.SOURCE_FILE),
-            col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
-            year(col(DeathRecords.DEATH_YEAR)).as(OCCURRENCE_YEAR), sex(), ageGroup(),
-            CauseOfDeath.classify(col(DeathRecords.CAUSE), col(YEAR)).as(CAUSE),
-            coalesce(trim(col(DeathRecords.PRESUMED_INTENT)).equalTo("2"), lit(false))
-                .as(PRESUMED_HOMICIDE), places.as("p"))
-        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col("p." + PLACE).as(PLACE),
-            code(col("p.st"), 2).as("st"), code(col("p.mun"), 3).as("mun"), col(OCCURRENCE_YEAR),
-            col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE))
-        .agg(count(lit(1)).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
-            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME));
+    Dataset<Row> grouped = byBothPlaces.select(columns(lineage, traits,
+            new Column[] {col(DEATHS), places.as("p")}))
+        .groupBy(columns(lineage, traits, new Column[] {col("p." + PLACE).as(PLACE),
+            code(col("p.st"), 2).as("st"), code(col("p.mun"), 3).as("mun")}))
+        .agg(sum(DEATHS).as(DEATHS));
 
     Column state = col("st").cast("int");
     Column municipality = col("mun").cast("int");
@@ -106,30 +124,40 @@ public final class DeathRecordCounts {
                     lit("000"))
                 .otherwise(lit("999"))));
 
-    Dataset<Row> refused = units
-        .where(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.STATE_UNALLOCATED))
-        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col(PLACE), col("st"), col("mun"))
-        .agg(sum(DEATHS).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
-            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME))
-        .select(lit(TABLE.qualifiedName()).as(Quarantine.STAGE), col(Lineage.SOURCE_FILE),
-            lit(null).cast("long").as(Lineage.LINE_NUMBER),
-            concat(lit("place="), col(PLACE), lit(" state="), col("st"), lit(" municipality="),
-                col("mun"), lit(" deaths="), col(DEATHS)).as(Quarantine.RECORD),
-            concat(lit("municipality code "), col("st"), col("mun"), lit(" is in no "
-                + "municipality catalogue; its deaths are counted in the state's unallocated "
-                + "unit ("), col("st"), lit("000)")).as(Quarantine.REASON),
-            col(YEAR).cast("string").as(Quarantine.PART), col(Lineage.RUN_ID),
-            col(Lineage.LOAD_TIME));
-
     Dataset<Row> counts = units.groupBy(col(YEAR), col(PLACE), col(HomicideCounts.UNIT_CODE),
             col(HomicideCounts.UNIT_KIND), col(HomicideCounts.STATE_CODE),
             when(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY),
                 col(Municipalities.STABLE_CODE)).as(Municipalities.STABLE_CODE),
+            concat(col("st"), col("mun")).as(CODE_AS_WRITTEN),
             col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE),
-            col(Lineage.SOURCE_FILE))
-        .agg(sum(DEATHS).as(DEATHS));
-    return new Result(counts.select(COLUMN_ORDER.stream().map(c -> col(c))
-        .toArray(Column[]::new)), refused);
+            col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME))
+        .agg(sum(DEATHS).as(DEATHS))
+        .select(COLUMN_ORDER.stream().map(c -> col(c)).toArray(Column[]::new));
+
+    // Derived from the counts rather than from the certificates, so that the runner, which
+    // keeps the checked counts, does not aggregate the certificates a second time.
+    Dataset<Row> unknownUnits = counts
+        .where(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.STATE_UNALLOCATED))
+        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col(PLACE), col(CODE_AS_WRITTEN))
+        .agg(sum(DEATHS).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
+            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME))
+        .select(col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+            concat(lit("place="), col(PLACE), lit(" code="), col(CODE_AS_WRITTEN),
+                lit(" deaths="), col(DEATHS)).as(Quarantine.RECORD),
+            concat(lit("municipality code "), col(CODE_AS_WRITTEN), lit(" is in no "
+                + "municipality catalogue; its deaths are counted in the state's unallocated "
+                + "unit ("), col(CODE_AS_WRITTEN).substr(1, 2), lit("000)"))
+                .as(Quarantine.REASON));
+    Column fields = size(split(col(DeathRecords.MALFORMED_LINE), ",", -1));
+    Dataset<Row> malformed = landed.where(col(DeathRecords.MALFORMED_LINE).isNotNull())
+        .select(col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+            col(DeathRecords.MALFORMED_LINE).as(Quarantine.RECORD),
+            concat(lit("has "), fields, lit(" comma-separated fields, not the "
+                + DeathRecords.COLUMNS.size() + " of INEGI's layout; not counted")).as(
+                Quarantine.REASON));
+    Dataset<Row> refused = Quarantine.of(TABLE, malformed.unionByName(unknownUnits)
+        .withColumn(Lineage.LINE_NUMBER, lit(null).cast("long")), col(YEAR));
+    return new Result(counts, refused);
   }
 
   /**
@@ -162,14 +190,19 @@ public final class DeathRecordCounts {
 
   private static final java.util.List<String> COLUMN_ORDER = java.util.List.of(YEAR, PLACE,
       HomicideCounts.UNIT_CODE, HomicideCounts.UNIT_KIND, HomicideCounts.STATE_CODE,
-      Municipalities.STABLE_CODE, OCCURRENCE_YEAR, SEX, AGE_GROUP, CAUSE, PRESUMED_HOMICIDE,
-      DEATHS, Lineage.SOURCE_FILE);
+      Municipalities.STABLE_CODE, CODE_AS_WRITTEN, OCCURRENCE_YEAR, SEX, AGE_GROUP, CAUSE,
+      PRESUMED_HOMICIDE, DEATHS, Lineage.SOURCE_FILE, Lineage.RUN_ID, Lineage.LOAD_TIME);
 
   /** INEGI writes codes without leading zeros; the catalogues pad them. Non-digits stay as read. */
   private static Column code(Column raw, int width) {
     Column text = trim(raw);
     return when(text.rlike("^[0-9]+$"), lpad(text.cast("int").cast("string"), width, "0"))
         .otherwise(text);
+  }
+
+  private static Column[] columns(Column[]... groups) {
+    return java.util.Arrays.stream(groups).flatMap(java.util.Arrays::stream)
+        .toArray(Column[]::new);
   }
 
   private static Column year(Column raw) {

@@ -1,10 +1,7 @@
 package org.violence.lakehouse.microdata;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.when;
 
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -14,11 +11,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.BronzeIngest;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
 
@@ -29,11 +24,13 @@ import org.violence.lakehouse.io.Table;
  * 0.5-0.8 million rows a year, so they are read by Spark's distributed CSV reader with an explicit
  * schema. Every field stays text, as INEGI writes it: its columns are codes (DESDOBLA holds "NA",
  * EDADUNI letters), and what a code means is decided in silver, where unknown values are counted
- * as unknown rather than lost at parse time. A line with the wrong number of fields goes to the
- * quarantine with its fields and its file: Spark's permissive mode pads a short line with nulls
- * and drops a long line's extra fields without flagging either, so the schema carries one field
- * more than INEGI's, and a line is whole only when its last INEGI field is present (empty fields
- * read as "", never null) and the extra one is not.
+ * as unknown rather than lost at parse time.
+ *
+ * <p>A line with the wrong number of fields is landed too, as it came, with its raw text in
+ * {@value #MALFORMED_LINE}: Spark's reader pads a short line with nulls and drops a long line's
+ * extra fields, so its fields cannot be trusted, and silver sends it to the quarantine instead of
+ * counting it. Landing it rather than refusing it at bronze is what lets one parse of each file
+ * serve both the table and the quarantine: at national scale, parsing the CSV is most of the cost.
  */
 public final class DeathRecords {
   /** Key of the source under {@code sources:} in the configuration. */
@@ -52,14 +49,13 @@ public final class DeathRecords {
   public static final String OCCURRENCE_MUNICIPALITY = "MUNOCU";
   public static final String DEATH_YEAR = "ANIODEF";
   public static final String REGISTRATION_YEAR = "ANIOREG";
+  public static final String MALFORMED_LINE = "malformed_line";
 
   /** INEGI's columns, in the order of its files, with what each holds. */
   public static final Map<String, String> COLUMNS = columns();
 
   /** The raw file's schema: every INEGI column as text. */
   public static final StructType RAW_SCHEMA = rawSchema();
-
-  private static final String EXTRA = "_extra_field";
 
   public static final Table TABLE = Table.in(Table.Layer.BRONZE, "death_records")
       .describedAs("INEGI death certificates, one row per death, as the yearly files have them "
@@ -68,64 +64,43 @@ public final class DeathRecords {
       .column(YEAR, "Year of the INEGI file the row was read from (its year of registration)")
       .column(Lineage.SOURCE_FILE, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
       .columns(COLUMNS)
+      .column(MALFORMED_LINE, "The raw line when it does not have the " + COLUMNS.size()
+          + " fields of INEGI's layout (its fields are then unreliable; silver quarantines it), "
+          + "null for a whole line")
       .column(Lineage.RUN_ID, Lineage.COMMENTS.get(Lineage.RUN_ID))
       .column(Lineage.LOAD_TIME, Lineage.COMMENTS.get(Lineage.LOAD_TIME))
+      // Per-file minimum and maximum of code columns skip nothing (a yearly file spans every
+      // state and cause) and cost a quarter of the write; the year is a partition anyway.
+      .property("delta.dataSkippingNumIndexedCols", "0")
       .build();
 
   private DeathRecords() {}
 
   /**
-   * The rows of the given yearly files and the lines refused for the quarantine, both lazy: one
-   * scan per file, unioned, so each row knows its file and year without a path lookup.
+   * The bronze rows of the given yearly files, lazily: one scan per file, unioned, so each row
+   * knows its file and year without a path lookup.
    */
-  public static BronzeIngest.Landed read(SparkSession spark, String inputsRoot, String encoding,
+  public static Dataset<Row> read(SparkSession spark, String inputsRoot, String encoding,
       List<BronzeIngest.RawFile> files, String runId, Timestamp loadTime) {
     String root = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
-    Dataset<Row> all = null;
-    for (BronzeIngest.RawFile file : files) {
-      Dataset<Row> one = spark.read().option("header", "true").option("encoding", encoding)
-          .option("mode", "PERMISSIVE")
-          // Empty fields stay empty strings: "unknown" is decided in silver, not by the parser.
-          .option("nullValue", "\u0000")
-          .schema(RAW_SCHEMA.add(EXTRA, DataTypes.StringType))
-          .csv(root + file.path())
-          .withColumn(YEAR, lit(file.year()))
-          .withColumn(Lineage.SOURCE_FILE, lit(file.path()));
-      all = all == null ? one : all.unionByName(one);
-    }
-    if (all == null) {
-      return new BronzeIngest.Landed(spark.createDataFrame(List.of(), bronzeSchema()),
-          spark.createDataFrame(List.of(), Quarantine.SCHEMA), 0);
-    }
+    StructType fileSchema = RAW_SCHEMA.add(MALFORMED_LINE, DataTypes.StringType);
+    Dataset<Row> landed = files.stream()
+        .map(file -> spark.read().option("header", "true").option("encoding", encoding)
+            .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", MALFORMED_LINE)
+            .schema(fileSchema)
+            .csv(root + file.path())
+            .withColumn(YEAR, lit(file.year()))
+            .withColumn(Lineage.SOURCE_FILE, lit(file.path())))
+        .reduce(Dataset::unionByName)
+        .orElseGet(() -> spark.createDataFrame(List.of(), fileSchema)
+            .withColumn(YEAR, lit(null).cast("int"))
+            .withColumn(Lineage.SOURCE_FILE, lit(null).cast("string")));
     List<Column> bronze = new java.util.ArrayList<>(List.of(col(YEAR), col(Lineage.SOURCE_FILE)));
     COLUMNS.keySet().forEach(name -> bronze.add(col(name)));
+    bronze.add(col(MALFORMED_LINE));
     bronze.add(lit(runId).as(Lineage.RUN_ID));
     bronze.add(lit(loadTime).as(Lineage.LOAD_TIME));
-    String last = RAW_SCHEMA.fieldNames()[RAW_SCHEMA.size() - 1];
-    Column whole = col(last).isNotNull().and(col(EXTRA).isNull());
-    Dataset<Row> rows = all.where(whole).select(bronze.toArray(Column[]::new));
-    Column[] fields = java.util.Arrays.stream(RAW_SCHEMA.fieldNames()).map(functions::col)
-        .toArray(Column[]::new);
-    Dataset<Row> refused = all.where(not(whole)).select(
-        lit(TABLE.qualifiedName()).as(Quarantine.STAGE), col(Lineage.SOURCE_FILE),
-        lit(null).cast("long").as(Lineage.LINE_NUMBER),
-        concat_ws(",", concat_ws(",", fields), col(EXTRA)).as(Quarantine.RECORD),
-        when(col(EXTRA).isNotNull(), lit("more than the " + COLUMNS.size() + " comma-separated "
-            + "fields of INEGI's layout")).otherwise(lit("fewer than the " + COLUMNS.size()
-            + " comma-separated fields of INEGI's layout")).as(Quarantine.REASON),
-        col(YEAR).cast("string").as(Quarantine.PART), lit(runId).as(Lineage.RUN_ID),
-        lit(loadTime).as(Lineage.LOAD_TIME));
-    return new BronzeIngest.Landed(rows, refused, -1);
-  }
-
-  private static StructType bronzeSchema() {
-    StructType schema = new StructType().add(YEAR, DataTypes.IntegerType)
-        .add(Lineage.SOURCE_FILE, DataTypes.StringType);
-    for (var field : RAW_SCHEMA.fields()) {
-      schema = schema.add(field);
-    }
-    return schema.add(Lineage.RUN_ID, DataTypes.StringType)
-        .add(Lineage.LOAD_TIME, DataTypes.TimestampType);
+    return landed.select(bronze.toArray(Column[]::new));
   }
 
   private static StructType rawSchema() {

@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
@@ -90,8 +91,10 @@ public final class MicrodataStages {
     return new Stage.Output(Map.of(DeathRecordCounts.TABLE, result.counts()), result.refused());
   }
 
-  private static Stage.Output output(BronzeIngest.Landed landed) {
-    return new Stage.Output(Map.of(DeathRecords.TABLE, landed.rows()), landed.quarantined());
+  /** Malformed lines are landed with their raw text and quarantined by the counts. */
+  private Stage.Output output(Dataset<Row> certificates) {
+    return new Stage.Output(Map.of(DeathRecords.TABLE, certificates),
+        Quarantine.none(lakehouse.spark()));
   }
 
   private String fingerprint(BronzeIngest.RawFile file) {

@@ -50,6 +50,11 @@ public final class QualityGate {
     this.expectations = expectations;
   }
 
+  /** Whether {@code table} has expectations, so that {@link #check} reads its rows. */
+  public boolean checks(Table table) {
+    return !expectations.getOrDefault(table, List.of()).isEmpty();
+  }
+
   /** Checks the candidate rows of {@code table}; throws when an error-level expectation fails. */
   public void check(Table table, Dataset<Row> candidate, String parts) {
     List<Expectation> declared = expectations.getOrDefault(table, List.of());

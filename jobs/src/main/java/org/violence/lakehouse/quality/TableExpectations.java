@@ -20,6 +20,7 @@ import org.violence.lakehouse.centralamerica.NationalHomicides;
 import org.violence.lakehouse.centralamerica.UnitChanges;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.microdata.DeathRecordCounts;
 import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.silver.Covariates;
@@ -92,6 +93,9 @@ public final class TableExpectations {
           // Small municipalities do reach such rates in real years; worth a look, not a stop.
           holds("homicide rate by registration <= 1,000 per 100,000", "coalesce("
               + MunicipalityYearPanel.RATE_REGISTRATION + ", 0) <= 1000").asWarning()),
+      DeathRecordCounts.TABLE, List.of(notNull(HomicideCounts.UNIT_CODE),
+          holds("deaths > 0 (groups without deaths have no row)",
+              DeathRecordCounts.DEATHS + " > 0")),
       DrugWarReconciliation.TABLE, List.of(
           holds("the Presidencia file's total equals the silver total",
               DrugWarReconciliation.DIFFERENCE + " = 0")),

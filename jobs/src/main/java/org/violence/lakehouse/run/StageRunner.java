@@ -60,7 +60,12 @@ public final class StageRunner {
     Stage.Output output = stage.build(changed);
     List<Dataset<Row>> candidates = new ArrayList<>();
     for (Table table : stage.outputs()) {
-      Dataset<Row> rows = output.rows().get(table).persist();
+      Dataset<Row> rows = output.rows().get(table);
+      // Checked rows are read twice, by the gate and by the write, so they are kept; unchecked
+      // ones are written in a single pass (the national microdata is too big to keep).
+      if (gate.checks(table)) {
+        rows = rows.persist();
+      }
       candidates.add(rows);
       gate.check(table, rows, partsText);
     }

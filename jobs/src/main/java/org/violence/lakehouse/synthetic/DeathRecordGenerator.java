@@ -14,10 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.microdata.CauseOfDeath;
+import org.violence.lakehouse.microdata.DeathRecordCounts;
 import org.violence.lakehouse.microdata.DeathRecords;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -154,6 +158,28 @@ public final class DeathRecordGenerator {
       throw new UncheckedIOException(e);
     }
     return new Written(rows, homicideRows);
+  }
+
+  /**
+   * The calibration, checkable at any size: for every municipality and year of registration in
+   * {@code years} that INEGI or the generated files have, INEGI's homicides ({@code inegi},
+   * from {@code silver.homicides}) beside those counted from the generated certificates by
+   * municipality of occurrence ({@code generated}, from {@code silver.death_record_counts}). It
+   * holds when the two are equal on every row.
+   */
+  public static Dataset<Row> calibration(Dataset<Row> deathRecordCounts,
+      Dataset<Row> silverHomicides, LakehouseConfig.YearRange years) {
+    Column municipalities = col(HomicideCounts.BASIS).equalTo(HomicideCounts.REGISTRATION)
+        .and(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY))
+        .and(col(HomicideCounts.YEAR).between(years.first(), years.last()));
+    Dataset<Row> generated = DeathRecordCounts.homicides(deathRecordCounts).where(municipalities)
+        .select(col(HomicideCounts.UNIT_CODE), col(HomicideCounts.YEAR),
+            col(InegiCubeSource.HOMICIDES).as("generated"));
+    Dataset<Row> inegi = HomicideCounts.ofCubes(silverHomicides).where(municipalities)
+        .select(col(HomicideCounts.UNIT_CODE), col(HomicideCounts.YEAR),
+            col(InegiCubeSource.HOMICIDES).as("inegi"));
+    return inegi.join(generated, new String[] {HomicideCounts.UNIT_CODE, HomicideCounts.YEAR},
+        "full_outer");
   }
 
   public static String fileName(int year) {

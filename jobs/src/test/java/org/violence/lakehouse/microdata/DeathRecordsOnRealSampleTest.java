@@ -23,6 +23,7 @@ import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.Municipalities;
 
 /**
  * The real Sinaloa death certificates (2004-2006) through the pipeline of the shared real run.
@@ -90,8 +91,9 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
     Map<Integer, Long> all = sums(lakehouse.read(DeathRecordCounts.TABLE),
         DeathRecordCounts.YEAR, DeathRecordCounts.DEATHS);
     raw.lines().forEach((year, lines) -> Assertions.assertEquals(2 * lines, all.get(year)));
-    Assertions.assertEquals(0L, lakehouse.read(Quarantine.TABLE).where(col(Quarantine.STAGE)
-        .startsWith("bronze.death_records")).count(), "no line of the real files is malformed");
+    Assertions.assertEquals(0L, lakehouse.read(DeathRecords.TABLE)
+        .where(col(DeathRecords.MALFORMED_LINE).isNotNull()).count(),
+        "no line of the real files is malformed");
   }
 
   @Test
@@ -139,29 +141,43 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
   }
 
   @Test
-  void aLineWithTheWrongNumberOfFieldsIsQuarantinedWithItsFileAndText() throws IOException {
+  void aLineWithTheWrongNumberOfFieldsIsLandedAsItCameAndQuarantinedInsteadOfCounted()
+      throws IOException {
     Path inputs = Files.createTempDirectory("death-records");
     List<String> lines = Files.readAllLines(projectDir().resolve(
         "data-samples/mexico/inegi/death_records/deaths_2004.csv"), StandardCharsets.ISO_8859_1)
         .subList(0, 4);
-    String broken = "X95,1970,1,2,1,A";
+    String tooShort = "X95,1970,1,2,1,A";
     String tooLong = lines.get(1).strip() + ",1,2";
-    Files.write(inputs.resolve("deaths_2004.csv"), (String.join("\n", lines) + "\n" + broken
+    Files.write(inputs.resolve("deaths_2004.csv"), (String.join("\n", lines) + "\n" + tooShort
         + "\n" + tooLong + "\n").getBytes(StandardCharsets.ISO_8859_1));
-    BronzeIngest.Landed landed = DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1",
+    Dataset<Row> landed = DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1",
         List.of(new BronzeIngest.RawFile("deaths_2004.csv", 2004)), "test",
-        new Timestamp(0));
-    Assertions.assertEquals(3L, landed.rows().count());
-    List<Row> refused = landed.quarantined().orderBy(Quarantine.REASON).collectAsList();
-    Assertions.assertEquals(2, refused.size());
-    Assertions.assertTrue(refused.get(1).<String>getAs(Quarantine.REASON)
-        .startsWith("more than the 46"), refused.get(1).toString());
-    Row row = refused.get(0);
+        new Timestamp(0)).persist();
+    Assertions.assertEquals(5L, landed.count(), "every line lands in bronze");
+    Assertions.assertEquals(List.of(tooShort, tooLong), landed
+        .where(col(DeathRecords.MALFORMED_LINE).isNotNull()).collectAsList().stream()
+        .map(row -> row.<String>getAs(DeathRecords.MALFORMED_LINE)).sorted((a, b) ->
+            Integer.compare(a.length(), b.length())).toList());
+
+    DeathRecordCounts.Result counted = DeathRecordCounts.build(landed,
+        realRun().lakehouse().read(Municipalities.TABLE));
+    Assertions.assertEquals(2 * 3L, counted.counts().agg(sum(DeathRecordCounts.DEATHS)).first()
+        .getLong(0), "only the three whole lines are counted, once per place");
+    List<Row> refused = counted.refused().where(col(Quarantine.REASON).contains("comma-separated"))
+        .orderBy(Quarantine.REASON).collectAsList();
+    Assertions.assertEquals(2, refused.size(), refused.toString());
+    Assertions.assertEquals(tooLong, refused.get(0).getAs(Quarantine.RECORD));
+    Assertions.assertTrue(refused.get(0).<String>getAs(Quarantine.REASON)
+        .startsWith("has 48 comma-separated fields, not the 46"), refused.get(0).toString());
+    Row row = refused.get(1);
     Assertions.assertEquals("deaths_2004.csv", row.getAs("source_file"));
-    Assertions.assertEquals(broken, row.getAs(Quarantine.RECORD));
-    Assertions.assertTrue(row.<String>getAs(Quarantine.REASON).startsWith("fewer than the 46"),
-        row.toString());
+    Assertions.assertEquals(tooShort, row.getAs(Quarantine.RECORD));
+    Assertions.assertTrue(row.<String>getAs(Quarantine.REASON)
+        .startsWith("has 6 comma-separated fields"), row.toString());
+    Assertions.assertEquals(DeathRecordCounts.TABLE.qualifiedName(), row.getAs(Quarantine.STAGE));
     Assertions.assertEquals("2004", row.getAs(Quarantine.PART));
+    landed.unpersist();
   }
 
   private static Map<Integer, Long> sums(Dataset<Row> rows, String year, String measure) {

@@ -1,6 +1,7 @@
 package org.violence.lakehouse.synthetic;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.IOException;
@@ -46,23 +47,11 @@ class SyntheticDeathRecordsTest extends LakehouseTestBase {
     // One year in ICD-9 (1997) and one in ICD-10 (1998): both classifications are exercised.
     List<BronzeIngest.RawFile> files = List.of(file(1997), file(1998));
     Dataset<Row> certificates = DeathRecords.read(spark(), folder.toString(), "ISO-8859-1", files,
-        "test", new Timestamp(0)).rows();
-    Dataset<Row> counted = DeathRecordCounts.homicides(DeathRecordCounts.build(certificates,
-            real.read(Municipalities.TABLE)).counts())
-        .where(col(HomicideCounts.BASIS).equalTo(HomicideCounts.REGISTRATION)
-            .and(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY)))
-        .select(col(HomicideCounts.UNIT_CODE), col(HomicideCounts.YEAR),
-            col("homicides").as("generated"));
-    Dataset<Row> inegi = HomicideCounts.ofCubes(real.read(HomicideCounts.TABLE))
-        .where(col(HomicideCounts.BASIS).equalTo(HomicideCounts.REGISTRATION)
-            .and(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY))
-            .and(col(HomicideCounts.YEAR).between(YEARS.first(), YEARS.last())))
-        .select(col(HomicideCounts.UNIT_CODE), col(HomicideCounts.YEAR), col("homicides"));
-    Dataset<Row> compared = inegi.join(counted, new String[] {HomicideCounts.UNIT_CODE,
-        HomicideCounts.YEAR}, "full_outer");
-    Assertions.assertEquals(List.of(), compared.where(col("homicides").isNull()
-        .or(col("generated").isNull()).or(col("homicides").notEqual(col("generated"))))
-        .limit(10).collectAsList(), "municipality-years whose counts differ");
+        "test", new Timestamp(0));
+    Dataset<Row> compared = DeathRecordGenerator.calibration(DeathRecordCounts.build(certificates,
+        real.read(Municipalities.TABLE)).counts(), real.read(HomicideCounts.TABLE), YEARS);
+    Assertions.assertEquals(List.of(), compared.where(not(col("inegi").eqNullSafe(
+        col("generated")))).limit(10).collectAsList(), "municipality-years whose counts differ");
     long municipalityYears = compared.count();
     Assertions.assertTrue(municipalityYears > 2 * 1000, "municipality-years: " + municipalityYears);
     // Every generated homicide is one of INEGI's, counted in its unit of occurrence.
