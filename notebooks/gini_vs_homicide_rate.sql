@@ -14,7 +14,7 @@
 SELECT stable_municipality_code, municipality_name, state_name, year, population, gini,
        homicide_rate_registration
 FROM gold.municipality_year_panel
-WHERE gini_observed AND population >= 10000 AND homicide_rate_registration IS NOT NULL
+WHERE country_code = 'MEX' AND gini_observed AND population >= 10000 AND homicide_rate_registration IS NOT NULL
 ORDER BY gini
 
 -- COMMAND ----------
@@ -31,7 +31,7 @@ ORDER BY gini
 WITH observed AS (
   SELECT *, NTILE(5) OVER (PARTITION BY year ORDER BY gini) AS gini_quintile
   FROM gold.municipality_year_panel
-  WHERE gini_observed
+  WHERE country_code = 'MEX' AND gini_observed
 )
 SELECT year, gini_quintile, COUNT(*) AS municipalities,
        ROUND(MIN(gini), 3) AS gini_from, ROUND(MAX(gini), 3) AS gini_to,
@@ -50,6 +50,6 @@ ORDER BY year, gini_quintile
 SELECT year, COUNT(*) AS municipalities,
        ROUND(CORR(gini, homicide_rate_registration), 4) AS correlation
 FROM gold.municipality_year_panel
-WHERE gini_observed AND population >= 10000
+WHERE country_code = 'MEX' AND gini_observed AND population >= 10000
 GROUP BY year
 ORDER BY year

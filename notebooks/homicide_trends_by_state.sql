@@ -36,6 +36,7 @@ SELECT state_code, state_name, year,
        SUM(population) AS population,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
+WHERE country_code = 'MEX'
 GROUP BY state_code, state_name, year
 ORDER BY state_code, year
 
@@ -54,6 +55,6 @@ SELECT state_name,
        SUM(homicides_occurrence) AS by_occurrence,
        SUM(homicides_occurrence) - SUM(homicides_registration) AS difference
 FROM gold.municipality_year_panel
-WHERE year = (SELECT MAX(year) FROM gold.municipality_year_panel WHERE homicides_occurrence IS NOT NULL)
+WHERE country_code = 'MEX' AND year = (SELECT MAX(year) FROM gold.municipality_year_panel WHERE country_code = 'MEX' AND homicides_occurrence IS NOT NULL)
 GROUP BY state_name
 ORDER BY by_registration DESC

@@ -16,6 +16,7 @@ SELECT CASE WHEN on_trafficking_route THEN 'on a route' ELSE 'off routes' END AS
        SUM(population) AS population,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
+WHERE country_code = 'MEX'
 GROUP BY 1
 ORDER BY 1
 
@@ -35,6 +36,7 @@ SELECT CASE WHEN km_to_trafficking_route = 0 THEN '0 (on a route)'
        COUNT(DISTINCT stable_municipality_code) AS municipalities,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
+WHERE country_code = 'MEX'
 GROUP BY 1
 ORDER BY MIN(COALESCE(km_to_trafficking_route, 1e9))
 
@@ -52,5 +54,6 @@ SELECT year,
        COUNT(*) AS municipalities,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
+WHERE country_code = 'MEX'
 GROUP BY 1, 2
 ORDER BY 2, 1

@@ -91,7 +91,8 @@ public final class Report {
   public String write(String folder) {
     this.folder = folder;
     long start = System.nanoTime();
-    Dataset<Row> panel = lakehouse.read(MunicipalityYearPanel.TABLE).persist();
+    Dataset<Row> panel = MunicipalityYearPanel.mexico(lakehouse.read(MunicipalityYearPanel.TABLE))
+        .persist();
     try {
       int lastYear = panel.agg(max(MunicipalityYearPanel.YEAR)).first().getInt(0);
       body.append("<h1>Homicides in Mexico: the night's report</h1>\n<p class=\"note\">Lakehouse ")
@@ -137,7 +138,16 @@ public final class Report {
             .agg(totalPopulation()), HomicideCounts.YEAR)
         .withColumn(RATE_REGISTRATION, per100k(col(HomicideCounts.REGISTRATION)))
         .withColumn(RATE_OCCURRENCE, per100k(col(HomicideCounts.OCCURRENCE)))
-        .orderBy(HomicideCounts.YEAR);
+        .orderBy(HomicideCounts.YEAR).persist();
+    try {
+      return nationalSection(national);
+    } finally {
+      national.unpersist();
+    }
+  }
+
+  /** The chart, the table and the row count all read the one computed national series. */
+  private long nationalSection(Dataset<Row> national) {
     List<Row> rows = national.selectExpr(HomicideCounts.YEAR, "stack(2, '"
         + HomicideCounts.REGISTRATION + "', " + RATE_REGISTRATION + ", '"
         + HomicideCounts.OCCURRENCE + "', " + RATE_OCCURRENCE + ") AS (basis, rate)")

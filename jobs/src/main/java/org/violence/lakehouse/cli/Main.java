@@ -31,6 +31,8 @@ public final class Main {
   static final int ANOTHER_RUN_IN_PROGRESS = 5;
   /** A lock whose owner stopped refreshing it for this long is taken over. */
   private static final Duration STALE_LOCK = Duration.ofMinutes(5);
+  /** The issue's default national size: about Mexico's deaths 1990-2015. */
+  private static final long DEFAULT_ROWS = 15_000_000L;
 
   static final String HELP = """
       violence-lakehouse: INEGI, CONAPO and CONEVAL exports to a Delta lakehouse
@@ -153,14 +155,15 @@ public final class Main {
       }
       if (invocation.command() == Command.GENERATE_DEATH_RECORDS) {
         MicrodataBenchmark.generate(lakehouseOf(config), Path.of(invocation.outOr(
-            "synthetic-death-records")), invocation.rows(), invocation.seed(),
-            invocation.years() == null ? new LakehouseConfig.YearRange(1990, 2015)
+            "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
+            invocation.number("seed", 1), invocation.years() == null ? new LakehouseConfig.YearRange(1990, 2015)
                 : invocation.years(), System.out);
         return OK;
       }
       if (invocation.command() == Command.BENCHMARK_MICRODATA) {
         MicrodataBenchmark.run(lakehouseOf(config), Path.of(invocation.outOr(
-            "synthetic-death-records")), invocation.rows(), invocation.seed(), System.out);
+            "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
+            invocation.number("seed", 1), System.out);
         return OK;
       }
       return build(invocation.command(), config);
@@ -246,8 +249,8 @@ public final class Main {
     RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models"), ROUTES("routes"),
     ROUTE_MAP("route-map"), SQL("sql", "--query", "--file", "--format"),
     SERVE("serve", "--port", "--bind"), NOTEBOOK("notebook", "--file"), REPORT("report"),
-    GENERATE_DEATH_RECORDS("generate-death-records"),
-    BENCHMARK_MICRODATA("benchmark-microdata");
+    GENERATE_DEATH_RECORDS("generate-death-records", "--rows", "--seed"),
+    BENCHMARK_MICRODATA("benchmark-microdata", "--rows", "--seed");
 
     final String name;
     /** Options of this command alone, passed to it without their dashes. */
@@ -262,10 +265,20 @@ public final class Main {
   /** The parsed command line. */
   record Invocation(Command command, boolean help, Path configFile, String lakehouse,
       String inputs, LakehouseConfig.YearRange years, String master, String out,
-      java.util.Map<String, String> commandOptions, long rows, long seed) {
+      java.util.Map<String, String> commandOptions) {
 
     String outOr(String fallback) {
       return out == null ? fallback : out;
+    }
+
+    /** A whole-number option of the command ({@code rows} for --rows), or its default. */
+    long number(String option, long fallback) {
+      String value = commandOptions.get(option);
+      try {
+        return value == null ? fallback : Long.parseLong(value.replace("_", "").replace(",", ""));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--" + option + " takes a whole number, not '" + value + "'");
+      }
     }
 
     static Invocation parse(String[] args) {
@@ -297,8 +310,6 @@ public final class Main {
       String master = null;
       String out = null;
       java.util.Map<String, String> commandOptions = new java.util.HashMap<>();
-      long rows = 15_000_000L;
-      long seed = 1L;
       for (int i = 0; i < rest.size(); i++) {
         String option = rest.get(i);
         if (option.equals("--help") || option.equals("-h")) {
@@ -316,8 +327,6 @@ public final class Main {
           case "--years" -> years = yearRange(value);
           case "--master" -> master = value;
           case "--out" -> out = value;
-          case "--rows" -> rows = number(option, value);
-          case "--seed" -> seed = number(option, value);
           default -> {
             if (!command.options.contains(option)) {
               throw new UsageException("unknown option '" + option + "'");
@@ -327,15 +336,7 @@ public final class Main {
         }
       }
       return new Invocation(command, help, config, lakehouse, inputs, years, master, out,
-          commandOptions, rows, seed);
-    }
-
-    private static long number(String option, String value) {
-      try {
-        return Long.parseLong(value.replace("_", "").replace(",", ""));
-      } catch (NumberFormatException e) {
-        throw new UsageException(option + " takes a whole number, not '" + value + "'");
-      }
+          commandOptions);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {

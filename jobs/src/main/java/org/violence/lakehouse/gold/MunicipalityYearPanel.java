@@ -35,6 +35,15 @@ public final class MunicipalityYearPanel {
   public static final String COUNTRY_CODE = "country_code";
   public static final String MEXICO = "MEX";
 
+  /**
+   * Mexico's rows of the panel: what every Mexico-only reader (models, report) works on, since
+   * rows of the municipal input contract (other countries) share the table without Mexico's
+   * covariates or INEGI's national totals.
+   */
+  public static Dataset<Row> mexico(Dataset<Row> panel) {
+    return panel.where(col(COUNTRY_CODE).equalTo(MEXICO));
+  }
+
   public static final Table TABLE = tableDefinition();
 
   private MunicipalityYearPanel() {}

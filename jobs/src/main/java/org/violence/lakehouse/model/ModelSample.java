@@ -68,8 +68,7 @@ final class ModelSample {
   /** The sample's rows in the configured years, floors and states, before complete cases. */
   static Dataset<Row> inSample(Dataset<Row> panel, LakehouseConfig.Sample sample) {
     // Models are specified on Mexico's covariates; other countries' contract rows have none.
-    Dataset<Row> rows = panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
-        .equalTo(MunicipalityYearPanel.MEXICO));
+    Dataset<Row> rows = MunicipalityYearPanel.mexico(panel);
     if (sample == null) {
       return rows;
     }
