@@ -112,7 +112,10 @@ public final class StageRunner {
           + ")" + (whole ? ""
           : " AND " + Quarantine.PART + " IN (" + changed.stream().map(p -> "'" + p + "'")
               .collect(Collectors.joining(", ")) + ")");
-      lakehouse.replaceParts(Quarantine.TABLE, rows, predicate, null);
+      // Most rebuilt parts refuse nothing, now as before: then there is nothing to commit.
+      if (count > 0 || !lakehouse.read(Quarantine.TABLE).where(predicate).isEmpty()) {
+        lakehouse.replaceParts(Quarantine.TABLE, rows, predicate, null);
+      }
       return count;
     } finally {
       rows.unpersist();
