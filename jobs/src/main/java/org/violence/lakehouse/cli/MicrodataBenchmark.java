@@ -23,17 +23,16 @@ import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.microdata.CauseOfDeath;
 import org.violence.lakehouse.microdata.DeathRecordCounts;
-import org.violence.lakehouse.microdata.DeathRecords;
 import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.quality.QualityGate;
 import org.violence.lakehouse.quality.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
+import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.synthetic.DeathRecordGenerator;
 

@@ -29,6 +29,8 @@ public final class StageRunner {
   private final List<RunLog.TableReport> reports = new ArrayList<>();
   /** States read or written in this run: each is read from the Delta log at most once. */
   private final Map<Table, BuildState> states = new java.util.HashMap<>();
+  /** Input row counts by table and version, for rows_read. */
+  private final Map<String, Long> inputRows = new java.util.HashMap<>();
 
   public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress) {
     this.lakehouse = lakehouse;
@@ -71,8 +73,7 @@ public final class StageRunner {
     }
     try {
       long quarantined = writeQuarantine(stage, changed, whole, output.refused());
-      long rowsRead = stage.inputs().stream().mapToLong(input -> lakehouse.read(input).count())
-          .sum();
+      long rowsRead = stage.inputs().stream().mapToLong(this::rowsOf).sum();
       for (int i = 0; i < stage.outputs().size(); i++) {
         Table table = stage.outputs().get(i);
         progress.println("  writing " + table.qualifiedName());
@@ -91,6 +92,15 @@ public final class StageRunner {
       candidates.forEach(Dataset::unpersist);
     }
     return changed;
+  }
+
+  /**
+   * Rows of an input table, counted once per version: many stages read the same tables (the
+   * municipalities above all), and a count is a Spark job.
+   */
+  private long rowsOf(Table input) {
+    return inputRows.computeIfAbsent(input.qualifiedName() + "@" + lakehouse.version(input),
+        key -> lakehouse.read(input).count());
   }
 
   private BuildState stateOf(Table table) {
