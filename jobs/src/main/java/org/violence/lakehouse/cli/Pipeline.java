@@ -355,14 +355,12 @@ public final class Pipeline {
   /** Model tables are written last, runs last of all: a run row means its model is complete. */
   private Stage modelStage(List<PanelModel.Fit> fits) {
     return Stage.whole(List.of(PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS),
-        List.of(MunicipalityYearPanel.TABLE, DelimitedSources.MUNICIPALITY_HEADS.table()),
-        "models " + config.models(), () -> {
-          Dataset<Row> inputs = PanelModel.inputs(lakehouse.read(MunicipalityYearPanel.TABLE),
-              bronze(DelimitedSources.MUNICIPALITY_HEADS));
+        List.of(MunicipalityYearPanel.TABLE), "models " + config.models(), () -> {
+          Dataset<Row> panel = lakehouse.read(MunicipalityYearPanel.TABLE);
           long panelVersion = lakehouse.version(MunicipalityYearPanel.TABLE);
           for (LakehouseConfig.ModelSpec spec : config.models()) {
             lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
-            fits.add(PanelModel.fit(inputs, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
+            fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
                 panelVersion, runId));
           }
           return new Stage.Output(Map.of(

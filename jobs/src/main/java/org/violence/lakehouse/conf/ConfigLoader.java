@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.violence.lakehouse.model.Formula;
+import org.violence.lakehouse.model.SmallSampleCorrection;
 import org.violence.lakehouse.model.VcovKind;
 
 /** Reads the YAML configuration into a validated {@link LakehouseConfig}. */
@@ -28,7 +29,7 @@ public final class ConfigLoader {
       "pipeline_municipalities", "ca_national_homicides", "ca_department_homicides",
       "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes", "death_records");
 
-  static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian");
+  static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian", "binomial");
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -171,6 +172,11 @@ public final class ConfigLoader {
     }
     require(spec.vcov(), key + ".vcov");
     parsed(() -> VcovKind.parse(spec.vcov()), key + ".vcov");
+    if (spec.solver() != null && !Set.of("auto", "local", "distributed").contains(spec.solver())) {
+      throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not auto, local or "
+          + "distributed");
+    }
+    parsed(() -> SmallSampleCorrection.parse(spec.smallSample()), key + ".small_sample");
     if (spec.maxIterations() != null && spec.maxIterations() < 1) {
       throw new ConfigException(key + ".max_iterations", "must be at least 1");
     }

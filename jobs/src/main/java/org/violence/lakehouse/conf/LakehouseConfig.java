@@ -93,7 +93,11 @@ public record LakehouseConfig(
    * {@code outcome ~ x1 + x2 + x1:x2 | fixed_effect + state^year}; {@code family} is gaussian,
    * poisson or quasipoisson; {@code offset} (optional) enters the linear predictor with
    * coefficient 1; {@code vcov} is iid, hc1, cluster(col) or cluster(col1, col2);
-   * {@code maxIterations} (optional, default 100) bounds the Poisson IRLS loop.
+   * {@code maxIterations} (optional, default 100) bounds the IRLS loop; {@code solver}
+   * (optional: auto, local or distributed) picks the fitting path; {@code smallSample}
+   * (optional) sets the small-sample corrections as fixest's ssc(), e.g.
+   * {@code adj=true; fixef.K=nested; cluster.adj=true; cluster.df=min; t.df=min} (the default);
+   * {@code weights} (optional) names a column of analytic weights.
    */
   public record ModelSpec(
       String name,
@@ -102,7 +106,10 @@ public record LakehouseConfig(
       String offset,
       String vcov,
       Sample sample,
-      Integer maxIterations) {}
+      Integer maxIterations,
+      String solver,
+      String smallSample,
+      String weights) {}
 
   /**
    * Which panel rows a model reads: {@code years} (optional: all), {@code minPopulation}

@@ -4,34 +4,6 @@ package org.violence.lakehouse.model;
 final class Matrices {
   private Matrices() {}
 
-  /** X'WX for X given by columns. */
-  static double[][] gram(double[][] columns, double[] weights) {
-    int k = columns.length;
-    double[][] g = new double[k][k];
-    for (int a = 0; a < k; a++) {
-      for (int b = 0; b <= a; b++) {
-        double s = 0;
-        for (int i = 0; i < weights.length; i++) {
-          s += columns[a][i] * weights[i] * columns[b][i];
-        }
-        g[a][b] = s;
-        g[b][a] = s;
-      }
-    }
-    return g;
-  }
-
-  /** X'Wy. */
-  static double[] crossProduct(double[][] columns, double[] weights, double[] y) {
-    double[] v = new double[columns.length];
-    for (int a = 0; a < columns.length; a++) {
-      for (int i = 0; i < y.length; i++) {
-        v[a] += columns[a][i] * weights[i] * y[i];
-      }
-    }
-    return v;
-  }
-
   static double[] times(double[][] m, double[] v) {
     double[] r = new double[m.length];
     for (int a = 0; a < m.length; a++) {

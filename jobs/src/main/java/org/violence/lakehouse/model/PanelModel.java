@@ -1,9 +1,14 @@
 package org.violence.lakehouse.model;
 
+import static org.apache.spark.sql.functions.*;
+
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,18 +22,21 @@ import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.silver.Municipalities;
 
 /**
- * Fits one configured specification on the gold panel: Spark selects the sample and drops the
- * rows that carry no information ({@link ModelSample}); the informative rows (at most a few
- * hundred thousand numbers per column) are then collected and fitted by {@link Estimator} with
- * fixed effects absorbed, so the number of effects is not bounded by MLlib's 4,096 features.
- * A fit that does not converge, or whose regressors are collinear, yields a run record that says
- * so and no coefficients or fitted values.
+ * Fits one configured specification on the gold panel as an MLlib pipeline: Spark selects the
+ * sample and computes the formula's columns ({@link ModelSample}), {@code VectorAssembler}
+ * builds the features, and {@link FixedEffectsRegression} fits them with the fixed effects
+ * absorbed (no 4,096-feature cap), locally or distributed by the size of the sample. A fit that
+ * does not converge, or whose regressors are collinear, yields a run record that says so and no
+ * coefficients or fitted values.
  */
 public final class PanelModel {
   public static final String MODEL = "model";
   public static final String RUN_ID = "run_id";
   public static final String TERM = "term";
   private static final int DEFAULT_MAX_ITERATIONS = 100;
+  private static final double CONFIDENCE = 0.95;
+  private static final String FEATURES = "_features";
+  private static final String PREDICTION = "_prediction";
 
   public static final Table RUNS = Table.in(Table.Layer.GOLD, "model_runs")
       .describedAs("One row per model fitted: specification, sample, observations dropped and "
@@ -39,6 +47,7 @@ public final class PanelModel {
       .column("formula", "Model formula (fixest syntax: outcome ~ regressors | fixed effects)")
       .column("family", "gaussian (OLS), poisson or quasipoisson")
       .column("offset", "Offset column (log population for rates), or null")
+      .column("weights", "Column of analytic weights, or null")
       .column("vcov", "Kind of standard errors: iid, hc1, cluster(...)")
       .column("sample", "Sample filter as configured (years, population floor, states)")
       .column("panel_table", "Table the model read")
@@ -51,8 +60,8 @@ public final class PanelModel {
           + "throughout (separated; its effect would be minus infinity)")
       .column("fixed_effects", "Levels of each absorbed fixed effect, e.g. "
           + "stable_municipality_code=2403; year=26")
-      .column("parameters", "K: regressors plus non-redundant fixed-effect coefficients, used "
-          + "in the small-sample corrections")
+      .column("parameters", "fixest's nparams: regressors plus the fixed effects' levels less "
+          + "one reference per effect but the first; K of iid and hc1 standard errors")
       .column("iterations", "IRLS iterations (1 for OLS)")
       .column("converged", "True if the fit converged; false rows have no coefficients")
       .column("message", "Why the fit failed, or null")
@@ -61,6 +70,11 @@ public final class PanelModel {
       .column("pearson_chi2", "Pearson chi-squared statistic (RSS for OLS)")
       .column("dispersion", "Pearson chi-squared / (N - K): over 1 signals Poisson "
           + "overdispersion; the scale of quasi-Poisson standard errors")
+      .column("solver", "Fitting path: local (collected to the driver) or distributed "
+          + "(treeAggregate per IRLS step)")
+      .column("small_sample", "Small-sample conventions of the standard errors, as fixest's "
+          + "ssc(): adj, fixef.K (nested: effects nested in a cluster not counted in K), "
+          + "cluster.adj, cluster.df, t.df")
       .column("seconds", "Wall-clock time of the fit, sample preparation included")
       .build();
 
@@ -115,180 +129,127 @@ public final class PanelModel {
     }
   }
 
-  /** The panel joined with the municipal attributes models may use (see ModelSample). */
-  public static Dataset<Row> inputs(Dataset<Row> panel, Dataset<Row> municipalitySeats) {
-    return ModelSample.withMunicipalAttributes(panel, municipalitySeats);
-  }
-
   /**
-   * The rows {@link #fit} estimates on: the sample's complete cases without the observations
-   * that carry no information (for exporting the same rows to another tool).
+   * The rows {@link #fit} hands to the estimator, for exporting the same sample to another tool:
+   * the sample's complete cases with the outcome, offset, regressors and keys.
    */
-  static Dataset<Row> informativeRows(Dataset<Row> inputs, ModelSpec spec) {
+  static Dataset<Row> sampleRows(Dataset<Row> panel, ModelSpec spec) {
     Formula formula = Formula.parse(spec.formula());
-    return ModelSample.informative(ModelSample.design(ModelSample.inSample(inputs, spec.sample()),
-            formula, spec.offset(), VcovKind.parse(spec.vcov())),
-        formula.fixedEffects().size(), !spec.family().equals("gaussian")).rows();
+    return ModelSample.design(ModelSample.inSample(panel, spec.sample()), formula, spec.offset(),
+        spec.weights(), VcovKind.parse(spec.vcov())).na().drop();
   }
 
-  public static Fit fit(Dataset<Row> inputs, ModelSpec spec, String panelTable,
+  /** The estimator a specification describes, reading the columns of {@link ModelSample}. */
+  static Pipeline pipeline(ModelSpec spec) {
+    Formula formula = Formula.parse(spec.formula());
+    VcovKind vcov = VcovKind.parse(spec.vcov());
+    String[] effects = new String[formula.fixedEffects().size()];
+    for (int f = 0; f < effects.length; f++) {
+      effects[f] = ModelSample.effectKey(f);
+    }
+    String[] clusters = new String[vcov.clusters().size()];
+    for (int c = 0; c < clusters.length; c++) {
+      clusters[c] = ModelSample.clusterKey(c);
+    }
+    VectorAssembler assembler = new VectorAssembler()
+        .setInputCols(formula.regressors().stream().map(ModelSample::regressorName)
+            .toArray(String[]::new))
+        .setOutputCol(FEATURES).setHandleInvalid("keep");
+    FixedEffectsRegression estimator = new FixedEffectsRegression()
+        .setLabelCol(ModelSample.OUTCOME).setFeaturesCol(FEATURES).setPredictionCol(PREDICTION)
+        .setOffsetCol(spec.offset() == null ? "" : ModelSample.OFFSET)
+        .setWeightCol(spec.weights() == null ? "" : ModelSample.WEIGHT)
+        .setFixedEffectCols(effects).setClusterCols(clusters).setFamily(spec.family())
+        .setVcov(vcov.kind() == VcovKind.Kind.CLUSTER ? "cluster" : vcov.label())
+        .setSmallSample(SmallSampleCorrection.parse(spec.smallSample()))
+        .setSolver(spec.solver() == null ? "auto" : spec.solver())
+        .setMaxIter(spec.maxIterations() == null ? DEFAULT_MAX_ITERATIONS : spec.maxIterations());
+    return new Pipeline().setStages(new PipelineStage[] {assembler, estimator});
+  }
+
+  public static Fit fit(Dataset<Row> panel, ModelSpec spec, String panelTable,
       long panelVersion, String runId) {
     long start = System.nanoTime();
     Formula formula = Formula.parse(spec.formula());
     VcovKind vcov = VcovKind.parse(spec.vcov());
-    Estimator.Family family = Estimator.Family.valueOf(spec.family().toUpperCase());
-    Dataset<Row> inSample = ModelSample.inSample(inputs, spec.sample());
-    Dataset<Row> design = ModelSample.design(inSample, formula, spec.offset(), vcov)
-        .localCheckpoint();
-    long missing = inSample.count() - design.count();
-    ModelSample.Informative informative = ModelSample.informative(design,
-        formula.fixedEffects().size(), family.isPoisson());
-    // A fixed order makes every rerun sum in the same order and give bit-identical numbers.
-    List<Row> rows = informative.rows()
-        .orderBy(Municipalities.STABLE_CODE, MunicipalityYearPanel.YEAR).collectAsList();
-    Collected data = collect(rows, formula, vcov);
-    RunRecord record = new RunRecord(spec, panelTable, panelVersion, runId, rows.size(), missing,
-        informative, data.estimatorData().effects(), formula);
-    Estimator.Estimate estimate;
+    Dataset<Row> design = ModelSample.design(ModelSample.inSample(panel, spec.sample()), formula,
+        spec.offset(), spec.weights(), vcov).localCheckpoint();
+    RunRecord record = new RunRecord(spec, panelTable, panelVersion, runId, formula);
+    PipelineModel fitted;
     try {
-      estimate = Estimator.fit(data.estimatorData(), family, spec.maxIterations() == null
-          ? DEFAULT_MAX_ITERATIONS : spec.maxIterations());
+      fitted = pipeline(spec).fit(design);
     } catch (ArithmeticException e) {
       return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), List.of());
     }
-    if (!estimate.converged()) {
-      return new Fit(record.notConverged(estimate, seconds(start)), List.of(), List.of());
+    FixedEffectsRegressionModel model = (FixedEffectsRegressionModel) fitted.stages()[1];
+    FixedEffectsRegressionSummary summary = model.summary();
+    if (!summary.converged()) {
+      return new Fit(record.notConverged(summary, seconds(start)), List.of(), List.of());
     }
-    Inference.Result inference = Inference.of(estimate, family, vcov, data.clusters());
-    List<String> terms = data.terms();
+    String kind = vcov.kind() == VcovKind.Kind.CLUSTER ? "cluster" : vcov.label();
+    double[] se = summary.standardErrors(kind);
+    double[] p = summary.pValues(kind);
+    double[][] ci = summary.confidenceIntervals(kind, CONFIDENCE);
     List<Row> coefficients = new ArrayList<>();
-    double critical = inference.criticalValue();
-    for (int j = 0; j < terms.size(); j++) {
-      double b = estimate.coefficients()[j];
-      double se = inference.standardErrors()[j];
-      coefficients.add(RowFactory.create(spec.name(), runId, terms.get(j), b, se, b / se,
-          inference.pValue(b / se), b - critical * se, b + critical * se, vcov.label(),
-          panelVersion));
+    for (int j = 0; j < summary.terms().size(); j++) {
+      double b = summary.coefficients()[j];
+      coefficients.add(RowFactory.create(spec.name(), runId, summary.terms().get(j), b, se[j],
+          b / se[j], p[j], ci[j][0], ci[j][1], vcov.label(), panelVersion));
     }
-    List<Row> fitted = new ArrayList<>(rows.size());
-    for (int i = 0; i < rows.size(); i++) {
-      fitted.add(RowFactory.create(spec.name(), runId, rows.get(i).getString(0),
-          rows.get(i).getInt(1), data.estimatorData().outcome()[i], estimate.fitted()[i],
-          estimate.residuals()[i]));
-    }
-    return new Fit(record.converged(estimate, family, seconds(start)), coefficients, fitted);
+    Column prediction = col(PREDICTION);
+    // Rows outside the fitted sample (incomplete, singleton, separated) get no prediction.
+    List<Row> fittedRows = fitted.transform(design)
+        .where(prediction.isNotNull().and(not(isnan(prediction))))
+        .orderBy(Municipalities.STABLE_CODE, MunicipalityYearPanel.YEAR)
+        .select(lit(spec.name()), lit(runId), col(Municipalities.STABLE_CODE),
+            col(MunicipalityYearPanel.YEAR), col(ModelSample.OUTCOME), prediction,
+            col(ModelSample.OUTCOME).minus(prediction))
+        .collectAsList();
+    return new Fit(record.converged(summary, seconds(start)), coefficients, fittedRows);
   }
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
   }
 
-  /** The design as arrays: estimator input, cluster levels, and the coefficient names. */
-  private record Collected(Estimator.Data estimatorData, int[][] clusters, List<String> terms) {}
-
-  private static Collected collect(List<Row> rows, Formula formula, VcovKind vcov) {
-    int n = rows.size();
-    List<String> terms = new ArrayList<>();
-    formula.regressors().forEach(t -> terms.add(ModelSample.regressorName(t)));
-    boolean intercept = !formula.hasFixedEffects();
-    if (intercept) {
-      terms.add(0, Formula.INTERCEPT);
-    }
-    double[] outcome = new double[n];
-    double[] offset = new double[n];
-    double[][] x = new double[terms.size()][n];
-    int effects = formula.fixedEffects().size();
-    int firstKey = 4 + formula.regressors().size();
-    int[][] levels = new int[effects][n];
-    int[][] clusters = new int[vcov.clusters().size()][n];
-    List<Map<String, Integer>> effectCodes = codes(effects);
-    List<Map<String, Integer>> clusterCodes = codes(clusters.length);
-    int shift = intercept ? 1 : 0;
-    for (int i = 0; i < n; i++) {
-      Row row = rows.get(i);
-      outcome[i] = row.getDouble(2);
-      offset[i] = row.getDouble(3);
-      if (intercept) {
-        x[0][i] = 1.0;
-      }
-      for (int j = 0; j < formula.regressors().size(); j++) {
-        x[j + shift][i] = row.getDouble(4 + j);
-      }
-      for (int f = 0; f < effects; f++) {
-        levels[f][i] = level(effectCodes.get(f), row.getString(firstKey + f));
-      }
-      for (int c = 0; c < clusters.length; c++) {
-        clusters[c][i] = level(clusterCodes.get(c), row.getString(firstKey + effects + c));
-      }
-    }
-    return new Collected(new Estimator.Data(outcome, offset, x, new FixedEffects(levels)),
-        clusters, terms);
-  }
-
-  private static List<Map<String, Integer>> codes(int count) {
-    List<Map<String, Integer>> maps = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      maps.add(new HashMap<>());
-    }
-    return maps;
-  }
-
-  private static int level(Map<String, Integer> codes, String key) {
-    return codes.computeIfAbsent(key, k -> codes.size());
-  }
-
   /** What a run record says whatever the outcome of the fit. */
   private record RunRecord(ModelSpec spec, String panelTable, long panelVersion, String runId,
-      long observations, long missing, ModelSample.Informative informative,
-      FixedEffects effects, Formula formula) {
+      Formula formula) {
 
-    Row converged(Estimator.Estimate e, Estimator.Family family, double seconds) {
-      return row(e.parameters(), e.iterations(), true, null, e.deviance(),
-          logLikelihood(e, family), e.pearsonChi2(),
-          e.pearsonChi2() / e.residualDegreesOfFreedom(), seconds);
+    Row converged(FixedEffectsRegressionSummary s, double seconds) {
+      return row(s, true, null, s.deviance(), s.logLikelihood(), s.pearsonChi2(),
+          s.dispersion(), seconds);
     }
 
-    Row notConverged(Estimator.Estimate e, double seconds) {
-      return row(e.parameters(), e.iterations(), false, "IRLS did not converge in "
-          + e.iterations() + " iterations (deviance " + e.deviance() + ")", null, null, null,
-          null, seconds);
+    Row notConverged(FixedEffectsRegressionSummary s, double seconds) {
+      return row(s, false, "IRLS did not converge in " + s.iterations() + " iterations "
+          + "(deviance " + s.deviance() + ")", null, null, null, null, seconds);
     }
 
     Row failed(String message, double seconds) {
-      return row(null, 0, false, message, null, null, null, null, seconds);
+      return row(null, false, message, null, null, null, null, seconds);
     }
 
-    private Row row(Integer parameters, int iterations, boolean converged, String message,
+    private Row row(FixedEffectsRegressionSummary s, boolean converged, String message,
         Double deviance, Double logLikelihood, Double pearson, Double dispersion,
         double seconds) {
       StringBuilder levels = new StringBuilder();
-      for (int f = 0; f < effects.effects(); f++) {
+      for (int f = 0; s != null && f < formula.fixedEffects().size(); f++) {
         levels.append(f == 0 ? "" : "; ")
             .append(formula.fixedEffects().get(f).label("^")).append('=')
-            .append(effects.levelCount(f));
+            .append(s.fixedEffectLevelCount(f));
       }
       // With its schema, so that readers can ask for fields by name.
       return new GenericRowWithSchema(new Object[] {spec.name(), runId, spec.formula(),
-          spec.family(), spec.offset(), VcovKind.parse(spec.vcov()).label(),
-          String.valueOf(spec.sample()), panelTable, panelVersion, observations, missing,
-          informative.singletons(), informative.separated(), levels.toString(), parameters,
-          iterations, converged, message, deviance, logLikelihood, pearson, dispersion, seconds},
-          RUN_SCHEMA);
+          spec.family(), spec.offset(), spec.weights(), VcovKind.parse(spec.vcov()).label(),
+          String.valueOf(spec.sample()), panelTable, panelVersion,
+          s == null ? null : s.observations(), s == null ? null : s.droppedMissing(),
+          s == null ? null : s.droppedSingletons(), s == null ? null : s.droppedSeparated(),
+          s == null ? null : levels.toString(), s == null ? null : s.parameters(),
+          s == null ? 0 : s.iterations(), converged, message, deviance, logLikelihood, pearson,
+          dispersion, s == null ? null : s.solver(),
+          SmallSampleCorrection.parse(spec.smallSample()).label(), seconds}, RUN_SCHEMA);
     }
-  }
-
-  private static double logLikelihood(Estimator.Estimate e, Estimator.Family family) {
-    int n = e.n();
-    if (!family.isPoisson()) {
-      return -n / 2.0 * (Math.log(2 * Math.PI * e.deviance() / n) + 1);
-    }
-    double ll = 0;
-    for (int i = 0; i < n; i++) {
-      double y = e.fitted()[i] + e.residuals()[i];
-      ll += y * Math.log(e.fitted()[i]) - e.fitted()[i]
-          - org.apache.commons.math3.special.Gamma.logGamma(y + 1);
-    }
-    return ll;
   }
 
   public static Dataset<Row> runs(SparkSession spark, List<Fit> fits) {
@@ -308,7 +269,8 @@ public final class PanelModel {
   private static final StructType RUN_SCHEMA = new StructType()
       .add(MODEL, DataTypes.StringType).add(RUN_ID, DataTypes.StringType)
       .add("formula", DataTypes.StringType).add("family", DataTypes.StringType)
-      .add("offset", DataTypes.StringType).add("vcov", DataTypes.StringType)
+      .add("offset", DataTypes.StringType).add("weights", DataTypes.StringType)
+      .add("vcov", DataTypes.StringType)
       .add("sample", DataTypes.StringType).add("panel_table", DataTypes.StringType)
       .add("panel_version", DataTypes.LongType).add("observations", DataTypes.LongType)
       .add("dropped_missing", DataTypes.LongType).add("dropped_singletons", DataTypes.LongType)

@@ -15,13 +15,25 @@ public record VcovKind(Kind kind, List<String> clusters) {
 
   private static final Pattern CLUSTER = Pattern.compile("cluster\\s*\\(([^)]*)\\)");
 
+  public static VcovKind iid() {
+    return new VcovKind(Kind.IID, List.of());
+  }
+
+  public static VcovKind hc1() {
+    return new VcovKind(Kind.HC1, List.of());
+  }
+
+  public static VcovKind cluster(List<String> columns) {
+    return new VcovKind(Kind.CLUSTER, List.copyOf(columns));
+  }
+
   public static VcovKind parse(String text) {
     String value = text.trim().toLowerCase(java.util.Locale.ROOT);
     if (value.equals("iid")) {
-      return new VcovKind(Kind.IID, List.of());
+      return iid();
     }
-    if (value.equals("hc1")) {
-      return new VcovKind(Kind.HC1, List.of());
+    if (value.equals("hc1") || value.equals("hetero")) {
+      return hc1();
     }
     Matcher m = CLUSTER.matcher(value);
     if (m.matches()) {
@@ -30,7 +42,7 @@ public record VcovKind(Kind kind, List<String> clusters) {
         throw new IllegalArgumentException("'" + text + "': cluster() takes one column, or two "
             + "for two-way clustering, e.g. cluster(state) or cluster(state, year)");
       }
-      return new VcovKind(Kind.CLUSTER, columns);
+      return cluster(columns);
     }
     throw new IllegalArgumentException("'" + text + "' is not iid, hc1, cluster(col) or "
         + "cluster(col1, col2)");

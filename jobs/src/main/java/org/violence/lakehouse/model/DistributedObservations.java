@@ -1,0 +1,117 @@
+package org.violence.lakehouse.model;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The distributed path: the sample stays on the executors as compact rows (cached once), and
+ * each IRLS step is one {@code treeAggregate} of its sufficient statistics. The driver holds
+ * only the cells (distinct fixed-effect and cluster combinations: ~64,000 for municipality ×
+ * year, however many millions of rows), found by one Spark aggregation.
+ */
+final class DistributedObservations implements Observations {
+  private static final String CELL = "_cell";
+  private static final int TREE_DEPTH = 2;
+
+  /** A prepared row as the executors keep it. */
+  record CompactRow(double y, double offset, double weight, double[] x, int cell)
+      implements Serializable {}
+
+  private final JavaRDD<CompactRow> rows;
+  private final int k;
+
+  private DistributedObservations(JavaRDD<CompactRow> rows, int k) {
+    this.rows = rows;
+    this.k = k;
+  }
+
+  /** The cells of the prepared rows, aggregated by Spark and collected. */
+  static List<Cells.Cell> cells(Dataset<Row> prepared, int effects, int clusterings) {
+    Column[] keys = keyColumns(effects + clusterings);
+    List<Cells.Cell> cells = new ArrayList<>();
+    for (Row r : prepared.groupBy(keys).agg(count(lit(1)), sum(PreparedSample.OUTCOME),
+        sum(lit(1).minus(col(PreparedSample.OUTCOME)))).collectAsList()) {
+      String[] all = new String[effects + clusterings];
+      for (int i = 0; i < all.length; i++) {
+        all[i] = r.getString(i);
+      }
+      cells.add(new Cells.Cell(java.util.Arrays.copyOfRange(all, 0, effects),
+          java.util.Arrays.copyOfRange(all, effects, all.length), r.getLong(all.length),
+          r.getDouble(all.length + 1), r.getDouble(all.length + 2)));
+    }
+    return cells;
+  }
+
+  /** The prepared rows tagged with their cell's position in {@code cells}, cached. */
+  static DistributedObservations of(Dataset<Row> prepared, Cells cells, int k,
+      boolean intercept) {
+    int keyCount = cells.effects() + cells.clusterings();
+    StructType schema = new StructType();
+    for (int i = 0; i < keyCount; i++) {
+      schema = schema.add(PreparedSample.key(i), DataTypes.StringType);
+    }
+    schema = schema.add(CELL, DataTypes.IntegerType);
+    List<Row> ids = new ArrayList<>();
+    for (int c = 0; c < cells.size(); c++) {
+      Object[] values = new Object[keyCount + 1];
+      Cells.Cell cell = cells.cell(c);
+      System.arraycopy(cell.effectKeys(), 0, values, 0, cell.effectKeys().length);
+      System.arraycopy(cell.clusterKeys(), 0, values, cell.effectKeys().length,
+          cell.clusterKeys().length);
+      values[keyCount] = c;
+      ids.add(RowFactory.create(values));
+    }
+    Dataset<Row> cellIds = prepared.sparkSession().createDataFrame(ids, schema);
+    List<String> joinKeys = new ArrayList<>();
+    for (int i = 0; i < keyCount; i++) {
+      joinKeys.add(PreparedSample.key(i));
+    }
+    Dataset<Row> tagged = keyCount == 0 ? prepared.withColumn(CELL, lit(0))
+        : prepared.join(broadcast(cellIds), scala.collection.JavaConverters
+            .asScalaBuffer(joinKeys).toSeq());
+    JavaRDD<CompactRow> rows = tagged.select(col(PreparedSample.OUTCOME),
+            col(PreparedSample.OFFSET), col(PreparedSample.WEIGHT),
+            col(PreparedSample.REGRESSORS), col(CELL))
+        .javaRDD().map(r -> new CompactRow(r.getDouble(0), r.getDouble(1), r.getDouble(2),
+            PreparedSample.regressors(r.getList(3), k, intercept), r.getInt(4)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    return new DistributedObservations(rows, k);
+  }
+
+  private static Column[] keyColumns(int count) {
+    Column[] keys = new Column[count];
+    for (int i = 0; i < count; i++) {
+      keys[i] = col(PreparedSample.key(i));
+    }
+    return keys;
+  }
+
+  @Override
+  public int regressors() {
+    return k;
+  }
+
+  @Override
+  public <S extends RowStatistics<S>> S aggregate(S zero) {
+    return rows.treeAggregate(zero, (s, r) -> {
+      s.add(r.y(), r.offset(), r.weight(), r.x(), r.cell());
+      return s;
+    }, RowStatistics::merge, TREE_DEPTH);
+  }
+
+  @Override
+  public void release() {
+    rows.unpersist(false);
+  }
+}

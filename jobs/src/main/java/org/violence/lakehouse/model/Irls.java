@@ -1,0 +1,162 @@
+package org.violence.lakehouse.model;
+
+/**
+ * Iteratively reweighted least squares with absorbed fixed effects (ppmlhdfe's algorithm: each
+ * step a weighted least squares of the working outcome with the effects projected out), driven
+ * from sufficient statistics: each iteration is one pass over the rows ({@link WlsStatistics}),
+ * and everything else happens on the driver over cells and k × k matrices. By Frisch–Waugh–
+ * Lovell, with mᵢ the weighted cell means and r their residual after projecting on the effects,
+ * X̃'WX̃ = X'WX − Σ_c W_c m_c m_c' + Σ_c W_c r_c r_c' exactly, so no row is ever demeaned.
+ * Iterations stop, as R's glm and fixest do, when the deviance changes by less than the
+ * tolerance relatively; OLS takes one step.
+ */
+final class Irls {
+  private static final int MAX_STEP_HALVINGS = 30;
+
+  private Irls() {}
+
+  /** One solved step: coefficients, the fixed-effect part of each cell's linear predictor. */
+  record Step(double[] beta, double[] cellEffect, double[][] effectCoefficients,
+      double[][] bread, double[][] shift) {}
+
+  /** A finished fit: the last step, its statistics at the estimates, and how it got there. */
+  record Fit(Step step, ScoreStatistics scores, int iterations, boolean converged,
+      double deviance) {}
+
+  static Fit fit(Observations rows, Cells cells, GlmFamily family, int maxIterations,
+      double tolerance) {
+    int[][] levels = new int[cells.effects()][];
+    int[] levelCounts = new int[cells.effects()];
+    for (int f = 0; f < cells.effects(); f++) {
+      Cells.Levels l = cells.effectLevels(f);
+      levels[f] = l.ofCell();
+      levelCounts[f] = l.count();
+    }
+    int k = rows.regressors();
+    double meanOutcome = cells.activeOutcomeSum() / cells.activeRows();
+    int[] activeIndex = cells.activeIndex();
+    RowStatistics.IrlsState start = new RowStatistics.IrlsState(family, activeIndex,
+        cells.activeCount(), meanOutcome, null, null);
+    WlsStatistics stats = rows.aggregate(new WlsStatistics(start, k));
+    double deviance = stats.deviance;
+    Step step = null;
+    int iterations = 0;
+    boolean converged = false;
+    while (iterations < maxIterations && !converged) {
+      iterations++;
+      Step next = solve(stats, levels, levelCounts, k);
+      WlsStatistics nextStats = rows.aggregate(new WlsStatistics(state(start, next), k));
+      for (int h = 0; h < MAX_STEP_HALVINGS && step != null
+          && !Double.isFinite(nextStats.deviance); h++) {
+        next = halfway(step, next);
+        nextStats = rows.aggregate(new WlsStatistics(state(start, next), k));
+      }
+      double change = Math.abs(nextStats.deviance - deviance)
+          / (Math.abs(nextStats.deviance) + 0.1);
+      converged = family.isGaussian() || change < tolerance;
+      step = next;
+      stats = nextStats;
+      deviance = stats.deviance;
+    }
+    // The Hessian and the projection shift at the estimates themselves, for inference.
+    Step atEstimates = solve(stats, levels, levelCounts, k);
+    Step finalStep = new Step(step.beta(), step.cellEffect(), step.effectCoefficients(),
+        atEstimates.bread(), atEstimates.shift());
+    ScoreStatistics scores = rows.aggregate(new ScoreStatistics(state(start, finalStep),
+        finalStep.shift(), k));
+    return new Fit(finalStep, scores, iterations, converged, deviance);
+  }
+
+  private static RowStatistics.IrlsState state(RowStatistics.IrlsState start, Step step) {
+    return new RowStatistics.IrlsState(start.family(), start.activeIndex(), start.activeCells(),
+        start.meanOutcome(), step.beta(), step.cellEffect());
+  }
+
+  private static Step halfway(Step from, Step to) {
+    double[] beta = new double[to.beta().length];
+    for (int j = 0; j < beta.length; j++) {
+      beta[j] = (from.beta()[j] + to.beta()[j]) / 2;
+    }
+    double[] effect = new double[to.cellEffect().length];
+    for (int c = 0; c < effect.length; c++) {
+      effect[c] = (from.cellEffect()[c] + to.cellEffect()[c]) / 2;
+    }
+    double[][] coefficients = new double[to.effectCoefficients().length][];
+    for (int f = 0; f < coefficients.length; f++) {
+      coefficients[f] = new double[to.effectCoefficients()[f].length];
+      for (int l = 0; l < coefficients[f].length; l++) {
+        coefficients[f][l] = (from.effectCoefficients()[f][l] + to.effectCoefficients()[f][l]) / 2;
+      }
+    }
+    return new Step(beta, effect, coefficients, to.bread(), to.shift());
+  }
+
+  /** The weighted least squares of one step, the fixed effects projected out on cells. */
+  static Step solve(WlsStatistics stats, int[][] levels, int[] levelCounts, int k) {
+    int cells = stats.weight.length;
+    double[] w = stats.weight;
+    CellProjection projection = new CellProjection(levels, levelCounts, w);
+    double[][] means = new double[k + 1][cells];
+    for (int c = 0; c < cells; c++) {
+      for (int j = 0; j < k; j++) {
+        means[j][c] = stats.weightedX[c * k + j] / w[c];
+      }
+      means[k][c] = stats.weightedZ[c] / w[c];
+    }
+    CellProjection.Projection[] projected = new CellProjection.Projection[k + 1];
+    for (int j = 0; j <= k; j++) {
+      projected[j] = projection.project(means[j]);
+    }
+    double[][] gram = new double[k][k];
+    double[] rhs = new double[k];
+    for (int a = 0; a < k; a++) {
+      for (int b = 0; b <= a; b++) {
+        double g = stats.xwx[a * k + b] + cellCorrection(w, means[a], means[b],
+            projected[a].residual(), projected[b].residual());
+        gram[a][b] = g;
+        gram[b][a] = g;
+      }
+      rhs[a] = stats.xwz[a] + cellCorrection(w, means[a], means[k], projected[a].residual(),
+          projected[k].residual());
+    }
+    for (int j = 0; j < k; j++) {
+      // Net of the effects, a regressor they absorb keeps only rounding noise of its raw sum.
+      if (!(gram[j][j] > 1e-9 * stats.xwx[j * k + j])) {
+        throw new ArithmeticException("regressor " + (j + 1) + " is constant within the fixed "
+            + "effects (collinear with them)");
+      }
+    }
+    double[][] bread = Matrices.inverse(gram);
+    double[] beta = Matrices.times(bread, rhs);
+    double[] cellEffect = new double[cells];
+    double[][] shift = new double[cells][k];
+    for (int c = 0; c < cells; c++) {
+      double effect = means[k][c] - projected[k].residual()[c];
+      for (int j = 0; j < k; j++) {
+        shift[c][j] = means[j][c] - projected[j].residual()[c];
+        effect -= beta[j] * shift[c][j];
+      }
+      cellEffect[c] = effect;
+    }
+    double[][] effectCoefficients = new double[levels.length][];
+    for (int f = 0; f < levels.length; f++) {
+      effectCoefficients[f] = projected[k].coefficients()[f].clone();
+      for (int j = 0; j < k; j++) {
+        for (int l = 0; l < effectCoefficients[f].length; l++) {
+          effectCoefficients[f][l] -= beta[j] * projected[j].coefficients()[f][l];
+        }
+      }
+    }
+    return new Step(beta, cellEffect, effectCoefficients, bread, shift);
+  }
+
+  /** −Σ_c W_c m_a m_b + Σ_c W_c r_a r_b: from raw cross-products to those net of the effects. */
+  private static double cellCorrection(double[] w, double[] ma, double[] mb, double[] ra,
+      double[] rb) {
+    double s = 0;
+    for (int c = 0; c < w.length; c++) {
+      s += w[c] * (ra[c] * rb[c] - ma[c] * mb[c]);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,67 @@
+package org.violence.lakehouse.model;
+
+/**
+ * The last pass over the rows, at the estimates: per cell, the sum of the scores
+ * sᵢ = x̃ᵢ·wᵢ·(yᵢ − μᵢ), with x̃ the regressors net of the fixed effects (x minus the cell's
+ * projection shift); over all rows Σ sᵢsᵢ' (the heteroskedasticity-robust meat), the deviance, the
+ * Pearson χ² and the log-likelihood. Clusters are constant within a cell, so cluster sums of the
+ * scores are sums of cell sums.
+ */
+final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
+  final RowStatistics.IrlsState state;
+  final double[][] shift;
+  final int k;
+  final double[] cellScore;
+  final double[] meat;
+  double deviance;
+  double pearson;
+  double logLikelihood;
+  double logWeights;
+  long rows;
+
+  /** {@code shift[c]}: the projection of the regressors' cell means on the fixed effects. */
+  ScoreStatistics(RowStatistics.IrlsState state, double[][] shift, int k) {
+    this.state = state;
+    this.shift = shift;
+    this.k = k;
+    this.cellScore = new double[state.activeCells() * k];
+    this.meat = new double[k * k];
+  }
+
+  @Override
+  public void add(double y, double offset, double prior, double[] x, int cell) {
+    int c = state.activeIndex()[cell];
+    if (c < 0) {
+      return;
+    }
+    GlmFamily family = state.family();
+    double mu = family.mean(RowStatistics.linearPredictor(state, y, offset, prior, x, c));
+    double residual = prior * (y - mu);
+    rows++;
+    deviance += prior * family.deviance(y, mu);
+    pearson += prior * (y - mu) * (y - mu) / family.variance(mu);
+    logLikelihood += prior * family.logLikelihood(y, mu);
+    logWeights += Math.log(prior);
+    double[] score = new double[k];
+    int base = c * k;
+    for (int a = 0; a < k; a++) {
+      score[a] = (x[a] - shift[c][a]) * residual;
+      cellScore[base + a] += score[a];
+      for (int b = 0; b <= a; b++) {
+        meat[a * k + b] += score[a] * score[b];
+      }
+    }
+  }
+
+  @Override
+  public ScoreStatistics merge(ScoreStatistics other) {
+    WlsStatistics.add(cellScore, other.cellScore);
+    WlsStatistics.add(meat, other.meat);
+    deviance += other.deviance;
+    pearson += other.pearson;
+    logLikelihood += other.logLikelihood;
+    logWeights += other.logWeights;
+    rows += other.rows;
+    return this;
+  }
+}
