@@ -51,9 +51,9 @@ public final class Main {
         nightly       the same, for schedulers: one run at a time per lakehouse, logged in
                       ops.run_log / ops.run_tables, quality results in ops.quality_checks
         benchmark-models
-                      time the configured panel Poisson FE model against R's glm with
-                      factor dummies on the same rows (needs a built lakehouse and
-                      Debian's R: apt-get install -y r-base-core)
+                      time the configured panel Poisson FE model against R fixest's fepois
+                      on the same rows (needs a built lakehouse and R with fixest:
+                      ../shared/r-src/install.sh /opt/rlib)
         routes        recompute the trafficking network, routes, exposure and scenarios from
                       the bronze and silver tables of an earlier run (the gold panel keeps
                       the exposure of that run until the next `run`), and print how long
@@ -81,6 +81,10 @@ public final class Main {
                       time the microdata pipeline on synthetic files of --rows N (cold ingest,
                       nightly run with one new year) against DuckDB on the same files (with
                       -Pbenchmark); files and a scratch lakehouse go to --out DIR
+        benchmark-certificate-model
+                      the distributed estimator at scale: a logit of "homicide" on sex and
+                      age group with municipality and year effects over synthetic
+                      certificates of --rows N (files and lakehouse under --out DIR)
         help          print this text (also --help, -h)
 
       Options (each overrides the config file):
@@ -95,7 +99,7 @@ public final class Main {
         --query, --file, --format, --port, --bind
                           options of sql, serve and notebook (see above)
         --rows N          synthetic death certificates to write (generate-death-records,
-                          benchmark-microdata)
+                          benchmark-microdata, benchmark-certificate-model)
         --seed N          seed of the synthetic files
 
       Exit codes:
@@ -162,6 +166,12 @@ public final class Main {
       }
       if (invocation.command() == Command.BENCHMARK_MICRODATA) {
         MicrodataBenchmark.run(lakehouseOf(config), Path.of(invocation.outOr(
+            "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
+            invocation.number("seed", 1), System.out);
+        return OK;
+      }
+      if (invocation.command() == Command.BENCHMARK_CERTIFICATE_MODEL) {
+        MicrodataBenchmark.certificateModel(lakehouseOf(config), Path.of(invocation.outOr(
             "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
             invocation.number("seed", 1), System.out);
         return OK;
@@ -250,7 +260,8 @@ public final class Main {
     ROUTE_MAP("route-map"), SQL("sql", "--query", "--file", "--format"),
     SERVE("serve", "--port", "--bind"), NOTEBOOK("notebook", "--file"), REPORT("report"),
     GENERATE_DEATH_RECORDS("generate-death-records", "--rows", "--seed"),
-    BENCHMARK_MICRODATA("benchmark-microdata", "--rows", "--seed");
+    BENCHMARK_MICRODATA("benchmark-microdata", "--rows", "--seed"),
+    BENCHMARK_CERTIFICATE_MODEL("benchmark-certificate-model", "--rows", "--seed");
 
     final String name;
     /** Options of this command alone, passed to it without their dashes. */
@@ -299,6 +310,7 @@ public final class Main {
           case "report" -> command = Command.REPORT;
           case "generate-death-records" -> command = Command.GENERATE_DEATH_RECORDS;
           case "benchmark-microdata" -> command = Command.BENCHMARK_MICRODATA;
+          case "benchmark-certificate-model" -> command = Command.BENCHMARK_CERTIFICATE_MODEL;
           case "help" -> help = true;
           default -> throw new UsageException("unknown command '" + name + "'");
         }

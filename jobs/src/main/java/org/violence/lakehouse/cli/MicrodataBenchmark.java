@@ -29,6 +29,9 @@ import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.microdata.CauseOfDeath;
 import org.violence.lakehouse.microdata.DeathRecordCounts;
 import org.violence.lakehouse.microdata.MicrodataStages;
+import org.violence.lakehouse.model.FixedEffectsRegression;
+import org.violence.lakehouse.model.FixedEffectsRegressionModel;
+import org.violence.lakehouse.model.FixedEffectsRegressionSummary;
 import org.violence.lakehouse.quality.QualityGate;
 import org.violence.lakehouse.quality.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
@@ -49,6 +52,8 @@ import org.violence.lakehouse.synthetic.DeathRecordGenerator;
 final class MicrodataBenchmark {
   private static final LakehouseConfig.YearRange ALL = new LakehouseConfig.YearRange(1990, 2015);
   private static final LakehouseConfig.YearRange COLD = new LakehouseConfig.YearRange(1990, 2014);
+  private static final LakehouseConfig.SourceFile FILES = new LakehouseConfig.SourceFile(
+      "deaths_{year}.csv", "ISO-8859-1", ALL);
 
   private MicrodataBenchmark() {}
 
@@ -66,7 +71,12 @@ final class MicrodataBenchmark {
     return written;
   }
 
-  static void run(Lakehouse source, Path folder, long rows, long seed, PrintStream out) {
+  /** Rows of the synthetic files before the last year and in it. */
+  private record Synthetic(long coldRows, long newRows) {}
+
+  /** The synthetic files of that size and seed in {@code folder}: reused, or generated. */
+  private static Synthetic syntheticFiles(Lakehouse source, Path folder, long rows, long seed,
+      PrintStream out) {
     Path marker = folder.resolve("generated-" + rows + "-" + seed + ".txt");
     long coldRows;
     long newRows;
@@ -85,19 +95,30 @@ final class MicrodataBenchmark {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return new Synthetic(coldRows, newRows);
+  }
+
+  /** A scratch lakehouse next to the files, with the municipalities the counts join. */
+  private static Lakehouse scratchLakehouse(Lakehouse source, Path folder) {
     Lakehouse bench = new Lakehouse(source.spark(), folder.resolve("lakehouse-" + System.nanoTime())
         .toAbsolutePath().toString());
     bench.replace(Municipalities.TABLE, source.read(Municipalities.TABLE), null);
-    LakehouseConfig.SourceFile files = new LakehouseConfig.SourceFile(
-        "deaths_{year}.csv", "ISO-8859-1", ALL);
+    return bench;
+  }
+
+  static void run(Lakehouse source, Path folder, long rows, long seed, PrintStream out) {
+    Synthetic synthetic = syntheticFiles(source, folder, rows, seed, out);
+    long coldRows = synthetic.coldRows();
+    long newRows = synthetic.newRows();
+    Lakehouse bench = scratchLakehouse(source, folder);
 
     resetPeaks();
     long start = System.nanoTime();
-    ingest(bench, folder, files, COLD, "cold");
+    ingest(bench, folder, COLD, "cold");
     double cold = seconds(start);
     String coldMemory = memory();
     start = System.nanoTime();
-    ingest(bench, folder, files, ALL, "nightly");
+    ingest(bench, folder, ALL, "nightly");
     double nightly = seconds(start);
     long sparkHomicides = bench.read(DeathRecordCounts.TABLE)
         .where(functions.col(DeathRecordCounts.PLACE).equalTo(DeathRecordCounts.OCCURRENCE)
@@ -141,13 +162,74 @@ final class MicrodataBenchmark {
             : "DIFFERENT");
   }
 
-  private static void ingest(Lakehouse bench, Path folder, LakehouseConfig.SourceFile files,
+  /**
+   * The {@code benchmark-certificate-model} command, the scale proof of the distributed path:
+   * lands the synthetic certificates of 1990-2015 in bronze, then fits a logit of "this death is
+   * a homicide" on sex and age group with municipality-of-occurrence and year fixed effects,
+   * clustered by state, on every certificate of known cause, with {@code solver=distributed}.
+   * Prints the fit's time, iterations, the cells held on the driver and the peak heap.
+   */
+  static void certificateModel(Lakehouse source, Path folder, long rows, long seed,
+      PrintStream out) {
+    Synthetic synthetic = syntheticFiles(source, folder, rows, seed, out);
+    Lakehouse bench = scratchLakehouse(source, folder);
+    long start = System.nanoTime();
+    ingestBronze(bench, folder, ALL, "certificates");
+    double ingest = seconds(start);
+    resetPeaks();
+    start = System.nanoTime();
+    Dataset<Row> certificates = DeathRecordCounts.certificates(
+        bench.read(org.violence.lakehouse.microdata.DeathRecords.TABLE));
+    org.apache.spark.ml.PipelineModel fitted = new org.apache.spark.ml.Pipeline().setStages(
+        new org.apache.spark.ml.PipelineStage[] {
+            new org.apache.spark.ml.feature.RFormula().setFormula(
+                DeathRecordCounts.IS_HOMICIDE + " ~ " + DeathRecordCounts.SEX + " + "
+                    + DeathRecordCounts.AGE_GROUP).setHandleInvalid("keep"),
+            new FixedEffectsRegression().setFamily("binomial").setSolver("distributed")
+                .setFixedEffectCols(DeathRecordCounts.OCCURRENCE_MUNICIPALITY,
+                    DeathRecordCounts.YEAR)
+                .setClusterCols(DeathRecordCounts.OCCURRENCE_STATE).setVcov("cluster")})
+        .fit(certificates.na().drop(new String[] {DeathRecordCounts.IS_HOMICIDE}));
+    double fit = seconds(start);
+    FixedEffectsRegressionSummary summary =
+        ((FixedEffectsRegressionModel) fitted.stages()[1]).summary();
+    out.printf("Certificate model: logit of %s on sex and age group | municipality of "
+            + "occurrence + year, cluster(state), solver %s; Spark %s, %d cores, max heap %d MB%n",
+        DeathRecordCounts.IS_HOMICIDE, summary.solver(), source.spark().version(),
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    out.printf("  certificates in the files: %,d; fitted: %,d (dropped: %,d missing or unknown "
+            + "cause, %,d singletons, %,d in levels without variation); %d municipalities, %d "
+            + "years%n", synthetic.coldRows() + synthetic.newRows(), summary.observations(),
+        summary.droppedMissing(), summary.droppedSingletons(), summary.droppedSeparated(),
+        summary.fixedEffectLevelCount(0), summary.fixedEffectLevelCount(1));
+    out.printf("  %-40s %9.1f s%n", "bronze ingest 1990-2015", ingest);
+    out.printf("  %-40s %9.1f s  %d IRLS iterations, %s%n", "fit (RFormula + distributed IRLS)",
+        fit, summary.iterations(), memory());
+    double[] se = summary.standardErrors("cluster");
+    for (int j = 0; j < summary.terms().size(); j++) {
+      out.printf("  %-28s %12.6f  (cluster se %.6f)%n", summary.terms().get(j),
+          summary.coefficients()[j], se[j]);
+    }
+  }
+
+  private static void ingestBronze(Lakehouse bench, Path folder,
       LakehouseConfig.YearRange years, String runId) {
+    MicrodataStages stages = stages(bench, folder, years);
+    new StageRunner(bench, new QualityGate(runId, TableExpectations.ALL), System.out)
+        .run(stages.bronze(runId, new Timestamp(System.currentTimeMillis())));
+  }
+
+  private static MicrodataStages stages(Lakehouse bench, Path folder,
+      LakehouseConfig.YearRange years) {
     List<BronzeIngest.RawFile> raw = IntStream.rangeClosed(years.first(), years.last())
         .mapToObj(year -> new BronzeIngest.RawFile(DeathRecordGenerator.fileName(year), year))
         .toList();
-    MicrodataStages stages = new MicrodataStages(bench, folder.toAbsolutePath().toString(), files,
-        raw);
+    return new MicrodataStages(bench, folder.toAbsolutePath().toString(), FILES, raw);
+  }
+
+  private static void ingest(Lakehouse bench, Path folder, LakehouseConfig.YearRange years,
+      String runId) {
+    MicrodataStages stages = stages(bench, folder, years);
     StageRunner runner = new StageRunner(bench, new QualityGate(runId, TableExpectations.ALL),
         System.out);
     runner.run(stages.bronze(runId, new Timestamp(System.currentTimeMillis())));

@@ -188,6 +188,27 @@ public final class DeathRecordCounts {
         .withColumn(HomicideCounts.SOURCE, lit(SOURCE));
   }
 
+  /** Columns of {@link #certificates}. */
+  public static final String IS_HOMICIDE = "is_homicide";
+  public static final String OCCURRENCE_MUNICIPALITY = "occurrence_municipality";
+  public static final String OCCURRENCE_STATE = "occurrence_state";
+
+  /**
+   * One row per well-formed certificate, for individual-level models: whether the death is a
+   * homicide (1/0; null when the cause is unknown), sex, age group, the state and municipality
+   * codes of occurrence as written (padded), and the year of registration.
+   */
+  public static Dataset<Row> certificates(Dataset<Row> landed) {
+    Column cause = CauseOfDeath.classify(col(DeathRecords.CAUSE), col(YEAR));
+    return landed.where(col(DeathRecords.MALFORMED_LINE).isNull()).select(
+        when(cause.equalTo(CauseOfDeath.HOMICIDE), lit(1.0))
+            .when(cause.equalTo(CauseOfDeath.OTHER), lit(0.0)).as(IS_HOMICIDE),
+        sex(), ageGroup(), code(col(DeathRecords.OCCURRENCE_STATE), 2).as(OCCURRENCE_STATE),
+        concat(code(col(DeathRecords.OCCURRENCE_STATE), 2),
+            code(col(DeathRecords.OCCURRENCE_MUNICIPALITY), 3)).as(OCCURRENCE_MUNICIPALITY),
+        col(YEAR));
+  }
+
   private static final java.util.List<String> COLUMN_ORDER = java.util.List.of(YEAR, PLACE,
       HomicideCounts.UNIT_CODE, HomicideCounts.UNIT_KIND, HomicideCounts.STATE_CODE,
       Municipalities.STABLE_CODE, CODE_AS_WRITTEN, OCCURRENCE_YEAR, SEX, AGE_GROUP, CAUSE,

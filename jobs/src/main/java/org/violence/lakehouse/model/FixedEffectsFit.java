@@ -16,38 +16,48 @@ final class FixedEffectsFit {
       List<String> namedTerms, String solver, long maxLocalRows, int maxIterations,
       double tolerance, boolean dropSingletons, SmallSampleCorrection ssc, String vcov) {
     GlmFamily family = params.getFamily();
-    PreparedSample.Prepared prepared = PreparedSample.prepare(input, params);
-    if (prepared.complete() == 0) {
+    Dataset<Row> selected = PreparedSample.select(input, params);
+    // Auto: one Spark job that collects at most maxLocalRows + 1 rows decides the path, and a
+    // small sample has then been read once; only a larger one is summarised by Spark.
+    List<Row> collected = null;
+    if (!solver.equals("distributed")) {
+      List<Row> rows = solver.equals("local") ? selected.collectAsList()
+          : selected.limit(Math.toIntExact(maxLocalRows + 1)).collectAsList();
+      collected = solver.equals("local") || rows.size() <= maxLocalRows ? rows : null;
+    }
+    PreparedSample.Summary summary = collected != null ? PreparedSample.summarise(collected)
+        : PreparedSample.summarise(selected);
+    if (summary.complete() == 0) {
       throw new ArithmeticException("no complete row to fit: every one of the "
-          + prepared.total() + " rows misses the outcome, a regressor, the offset, the weight "
+          + summary.total() + " rows misses the outcome, a regressor, the offset, the weight "
           + "or a fixed-effect or cluster key");
     }
-    String outcomeProblem = family.checkOutcome(prepared.minOutcome(), prepared.maxOutcome());
+    summary.check(params);
+    String outcomeProblem = family.checkOutcome(summary.minOutcome(), summary.maxOutcome());
     if (outcomeProblem != null) {
       throw new IllegalArgumentException(params.getLabelCol() + ": " + outcomeProblem);
     }
-    if (!(prepared.minWeight() > 0)) {
+    if (!(summary.minWeight() > 0)) {
       throw new IllegalArgumentException(params.getWeightCol() + ": weights must be positive; "
-          + "the smallest is " + prepared.minWeight());
+          + "the smallest is " + summary.minWeight());
     }
     boolean intercept = params.hasIntercept();
-    int k = prepared.features() + (intercept ? 1 : 0);
+    int k = summary.features() + (intercept ? 1 : 0);
     List<String> terms = namedTerms.size() == k ? namedTerms : unnamedTerms(k, intercept);
     int effects = params.getFixedEffectCols().length;
     int clusterings = params.getClusterCols().length;
-    boolean distributed = solver.equals("distributed")
-        || solver.equals("auto") && prepared.complete() > maxLocalRows;
     Observations rows;
     Cells cells;
-    if (distributed) {
-      cells = Cells.of(DistributedObservations.cells(prepared.rows(), effects, clusterings),
+    if (collected == null) {
+      Dataset<Row> complete = PreparedSample.complete(selected);
+      cells = Cells.of(DistributedObservations.cells(complete, effects, clusterings),
           effects, clusterings, family, dropSingletons);
-      rows = DistributedObservations.of(prepared.rows(), cells, k, intercept);
+      rows = DistributedObservations.of(complete, cells, k, intercept);
     } else {
-      LocalObservations.Collected collected = LocalObservations.of(
-          prepared.rows().collectAsList(), effects, clusterings, k, intercept);
-      cells = Cells.of(collected.cells(), effects, clusterings, family, dropSingletons);
-      rows = collected.observations();
+      LocalObservations.Collected local = LocalObservations.of(collected.stream()
+          .filter(PreparedSample::isComplete).toList(), effects, clusterings, k, intercept);
+      cells = Cells.of(local.cells(), effects, clusterings, family, dropSingletons);
+      rows = local.observations();
     }
     try {
       if (cells.activeCount() == 0) {
@@ -76,8 +86,8 @@ final class FixedEffectsFit {
       }
       return new FixedEffectsRegressionSummary(family, terms, fit, sample, variances,
           vcov, List.of(params.getFixedEffectCols()), levelNames,
-          prepared.total() - prepared.complete(), cells.dropped(),
-          distributed ? "distributed" : "local");
+          summary.total() - summary.complete(), cells.dropped(),
+          collected == null ? "distributed" : "local");
     } finally {
       rows.release();
     }

@@ -111,7 +111,7 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
     setDefault(vcov, "iid");
     setDefault(smallSample, SmallSampleCorrection.FIXEST.label());
     setDefault(solver, "auto");
-    setDefault(maxLocalRows, 5_000_000L);
+    setDefault(maxLocalRows, 1_000_000L);
     setDefault(maxIter, 100);
     setDefault(tol, 1e-10);
     setDefault(dropSingletons, true);

@@ -17,7 +17,7 @@ final class Irls {
 
   /** One solved step: coefficients, the fixed-effect part of each cell's linear predictor. */
   record Step(double[] beta, double[] cellEffect, double[][] effectCoefficients,
-      double[][] bread, double[][] shift) {}
+      double[][] bread, double[] shift) {}
 
   /** A finished fit: the last step, its statistics at the estimates, and how it got there. */
   record Fit(Step step, ScoreStatistics scores, int iterations, boolean converged,
@@ -129,12 +129,12 @@ final class Irls {
     double[][] bread = Matrices.inverse(gram);
     double[] beta = Matrices.times(bread, rhs);
     double[] cellEffect = new double[cells];
-    double[][] shift = new double[cells][k];
+    double[] shift = new double[cells * k];
     for (int c = 0; c < cells; c++) {
       double effect = means[k][c] - projected[k].residual()[c];
       for (int j = 0; j < k; j++) {
-        shift[c][j] = means[j][c] - projected[j].residual()[c];
-        effect -= beta[j] * shift[c][j];
+        shift[c * k + j] = means[j][c] - projected[j].residual()[c];
+        effect -= beta[j] * shift[c * k + j];
       }
       cellEffect[c] = effect;
     }

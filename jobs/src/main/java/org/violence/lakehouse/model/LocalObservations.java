@@ -1,5 +1,6 @@
 package org.violence.lakehouse.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,37 +36,72 @@ final class LocalObservations implements Observations {
 
   static Collected of(List<Row> rows, int effects, int clusterings, int k, boolean intercept) {
     int n = rows.size();
-    String[][] keys = new String[n][];
-    Map<List<String>, double[]> cellSums = new HashMap<>();
+    int keyCount = effects + clusterings;
+    Map<String, Integer> firstSeen = new HashMap<>();
+    List<String> joinedKeys = new ArrayList<>();
+    List<double[]> sums = new ArrayList<>();
+    int[] seenCell = new int[n];
     for (int i = 0; i < n; i++) {
-      keys[i] = PreparedSample.keys(rows.get(i), effects + clusterings);
+      String joined = joinedKey(PreparedSample.keys(rows.get(i), keyCount));
+      Integer id = firstSeen.get(joined);
+      if (id == null) {
+        id = joinedKeys.size();
+        firstSeen.put(joined, id);
+        joinedKeys.add(joined);
+        sums.add(new double[3]);
+      }
+      seenCell[i] = id;
       double y = rows.get(i).getDouble(0);
-      double[] s = cellSums.computeIfAbsent(List.of(keys[i]), key -> new double[3]);
+      double[] s = sums.get(id);
       s[0]++;
       s[1] += y;
       s[2] += 1 - y;
     }
-    List<List<String>> sortedKeys = cellSums.keySet().stream()
-        .sorted(Comparator.comparing(l -> l.toArray(String[]::new), Cells.keyOrder())).toList();
-    Map<List<String>, Integer> cellIds = new HashMap<>();
-    List<Cells.Cell> cells = new java.util.ArrayList<>();
-    for (List<String> key : sortedKeys) {
-      cellIds.put(key, cells.size());
-      double[] s = cellSums.get(key);
-      cells.add(new Cells.Cell(key.subList(0, effects).toArray(String[]::new),
-          key.subList(effects, key.size()).toArray(String[]::new), (long) s[0], s[1], s[2]));
+    // Joined with U+0000, which sorts before every other character, the keys sort as the
+    // tuples Cells sorts them by, so the cells built here are already in Cells' order.
+    Integer[] byKey = new Integer[joinedKeys.size()];
+    for (int c = 0; c < byKey.length; c++) {
+      byKey[c] = c;
     }
-    Integer[] order = new Integer[n];
-    int[] cellOfRow = new int[n];
+    Arrays.sort(byKey, Comparator.comparing(joinedKeys::get));
+    int[] rank = new int[byKey.length];
+    List<Cells.Cell> cells = new ArrayList<>(byKey.length);
+    for (int p = 0; p < byKey.length; p++) {
+      rank[byKey[p]] = p;
+      String[] keys = joinedKeys.get(byKey[p]).split("\u0000", -1);
+      double[] s = sums.get(byKey[p]);
+      cells.add(new Cells.Cell(Arrays.copyOfRange(keys, 0, effects),
+          Arrays.copyOfRange(keys, effects, keyCount), (long) s[0], s[1], s[2]));
+    }
     double[][] x = new double[n][];
+    int[] cellOfRow = new int[n];
+    int[] start = new int[cells.size() + 1];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
-      cellOfRow[i] = cellIds.get(List.of(keys[i]));
       x[i] = PreparedSample.regressors(rows.get(i).getList(3), k, intercept);
+      cellOfRow[i] = rank[seenCell[i]];
+      start[cellOfRow[i] + 1]++;
     }
-    Comparator<Integer> byCell = Comparator.comparingInt(i -> cellOfRow[i]);
-    Arrays.sort(order, byCell.thenComparing(i -> rowValues(rows.get(i), x[i]),
-        Arrays::compare));
+    for (int c = 0; c < cells.size(); c++) {
+      start[c + 1] += start[c];
+    }
+    int[] order = new int[n];
+    int[] filled = start.clone();
+    for (int i = 0; i < n; i++) {
+      order[filled[cellOfRow[i]]++] = i;
+    }
+    for (int c = 0; c < cells.size(); c++) {
+      if (start[c + 1] - start[c] > 1) {
+        Integer[] segment = new Integer[start[c + 1] - start[c]];
+        for (int p = 0; p < segment.length; p++) {
+          segment[p] = order[start[c] + p];
+        }
+        Arrays.sort(segment, (i, j) -> Arrays.compare(rowValues(rows.get(i), x[i]),
+            rowValues(rows.get(j), x[j])));
+        for (int p = 0; p < segment.length; p++) {
+          order[start[c] + p] = segment[p];
+        }
+      }
+    }
     double[] outcome = new double[n];
     double[] offset = new double[n];
     double[] weight = new double[n];
@@ -81,6 +117,16 @@ final class LocalObservations implements Observations {
     }
     return new Collected(new LocalObservations(outcome, offset, weight, regressors, cell, k),
         cells);
+  }
+
+  private static String joinedKey(String[] keys) {
+    for (String key : keys) {
+      if (key.indexOf('\u0000') >= 0) {
+        throw new IllegalArgumentException("a fixed-effect or cluster key holds the character "
+            + "U+0000: " + key.replace('\u0000', '?'));
+      }
+    }
+    return String.join("\u0000", keys);
   }
 
   private static double[] rowValues(Row row, double[] x) {

@@ -27,14 +27,16 @@ import org.violence.lakehouse.io.Lakehouse;
  * effects, exports the rows it fitted, fits the same model with R {@code fixest::fepois} (the
  * field's reference) and prints both times, their ratio and both estimates, side by side in one
  * run on the same machine: a figure to read, not a test. The lakehouse is timed warm (the best
- * of three fits in the same JVM, as a nightly run's model stage would be after the panel), both
+ * of ten fits in the same JVM, as a nightly run's model stage would be after the panel), both
  * the whole model (Spark sample preparation, fit, fitted values) and the estimator alone on the
- * prepared sample; fepois is timed as the best of three calls on data in R's memory. Needs the
+ * prepared sample; fepois is timed as the best of ten calls on data in R's memory. Needs the
  * lakehouse built by {@code run} and R with fixest ({@code ../shared/r-src/install.sh}).
  */
 public final class ModelBenchmark {
   private static final String R_SCRIPT = "benchmark_fixest.R";
   private static final long R_TIMEOUT_HOURS = 1;
+  /** Fits timed in one JVM, the best kept: the first ones also compile the code (JIT). */
+  private static final int WARM_RUNS = 10;
 
   private ModelBenchmark() {}
 
@@ -56,7 +58,7 @@ public final class ModelBenchmark {
     lakehouse.spark().sparkContext().setJobDescription("benchmark model " + spec.name());
     PanelModel.Fit fit = null;
     double modelSeconds = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < WARM_RUNS; i++) {
       fit = PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
           lakehouse.version(MunicipalityYearPanel.TABLE), "benchmark");
       modelSeconds = Math.min(modelSeconds, fit.run().<Double>getAs("seconds"));
@@ -70,7 +72,7 @@ public final class ModelBenchmark {
         .transform(PanelModel.sampleRows(panel, spec)).localCheckpoint();
     FixedEffectsRegression estimator = (FixedEffectsRegression) stages[1];
     double estimatorSeconds = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < WARM_RUNS; i++) {
       long start = System.nanoTime();
       estimator.fit(prepared);
       estimatorSeconds = Math.min(estimatorSeconds, (System.nanoTime() - start) / 1e9);
@@ -81,11 +83,11 @@ public final class ModelBenchmark {
     double rSeconds = r.remove("seconds");
     out.printf("Model %s: %s, n=%d, %s%n", spec.name(), spec.formula(),
         fit.run().<Long>getAs("observations"), fit.run().getAs("fixed_effects"));
-    out.printf("%-34s %10.3f s (best of 3, warm JVM)%n", "lakehouse estimator (local path)",
+    out.printf("%-34s %10.3f s (best of 10, warm JVM)%n", "lakehouse estimator (local path)",
         estimatorSeconds);
-    out.printf("%-34s %10.3f s (best of 3: Spark sample, fit, fitted values)%n",
+    out.printf("%-34s %10.3f s (best of 10: Spark sample, fit, fitted values)%n",
         "lakehouse whole model", modelSeconds);
-    out.printf("%-34s %10.3f s (best of 3, data in R's memory)%n", "R fixest::fepois",
+    out.printf("%-34s %10.3f s (best of 10, data in R's memory)%n", "R fixest::fepois",
         rSeconds);
     out.printf("%-34s %10.2f x%n", "ratio estimator / fepois", estimatorSeconds / rSeconds);
     out.printf("%-34s %10.2f x%n", "ratio whole model / fepois", modelSeconds / rSeconds);

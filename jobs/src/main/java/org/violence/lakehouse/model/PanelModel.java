@@ -279,6 +279,7 @@ public final class PanelModel {
       .add("converged", DataTypes.BooleanType).add("message", DataTypes.StringType)
       .add("deviance", DataTypes.DoubleType).add("log_likelihood", DataTypes.DoubleType)
       .add("pearson_chi2", DataTypes.DoubleType).add("dispersion", DataTypes.DoubleType)
+      .add("solver", DataTypes.StringType).add("small_sample", DataTypes.StringType)
       .add("seconds", DataTypes.DoubleType);
 
   private static final StructType COEFFICIENT_SCHEMA = new StructType()

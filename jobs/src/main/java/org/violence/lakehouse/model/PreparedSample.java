@@ -22,9 +22,21 @@ final class PreparedSample {
   static final String REGRESSORS = "_x";
   private static final String COMPLETE = "_complete";
 
-  /** The complete rows and what a first pass over the input found. */
-  record Prepared(Dataset<Row> rows, long total, long complete, double minOutcome,
-      double maxOutcome, double minWeight, int features) {}
+  /** What a first look at the selected rows found. */
+  record Summary(long total, long complete, double minOutcome, double maxOutcome,
+      double minWeight, int minFeatures, int maxFeatures) {
+    /** Regressors per row (all rows have as many, or {@link #check} refuses them). */
+    int features() {
+      return complete == 0 ? 0 : maxFeatures;
+    }
+
+    void check(FixedEffectsRegression params) {
+      if (minFeatures != maxFeatures) {
+        throw new IllegalArgumentException("the rows of " + params.getFeaturesCol() + " have "
+            + "between " + minFeatures + " and " + maxFeatures + " values");
+      }
+    }
+  }
 
   private PreparedSample() {}
 
@@ -32,7 +44,10 @@ final class PreparedSample {
     return "_key" + index;
   }
 
-  static Prepared prepare(Dataset<?> input, FixedEffectsRegression params) {
+  /**
+   * The compact columns, every row kept with a last column that says whether it is complete.
+   */
+  static Dataset<Row> select(Dataset<?> input, FixedEffectsRegression params) {
     List<Column> columns = new ArrayList<>();
     columns.add(col(params.getLabelCol()).cast("double").as(OUTCOME));
     columns.add(optional(params.getOffsetCol(), 0).as(OFFSET));
@@ -41,8 +56,7 @@ final class PreparedSample {
         .as(REGRESSORS));
     int index = 0;
     for (String c : concat(params.getFixedEffectCols(), params.getClusterCols())) {
-      Column key = col(c).cast("string").as(key(index++));
-      columns.add(key);
+      columns.add(col(c).cast("string").as(key(index++)));
     }
     Column complete = col(OUTCOME).isNotNull().and(not(isnan(col(OUTCOME))))
         .and(col(OFFSET).isNotNull()).and(not(isnan(col(OFFSET))))
@@ -52,22 +66,50 @@ final class PreparedSample {
     for (int i = 0; i < index; i++) {
       complete = complete.and(col(key(i)).isNotNull());
     }
-    Dataset<Row> selected = input.select(columns.toArray(Column[]::new))
-        .withColumn(COMPLETE, complete);
-    Row summary = selected.agg(count(lit(1)), sum(when(col(COMPLETE), 1).otherwise(0)),
+    return input.select(columns.toArray(Column[]::new)).withColumn(COMPLETE, complete);
+  }
+
+  /** The summary by one Spark aggregation (the distributed path). */
+  static Summary summarise(Dataset<Row> selected) {
+    Row r = selected.agg(count(lit(1)), sum(when(col(COMPLETE), 1).otherwise(0)),
         min(when(col(COMPLETE), col(OUTCOME))), max(when(col(COMPLETE), col(OUTCOME))),
-        min(when(col(COMPLETE), col(WEIGHT))), min(size(col(REGRESSORS))),
-        max(size(col(REGRESSORS)))).first();
-    if (!summary.isNullAt(5) && summary.getInt(5) != summary.getInt(6)) {
-      throw new IllegalArgumentException("the rows of " + params.getFeaturesCol() + " have "
-          + "between " + summary.getInt(5) + " and " + summary.getInt(6) + " values");
+        min(when(col(COMPLETE), col(WEIGHT))), min(when(col(COMPLETE), size(col(REGRESSORS)))),
+        max(when(col(COMPLETE), size(col(REGRESSORS))))).first();
+    return new Summary(r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1),
+        r.isNullAt(2) ? Double.NaN : r.getDouble(2), r.isNullAt(3) ? Double.NaN : r.getDouble(3),
+        r.isNullAt(4) ? Double.NaN : r.getDouble(4), r.isNullAt(5) ? 0 : r.getInt(5),
+        r.isNullAt(6) ? 0 : r.getInt(6));
+  }
+
+  /** The same summary of collected rows (the local path), without another Spark job. */
+  static Summary summarise(List<Row> selected) {
+    long complete = 0;
+    double minOutcome = Double.POSITIVE_INFINITY;
+    double maxOutcome = Double.NEGATIVE_INFINITY;
+    double minWeight = Double.POSITIVE_INFINITY;
+    int minFeatures = Integer.MAX_VALUE;
+    int maxFeatures = 0;
+    for (Row row : selected) {
+      if (isComplete(row)) {
+        complete++;
+        minOutcome = Math.min(minOutcome, row.getDouble(0));
+        maxOutcome = Math.max(maxOutcome, row.getDouble(0));
+        minWeight = Math.min(minWeight, row.getDouble(2));
+        minFeatures = Math.min(minFeatures, row.getList(3).size());
+        maxFeatures = Math.max(maxFeatures, row.getList(3).size());
+      }
     }
-    long completeRows = summary.isNullAt(1) ? 0 : summary.getLong(1);
-    return new Prepared(selected.where(col(COMPLETE)).drop(COMPLETE), summary.getLong(0),
-        completeRows, summary.isNullAt(2) ? Double.NaN : summary.getDouble(2),
-        summary.isNullAt(3) ? Double.NaN : summary.getDouble(3),
-        summary.isNullAt(4) ? Double.NaN : summary.getDouble(4),
-        summary.isNullAt(6) ? 0 : summary.getInt(6));
+    return complete == 0 ? new Summary(selected.size(), 0, Double.NaN, Double.NaN, Double.NaN,
+        0, 0) : new Summary(selected.size(), complete, minOutcome, maxOutcome, minWeight,
+        minFeatures, maxFeatures);
+  }
+
+  static boolean isComplete(Row row) {
+    return row.getBoolean(row.length() - 1);
+  }
+
+  static Dataset<Row> complete(Dataset<Row> selected) {
+    return selected.where(col(COMPLETE)).drop(COMPLETE);
   }
 
   private static Column optional(String column, double absent) {

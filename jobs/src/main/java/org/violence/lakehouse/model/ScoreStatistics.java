@@ -9,7 +9,7 @@ package org.violence.lakehouse.model;
  */
 final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
   final RowStatistics.IrlsState state;
-  final double[][] shift;
+  final double[] shift;
   final int k;
   final double[] cellScore;
   final double[] meat;
@@ -19,8 +19,8 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
   double logWeights;
   long rows;
 
-  /** {@code shift[c]}: the projection of the regressors' cell means on the fixed effects. */
-  ScoreStatistics(RowStatistics.IrlsState state, double[][] shift, int k) {
+  /** {@code shift[c·k + j]}: the projection of regressor j's cell mean on the fixed effects. */
+  ScoreStatistics(RowStatistics.IrlsState state, double[] shift, int k) {
     this.state = state;
     this.shift = shift;
     this.k = k;
@@ -45,7 +45,7 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
     double[] score = new double[k];
     int base = c * k;
     for (int a = 0; a < k; a++) {
-      score[a] = (x[a] - shift[c][a]) * residual;
+      score[a] = (x[a] - shift[base + a]) * residual;
       cellScore[base + a] += score[a];
       for (int b = 0; b <= a; b++) {
         meat[a * k + b] += score[a] * score[b];
