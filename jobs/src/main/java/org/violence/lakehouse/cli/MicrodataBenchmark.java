@@ -184,7 +184,7 @@ final class MicrodataBenchmark {
         new org.apache.spark.ml.PipelineStage[] {
             new org.apache.spark.ml.feature.RFormula().setFormula(
                 DeathRecordCounts.IS_HOMICIDE + " ~ " + DeathRecordCounts.SEX + " + "
-                    + DeathRecordCounts.AGE_GROUP).setHandleInvalid("keep"),
+                    + DeathRecordCounts.AGE_GROUP),
             new FixedEffectsRegression().setFamily("binomial").setSolver("distributed")
                 .setFixedEffectCols(DeathRecordCounts.OCCURRENCE_MUNICIPALITY,
                     DeathRecordCounts.YEAR)

@@ -172,9 +172,10 @@ public final class ConfigLoader {
     }
     require(spec.vcov(), key + ".vcov");
     parsed(() -> VcovKind.parse(spec.vcov()), key + ".vcov");
-    if (spec.solver() != null && !Set.of("auto", "local", "distributed").contains(spec.solver())) {
-      throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not auto, local or "
-          + "distributed");
+    if (spec.solver() != null
+        && !Set.of("auto", "local", "distributed", "mllib").contains(spec.solver())) {
+      throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not auto, local, "
+          + "distributed or mllib");
     }
     parsed(() -> SmallSampleCorrection.parse(spec.smallSample()), key + ".small_sample");
     if (spec.maxIterations() != null && spec.maxIterations() < 1) {

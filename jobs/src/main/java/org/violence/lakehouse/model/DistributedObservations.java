@@ -2,13 +2,13 @@ package org.violence.lakehouse.model;
 
 import static org.apache.spark.sql.functions.*;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -21,17 +21,15 @@ import org.apache.spark.storage.StorageLevel;
  * year, however many millions of rows), found by one Spark aggregation.
  */
 final class DistributedObservations implements Observations {
-  private static final String CELL = "_cell";
+  static final String CELL = "_cell";
   private static final int TREE_DEPTH = 2;
+  /** Rows per block: a few MB each, so that a task never holds a partition's rows as objects. */
+  private static final int BLOCK_ROWS = 1 << 16;
 
-  /** A prepared row as the executors keep it. */
-  record CompactRow(double y, double offset, double weight, double[] x, int cell)
-      implements Serializable {}
-
-  private final JavaRDD<CompactRow> rows;
+  private final JavaRDD<RowBlock> rows;
   private final int k;
 
-  private DistributedObservations(JavaRDD<CompactRow> rows, int k) {
+  private DistributedObservations(JavaRDD<RowBlock> rows, int k) {
     this.rows = rows;
     this.k = k;
   }
@@ -56,7 +54,38 @@ final class DistributedObservations implements Observations {
   /** The prepared rows tagged with their cell's position in {@code cells}, cached. */
   static DistributedObservations of(Dataset<Row> prepared, Cells cells, int k,
       boolean intercept) {
+    Dataset<Row> tagged = tagged(prepared, cells, false);
+    // One block of primitive columns per partition, not an object per row (see RowBlock).
+    JavaRDD<RowBlock> rows = tagged.select(col(PreparedSample.OUTCOME),
+            col(PreparedSample.OFFSET), col(PreparedSample.WEIGHT),
+            col(PreparedSample.REGRESSORS), col(CELL))
+        // Spark's internal rows: their arrays convert to double[] without boxing each value.
+        .queryExecution().toRdd().toJavaRDD().mapPartitions(partition -> {
+          List<RowBlock> blocks = new ArrayList<>();
+          RowBlock.Builder builder = new RowBlock.Builder(BLOCK_ROWS, k, intercept);
+          while (partition.hasNext()) {
+            InternalRow r = partition.next();
+            builder.add(r.getDouble(0), r.getDouble(1), r.getDouble(2),
+                r.getArray(3).toDoubleArray(), r.getInt(4));
+            if (builder.full() || !partition.hasNext()) {
+              blocks.add(builder.build());
+            }
+          }
+          return blocks.iterator();
+        })
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    return new DistributedObservations(rows, k);
+  }
+
+  /**
+   * The prepared rows with their cell's position ({@link #CELL}); with {@code activeOnly}, only
+   * the rows of the cells the fit keeps.
+   */
+  static Dataset<Row> tagged(Dataset<Row> prepared, Cells cells, boolean activeOnly) {
     int keyCount = cells.effects() + cells.clusterings();
+    if (keyCount == 0) {
+      return prepared.withColumn(CELL, lit(0));
+    }
     StructType schema = new StructType();
     for (int i = 0; i < keyCount; i++) {
       schema = schema.add(PreparedSample.key(i), DataTypes.StringType);
@@ -64,6 +93,9 @@ final class DistributedObservations implements Observations {
     schema = schema.add(CELL, DataTypes.IntegerType);
     List<Row> ids = new ArrayList<>();
     for (int c = 0; c < cells.size(); c++) {
+      if (activeOnly && cells.activeIndex(c) < 0) {
+        continue;
+      }
       Object[] values = new Object[keyCount + 1];
       Cells.Cell cell = cells.cell(c);
       System.arraycopy(cell.effectKeys(), 0, values, 0, cell.effectKeys().length);
@@ -77,16 +109,8 @@ final class DistributedObservations implements Observations {
     for (int i = 0; i < keyCount; i++) {
       joinKeys.add(PreparedSample.key(i));
     }
-    Dataset<Row> tagged = keyCount == 0 ? prepared.withColumn(CELL, lit(0))
-        : prepared.join(broadcast(cellIds), scala.collection.JavaConverters
-            .asScalaBuffer(joinKeys).toSeq());
-    JavaRDD<CompactRow> rows = tagged.select(col(PreparedSample.OUTCOME),
-            col(PreparedSample.OFFSET), col(PreparedSample.WEIGHT),
-            col(PreparedSample.REGRESSORS), col(CELL))
-        .javaRDD().map(r -> new CompactRow(r.getDouble(0), r.getDouble(1), r.getDouble(2),
-            PreparedSample.regressors(r.getList(3), k, intercept), r.getInt(4)))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    return new DistributedObservations(rows, k);
+    return prepared.join(broadcast(cellIds),
+        scala.collection.JavaConverters.asScalaBuffer(joinKeys).toSeq());
   }
 
   private static Column[] keyColumns(int count) {
@@ -104,10 +128,7 @@ final class DistributedObservations implements Observations {
 
   @Override
   public <S extends RowStatistics<S>> S aggregate(S zero) {
-    return rows.treeAggregate(zero, (s, r) -> {
-      s.add(r.y(), r.offset(), r.weight(), r.x(), r.cell());
-      return s;
-    }, RowStatistics::merge, TREE_DEPTH);
+    return rows.treeAggregate(zero, RowStatistics::addAll, RowStatistics::merge, TREE_DEPTH);
   }
 
   @Override

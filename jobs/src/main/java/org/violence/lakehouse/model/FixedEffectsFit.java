@@ -64,7 +64,10 @@ final class FixedEffectsFit {
         throw new ArithmeticException("no row carries information: every fixed-effect level "
             + "is a singleton or has a constant outcome");
       }
-      Irls.Fit fit = Irls.fit(rows, cells, family, maxIterations, tolerance);
+      Irls.Fit fit = solver.equals("mllib")
+          ? MllibGlm.fit(PreparedSample.complete(selected), cells, rows, family, intercept,
+              maxIterations, tolerance)
+          : Irls.fit(rows, cells, family, maxIterations, tolerance);
       int[] levelCounts = new int[effects];
       boolean[] nested = new boolean[effects];
       List<List<String>> levelNames = new ArrayList<>();
@@ -87,7 +90,7 @@ final class FixedEffectsFit {
       return new FixedEffectsRegressionSummary(family, terms, fit, sample, variances,
           vcov, List.of(params.getFixedEffectCols()), levelNames,
           summary.total() - summary.complete(), cells.dropped(),
-          collected == null ? "distributed" : "local");
+          solver.equals("mllib") ? "mllib" : collected == null ? "distributed" : "local");
     } finally {
       rows.release();
     }

@@ -39,7 +39,9 @@ import org.apache.spark.sql.types.StructType;
  * {@code treeAggregate} ({@code distributed}). Both run the same algorithm ({@link Irls}) on the
  * same sums, so they give the same estimates up to the order of additions. The distributed path
  * keeps one cell per distinct combination of fixed-effect levels and cluster values on the
- * driver, so those combinations, not the rows, must fit there.
+ * driver, so those combinations, not the rows, must fit there. A third path, {@code mllib},
+ * lets MLlib's own {@code GeneralizedLinearRegression} fit the coefficients with the effects as
+ * dummies (under its 4,096-feature cap) and adds the same inference ({@link MllibGlm}).
  */
 public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressionModel>
     implements DefaultParamsWritable {
@@ -90,7 +92,8 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
     smallSample = new Param<>(this, "smallSample",
         "small-sample corrections as fixest's ssc(), e.g. " + SmallSampleCorrection.FIXEST.label());
     solver = new Param<>(this, "solver",
-        "auto, local or distributed");
+        "auto, local, distributed, or mllib (MLlib's GeneralizedLinearRegression with the "
+        + "effects as dummies, under its 4,096-feature cap)");
     maxLocalRows = new LongParam(this, "maxLocalRows",
         "auto solver: largest complete sample fitted on the driver");
     maxIter = new IntParam(this, "maxIter", "maximum IRLS iterations");
@@ -304,9 +307,9 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
       throw new IllegalArgumentException("vcov = cluster needs clusterCols");
     }
     String chosen = getOrDefault(solver);
-    if (!List.of("auto", "local", "distributed").contains(chosen)) {
-      throw new IllegalArgumentException("solver '" + chosen + "' is not auto, local or "
-          + "distributed");
+    if (!List.of("auto", "local", "distributed", "mllib").contains(chosen)) {
+      throw new IllegalArgumentException("solver '" + chosen + "' is not auto, local, "
+          + "distributed or mllib");
     }
     List<String> terms = termNames(dataset.schema());
     FixedEffectsRegressionSummary summary = FixedEffectsFit.run(dataset, this, terms, chosen,

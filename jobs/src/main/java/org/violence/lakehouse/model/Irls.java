@@ -23,20 +23,32 @@ final class Irls {
   record Fit(Step step, ScoreStatistics scores, int iterations, boolean converged,
       double deviance) {}
 
+  /** The effects' level of every active cell, and how many levels each has. */
+  private record Effects(int[][] levels, int[] levelCounts) {
+    static Effects of(Cells cells) {
+      int[][] levels = new int[cells.effects()][];
+      int[] levelCounts = new int[cells.effects()];
+      for (int f = 0; f < cells.effects(); f++) {
+        Cells.Levels l = cells.effectLevels(f);
+        levels[f] = l.ofCell();
+        levelCounts[f] = l.count();
+      }
+      return new Effects(levels, levelCounts);
+    }
+  }
+
+  private static RowStatistics.IrlsState start(Cells cells, GlmFamily family) {
+    return new RowStatistics.IrlsState(family, cells.activeIndex(), cells.activeCount(),
+        cells.activeOutcomeSum() / cells.activeRows(), null, null);
+  }
+
   static Fit fit(Observations rows, Cells cells, GlmFamily family, int maxIterations,
       double tolerance) {
-    int[][] levels = new int[cells.effects()][];
-    int[] levelCounts = new int[cells.effects()];
-    for (int f = 0; f < cells.effects(); f++) {
-      Cells.Levels l = cells.effectLevels(f);
-      levels[f] = l.ofCell();
-      levelCounts[f] = l.count();
-    }
+    Effects effects = Effects.of(cells);
+    int[][] levels = effects.levels();
+    int[] levelCounts = effects.levelCounts();
     int k = rows.regressors();
-    double meanOutcome = cells.activeOutcomeSum() / cells.activeRows();
-    int[] activeIndex = cells.activeIndex();
-    RowStatistics.IrlsState start = new RowStatistics.IrlsState(family, activeIndex,
-        cells.activeCount(), meanOutcome, null, null);
+    RowStatistics.IrlsState start = start(cells, family);
     WlsStatistics stats = rows.aggregate(new WlsStatistics(start, k));
     double deviance = stats.deviance;
     Step step = null;
@@ -58,13 +70,32 @@ final class Irls {
       stats = nextStats;
       deviance = stats.deviance;
     }
-    // The Hessian and the projection shift at the estimates themselves, for inference.
-    Step atEstimates = solve(stats, levels, levelCounts, k);
+    return atEstimates(rows, start, effects, step, stats, iterations, converged);
+  }
+
+  /**
+   * A fit whose estimates come from elsewhere (MLlib's own GLM): one pass for the Hessian at
+   * those estimates, one for the scores, so that they get the same inference.
+   */
+  static Fit at(Observations rows, Cells cells, GlmFamily family, double[] beta,
+      double[] cellEffect, double[][] effectCoefficients, int iterations) {
+    RowStatistics.IrlsState start = start(cells, family);
+    Step step = new Step(beta, cellEffect, effectCoefficients, null, null);
+    WlsStatistics stats = rows.aggregate(new WlsStatistics(state(start, step),
+        rows.regressors()));
+    return atEstimates(rows, start, Effects.of(cells), step, stats, iterations, true);
+  }
+
+  /** The Hessian and the projection shift at the estimates themselves, then the scores. */
+  private static Fit atEstimates(Observations rows, RowStatistics.IrlsState start,
+      Effects effects, Step step, WlsStatistics stats, int iterations, boolean converged) {
+    int k = rows.regressors();
+    Step at = solve(stats, effects.levels(), effects.levelCounts(), k);
     Step finalStep = new Step(step.beta(), step.cellEffect(), step.effectCoefficients(),
-        atEstimates.bread(), atEstimates.shift());
+        at.bread(), at.shift());
     ScoreStatistics scores = rows.aggregate(new ScoreStatistics(state(start, finalStep),
         finalStep.shift(), k));
-    return new Fit(finalStep, scores, iterations, converged, deviance);
+    return new Fit(finalStep, scores, iterations, converged, stats.deviance);
   }
 
   private static RowStatistics.IrlsState state(RowStatistics.IrlsState start, Step step) {

@@ -14,21 +14,10 @@ import org.apache.spark.sql.Row;
  * partitioned the input, adds them in the same order and gives bit-identical estimates.
  */
 final class LocalObservations implements Observations {
-  private final double[] outcome;
-  private final double[] offset;
-  private final double[] weight;
-  private final double[][] regressors;
-  private final int[] cell;
-  private final int k;
+  private final RowBlock rows;
 
-  private LocalObservations(double[] outcome, double[] offset, double[] weight,
-      double[][] regressors, int[] cell, int k) {
-    this.outcome = outcome;
-    this.offset = offset;
-    this.weight = weight;
-    this.regressors = regressors;
-    this.cell = cell;
-    this.k = k;
+  private LocalObservations(RowBlock rows) {
+    this.rows = rows;
   }
 
   /** Rows and their cells, from rows laid out as {@link PreparedSample} selects them. */
@@ -73,11 +62,9 @@ final class LocalObservations implements Observations {
       cells.add(new Cells.Cell(Arrays.copyOfRange(keys, 0, effects),
           Arrays.copyOfRange(keys, effects, keyCount), (long) s[0], s[1], s[2]));
     }
-    double[][] x = new double[n][];
     int[] cellOfRow = new int[n];
     int[] start = new int[cells.size() + 1];
     for (int i = 0; i < n; i++) {
-      x[i] = PreparedSample.regressors(rows.get(i).getList(3), k, intercept);
       cellOfRow[i] = rank[seenCell[i]];
       start[cellOfRow[i] + 1]++;
     }
@@ -95,28 +82,20 @@ final class LocalObservations implements Observations {
         for (int p = 0; p < segment.length; p++) {
           segment[p] = order[start[c] + p];
         }
-        Arrays.sort(segment, (i, j) -> Arrays.compare(rowValues(rows.get(i), x[i]),
-            rowValues(rows.get(j), x[j])));
+        Arrays.sort(segment, (i, j) -> Arrays.compare(rowValues(rows.get(i)),
+            rowValues(rows.get(j))));
         for (int p = 0; p < segment.length; p++) {
           order[start[c] + p] = segment[p];
         }
       }
     }
-    double[] outcome = new double[n];
-    double[] offset = new double[n];
-    double[] weight = new double[n];
-    double[][] regressors = new double[n][];
-    int[] cell = new int[n];
+    RowBlock block = new RowBlock(n, k);
     for (int p = 0; p < n; p++) {
-      Row row = rows.get(order[p]);
-      outcome[p] = row.getDouble(0);
-      offset[p] = row.getDouble(1);
-      weight[p] = row.getDouble(2);
-      regressors[p] = x[order[p]];
-      cell[p] = cellOfRow[order[p]];
+      double[] v = rowValues(rows.get(order[p]));
+      block.set(p, v[0], v[1], v[2], java.util.Arrays.copyOfRange(v, 3, v.length),
+          cellOfRow[order[p]], intercept);
     }
-    return new Collected(new LocalObservations(outcome, offset, weight, regressors, cell, k),
-        cells);
+    return new Collected(new LocalObservations(block), cells);
   }
 
   private static String joinedKey(String[] keys) {
@@ -129,25 +108,25 @@ final class LocalObservations implements Observations {
     return String.join("\u0000", keys);
   }
 
-  private static double[] rowValues(Row row, double[] x) {
-    double[] v = new double[x.length + 3];
+  private static double[] rowValues(Row row) {
+    java.util.List<Double> x = row.getList(3);
+    double[] v = new double[x.size() + 3];
     v[0] = row.getDouble(0);
     v[1] = row.getDouble(1);
     v[2] = row.getDouble(2);
-    System.arraycopy(x, 0, v, 3, x.length);
+    for (int j = 0; j < x.size(); j++) {
+      v[j + 3] = x.get(j);
+    }
     return v;
   }
 
   @Override
   public int regressors() {
-    return k;
+    return rows.k;
   }
 
   @Override
   public <S extends RowStatistics<S>> S aggregate(S zero) {
-    for (int i = 0; i < outcome.length; i++) {
-      zero.add(outcome[i], offset[i], weight[i], regressors[i], cell[i]);
-    }
-    return zero;
+    return zero.addAll(rows);
   }
 }

@@ -131,16 +131,4 @@ final class PreparedSample {
     return keys;
   }
 
-  /** The regressors of a prepared row, with a leading 1 when the model has an intercept. */
-  static double[] regressors(List<Double> values, int k, boolean intercept) {
-    double[] x = new double[k];
-    int shift = intercept ? 1 : 0;
-    if (intercept) {
-      x[0] = 1;
-    }
-    for (int j = 0; j < values.size(); j++) {
-      x[j + shift] = values.get(j);
-    }
-    return x;
-  }
 }

@@ -4,24 +4,35 @@ import java.io.Serializable;
 
 /**
  * A sum over the rows of a sample, computed the same way by both fitting paths: the local path
- * adds the collected rows in a loop, the distributed one in {@code treeAggregate} over the
- * partitions, then merges the partial sums. {@code cell} is the row's cell in sorted order
- * ({@link Cells}); rows of dropped cells are skipped by the implementations.
+ * adds its one block of collected rows, the distributed one each partition's block in
+ * {@code treeAggregate}, then merges the partial sums. Rows of dropped cells are skipped by the
+ * implementations.
  */
 interface RowStatistics<S extends RowStatistics<S>> extends Serializable {
-  void add(double y, double offset, double weight, double[] x, int cell);
+  /** Adds row i of the block. */
+  void add(RowBlock rows, int i);
 
   S merge(S other);
 
-  /** The linear predictor, the family's start when no coefficients are given yet. */
-  static double linearPredictor(IrlsState state, double y, double offset, double weight,
-      double[] x, int active) {
-    if (state.beta() == null) {
-      return state.family().link(state.family().start(y, weight, state.meanOutcome()));
+  /** Adds every row of the block; returns this, for aggregations. */
+  @SuppressWarnings("unchecked")
+  default S addAll(RowBlock rows) {
+    for (int i = 0; i < rows.size; i++) {
+      add(rows, i);
     }
-    double eta = offset + state.cellEffect()[active];
-    for (int j = 0; j < x.length; j++) {
-      eta += x[j] * state.beta()[j];
+    return (S) this;
+  }
+
+  /** The linear predictor, the family's start when no coefficients are given yet. */
+  static double linearPredictor(IrlsState state, RowBlock rows, int i, int active) {
+    if (state.beta() == null) {
+      return state.family().link(state.family().start(rows.outcome[i], rows.weight[i],
+          state.meanOutcome()));
+    }
+    double eta = rows.offset[i] + state.cellEffect()[active];
+    int from = i * rows.k;
+    for (int j = 0; j < rows.k; j++) {
+      eta += rows.regressors[from + j] * state.beta()[j];
     }
     return eta;
   }

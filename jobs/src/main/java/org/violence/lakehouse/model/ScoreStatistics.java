@@ -29,13 +29,16 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
   }
 
   @Override
-  public void add(double y, double offset, double prior, double[] x, int cell) {
-    int c = state.activeIndex()[cell];
+  public void add(RowBlock block, int i) {
+    int c = state.activeIndex()[block.cell[i]];
     if (c < 0) {
       return;
     }
     GlmFamily family = state.family();
-    double mu = family.mean(RowStatistics.linearPredictor(state, y, offset, prior, x, c));
+    double y = block.outcome[i];
+    double prior = block.weight[i];
+    int from = i * k;
+    double mu = family.mean(RowStatistics.linearPredictor(state, block, i, c));
     double residual = prior * (y - mu);
     rows++;
     deviance += prior * family.deviance(y, mu);
@@ -45,7 +48,7 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
     double[] score = new double[k];
     int base = c * k;
     for (int a = 0; a < k; a++) {
-      score[a] = (x[a] - shift[base + a]) * residual;
+      score[a] = (block.regressors[from + a] - shift[base + a]) * residual;
       cellScore[base + a] += score[a];
       for (int b = 0; b <= a; b++) {
         meat[a * k + b] += score[a] * score[b];

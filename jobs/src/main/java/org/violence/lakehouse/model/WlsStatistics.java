@@ -27,13 +27,17 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
   }
 
   @Override
-  public void add(double y, double offset, double prior, double[] x, int cell) {
-    int c = state.activeIndex()[cell];
+  public void add(RowBlock rows, int i) {
+    int c = state.activeIndex()[rows.cell[i]];
     if (c < 0) {
       return;
     }
     GlmFamily family = state.family();
-    double eta = RowStatistics.linearPredictor(state, y, offset, prior, x, c);
+    double y = rows.outcome[i];
+    double offset = rows.offset[i];
+    double prior = rows.weight[i];
+    int from = i * k;
+    double eta = RowStatistics.linearPredictor(state, rows, i, c);
     double mu = family.mean(eta);
     deviance += prior * family.deviance(y, mu);
     double w;
@@ -50,11 +54,11 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
     weightedZ[c] += w * z;
     int base = c * k;
     for (int a = 0; a < k; a++) {
-      double wx = w * x[a];
+      double wx = w * rows.regressors[from + a];
       weightedX[base + a] += wx;
       xwz[a] += wx * z;
       for (int b = 0; b <= a; b++) {
-        xwx[a * k + b] += wx * x[b];
+        xwx[a * k + b] += wx * rows.regressors[from + b];
       }
     }
   }

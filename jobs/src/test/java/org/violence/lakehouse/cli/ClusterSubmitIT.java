@@ -1,6 +1,7 @@
 package org.violence.lakehouse.cli;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -13,17 +14,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.conf.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.microdata.DeathRecordCounts;
+import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.reconcile.Reconciliation;
 
@@ -34,13 +38,33 @@ import org.violence.lakehouse.reconcile.Reconciliation;
  * must come from the shaded jar, so a broken shade (say, a lost DataSourceRegister entry) fails
  * here. Its gold tables (and the silver tables the death certificates feed) must equal those of
  * the same run in local mode: distribution must not change a number. The years 2005-2006 include
- * the death-certificate sample, so the microdata path runs on the cluster too.
+ * the death-certificate sample, so the microdata path runs on the cluster too. One model more
+ * than the shipped ones is fitted with {@code solver: distributed}, so that its IRLS steps are
+ * treeAggregates over both executors; its numbers may differ from local mode's in the order of
+ * additions only, so they are compared to 1e-9, the rest of every table exactly.
  */
 class ClusterSubmitIT extends LakehouseTestBase {
   private static final Path TARGET = projectDir().resolve("jobs/target");
   /** A Spark distribution's layout, laid out by the build (see the pom). */
   private static final Path SPARK_HOME = TARGET.resolve("spark-home");
   private final List<Process> cluster = new ArrayList<>();
+  private static final String DISTRIBUTED_MODEL = "poisson_fe_distributed";
+
+  /** The shipped configuration plus one model fitted by the distributed path. */
+  private static Path configWithDistributedModel(Path work) throws IOException {
+    String shipped = Files.readString(projectDir().resolve("conf/lakehouse.yaml"));
+    Path config = work.resolve("lakehouse.yaml");
+    Files.writeString(config, shipped.replaceFirst("(?m)^models:\n", """
+        models:
+          - name: %s
+            formula: homicides_registration ~ gini + urbanisation + marginalisation | municipality + year
+            family: poisson
+            offset: log_population
+            vcov: cluster(state)
+            solver: distributed
+        """.formatted(DISTRIBUTED_MODEL)));
+    return config;
+  }
 
   @Test
   void shadedJarRunsThePipelineUnderSparkSubmitOnAStandaloneCluster() throws Exception {
@@ -54,7 +78,8 @@ class ClusterSubmitIT extends LakehouseTestBase {
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
         "--executor-memory", "1g",
         TARGET.resolve("violence-lakehouse.jar").toString(),
-        "run", "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
+        "run", "--config", configWithDistributedModel(work).toString(),
+        "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
     // Stopped with the cluster, also when it times out.
     cluster.add(submit);
     // Generous: CI machines are shared, and a timeout here says nothing about the product.
@@ -76,14 +101,37 @@ class ClusterSubmitIT extends LakehouseTestBase {
     }
     Assertions.assertEquals(Map.of(2005, 9921L, 2006, 10452L), inegi);
 
-    LakehouseConfig local = sampleConfig(work.resolve("local")).withYears(
-        new LakehouseConfig.YearRange(2005, 2006));
+    LakehouseConfig shipped = sampleConfig(work.resolve("local"));
+    LakehouseConfig local = new LakehouseConfig(shipped.lakehouse(), shipped.inputs(),
+        shipped.years(), shipped.spark(), shipped.sources(), shipped.geography(),
+        shipped.covariateFill(), ConfigLoader.load(configWithDistributedModel(work)).models(),
+        shipped.trafficking()).withYears(new LakehouseConfig.YearRange(2005, 2006));
     new Pipeline(spark(), local).run();
     Lakehouse reference = new Lakehouse(spark(), local.lakehouse());
+    Column distributed = col(PanelModel.MODEL).equalTo(DISTRIBUTED_MODEL);
     for (Table table : Pipeline.allTables()) {
+      boolean model = List.of(PanelModel.RUNS, PanelModel.COEFFICIENTS, PanelModel.FITTED)
+          .contains(table);
       if (table.layer() == Table.Layer.GOLD || table.equals(HomicideCounts.TABLE)
           || table.equals(DeathRecordCounts.TABLE)) {
-        assertSameContents(reference.read(table), written.read(table));
+        assertSameContents(model ? reference.read(table).where(not(distributed))
+            : reference.read(table), model ? written.read(table).where(not(distributed))
+            : written.read(table));
+      }
+    }
+    Row run = written.read(PanelModel.RUNS).where(distributed).first();
+    Assertions.assertEquals("distributed", run.getAs("solver"));
+    Assertions.assertTrue(run.<Boolean>getAs("converged"), run.toString());
+    List<Row> clusterFit = written.read(PanelModel.COEFFICIENTS).where(distributed)
+        .orderBy(PanelModel.TERM).collectAsList();
+    List<Row> localFit = reference.read(PanelModel.COEFFICIENTS).where(distributed)
+        .orderBy(PanelModel.TERM).collectAsList();
+    Assertions.assertEquals(3, clusterFit.size());
+    for (int j = 0; j < clusterFit.size(); j++) {
+      for (String value : List.of("estimate", "std_error")) {
+        double a = clusterFit.get(j).<Double>getAs(value);
+        double b = localFit.get(j).<Double>getAs(value);
+        Assertions.assertTrue(Math.abs(a - b) <= 1e-9 * Math.abs(b), value + " " + a + " " + b);
       }
     }
     Assertions.assertTrue(written.read(HomicideCounts.TABLE)
