@@ -5,12 +5,14 @@
 -- MAGIC The specifications of `conf/lakehouse.yaml` as last fitted (`gold.model_runs`), their
 -- MAGIC coefficients with standard errors of the configured kind (`gold.model_coefficients`),
 -- MAGIC and how well the Poisson models fit (`gold.model_fitted`). Poisson coefficients are on
--- MAGIC the log scale: exp(estimate) is the rate ratio of a one-unit change.
+-- MAGIC the log scale: exp(estimate) is the rate ratio of a one-unit change. `solver` says which
+-- MAGIC path fitted each model, `small_sample` the conventions of its standard errors (fixest's).
 
 -- COMMAND ----------
 
 SELECT model, formula, family, vcov, observations, dropped_missing, dropped_singletons,
-       dropped_separated, converged, ROUND(dispersion, 3) AS dispersion, message
+       dropped_separated, converged, ROUND(dispersion, 3) AS dispersion, solver, small_sample,
+       message
 FROM gold.model_runs
 ORDER BY model
 

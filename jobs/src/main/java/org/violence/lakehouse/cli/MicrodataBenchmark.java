@@ -176,10 +176,16 @@ final class MicrodataBenchmark {
     long start = System.nanoTime();
     ingestBronze(bench, folder, ALL, "certificates");
     double ingest = seconds(start);
+    // The per-certificate design is derived from the 46 text fields once and kept as Parquet:
+    // every pass of the fit then reads six compact columns, not the landed record.
+    start = System.nanoTime();
+    String designPath = bench.root() + "/certificate_design";
+    DeathRecordCounts.certificates(bench.read(org.violence.lakehouse.microdata.DeathRecords.TABLE))
+        .write().parquet(designPath);
+    double design = seconds(start);
     resetPeaks();
     start = System.nanoTime();
-    Dataset<Row> certificates = DeathRecordCounts.certificates(
-        bench.read(org.violence.lakehouse.microdata.DeathRecords.TABLE));
+    Dataset<Row> certificates = source.spark().read().parquet(designPath);
     org.apache.spark.ml.PipelineModel fitted = new org.apache.spark.ml.Pipeline().setStages(
         new org.apache.spark.ml.PipelineStage[] {
             new org.apache.spark.ml.feature.RFormula().setFormula(
@@ -203,6 +209,7 @@ final class MicrodataBenchmark {
         summary.droppedMissing(), summary.droppedSingletons(), summary.droppedSeparated(),
         summary.fixedEffectLevelCount(0), summary.fixedEffectLevelCount(1));
     out.printf("  %-40s %9.1f s%n", "bronze ingest 1990-2015", ingest);
+    out.printf("  %-40s %9.1f s%n", "per-certificate design to Parquet", design);
     out.printf("  %-40s %9.1f s  %d IRLS iterations, %s%n", "fit (RFormula + distributed IRLS)",
         fit, summary.iterations(), memory());
     double[] se = summary.standardErrors("cluster");

@@ -5,11 +5,10 @@ import static org.apache.spark.sql.functions.*;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -32,23 +31,6 @@ final class DistributedObservations implements Observations {
   private DistributedObservations(JavaRDD<RowBlock> rows, int k) {
     this.rows = rows;
     this.k = k;
-  }
-
-  /** The cells of the prepared rows, aggregated by Spark and collected. */
-  static List<Cells.Cell> cells(Dataset<Row> prepared, int effects, int clusterings) {
-    Column[] keys = keyColumns(effects + clusterings);
-    List<Cells.Cell> cells = new ArrayList<>();
-    for (Row r : prepared.groupBy(keys).agg(count(lit(1)), sum(PreparedSample.OUTCOME),
-        sum(lit(1).minus(col(PreparedSample.OUTCOME)))).collectAsList()) {
-      String[] all = new String[effects + clusterings];
-      for (int i = 0; i < all.length; i++) {
-        all[i] = r.getString(i);
-      }
-      cells.add(new Cells.Cell(java.util.Arrays.copyOfRange(all, 0, effects),
-          java.util.Arrays.copyOfRange(all, effects, all.length), r.getLong(all.length),
-          r.getDouble(all.length + 1), r.getDouble(all.length + 2)));
-    }
-    return cells;
   }
 
   /** The prepared rows tagged with their cell's position in {@code cells}, cached. */
@@ -111,14 +93,6 @@ final class DistributedObservations implements Observations {
     }
     return prepared.join(broadcast(cellIds),
         scala.collection.JavaConverters.asScalaBuffer(joinKeys).toSeq());
-  }
-
-  private static Column[] keyColumns(int count) {
-    Column[] keys = new Column[count];
-    for (int i = 0; i < count; i++) {
-      keys[i] = col(PreparedSample.key(i));
-    }
-    return keys;
   }
 
   @Override

@@ -25,8 +25,12 @@ final class FixedEffectsFit {
           : selected.limit(Math.toIntExact(maxLocalRows + 1)).collectAsList();
       collected = solver.equals("local") || rows.size() <= maxLocalRows ? rows : null;
     }
+    int effects = params.getFixedEffectCols().length;
+    int clusterings = params.getClusterCols().length;
+    PreparedSample.Aggregated aggregated = collected != null ? null
+        : PreparedSample.aggregate(selected, effects, clusterings);
     PreparedSample.Summary summary = collected != null ? PreparedSample.summarise(collected)
-        : PreparedSample.summarise(selected);
+        : aggregated.summary();
     if (summary.complete() == 0) {
       throw new ArithmeticException("no complete row to fit: every one of the "
           + summary.total() + " rows misses the outcome, a regressor, the offset, the weight "
@@ -44,14 +48,11 @@ final class FixedEffectsFit {
     boolean intercept = params.hasIntercept();
     int k = summary.features() + (intercept ? 1 : 0);
     List<String> terms = namedTerms.size() == k ? namedTerms : unnamedTerms(k, intercept);
-    int effects = params.getFixedEffectCols().length;
-    int clusterings = params.getClusterCols().length;
     Observations rows;
     Cells cells;
     if (collected == null) {
       Dataset<Row> complete = PreparedSample.complete(selected);
-      cells = Cells.of(DistributedObservations.cells(complete, effects, clusterings),
-          effects, clusterings, family, dropSingletons);
+      cells = Cells.of(aggregated.cells(), effects, clusterings, family, dropSingletons);
       rows = DistributedObservations.of(complete, cells, k, intercept);
     } else {
       LocalObservations.Collected local = LocalObservations.of(collected.stream()

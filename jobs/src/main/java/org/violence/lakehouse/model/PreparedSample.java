@@ -69,16 +69,56 @@ final class PreparedSample {
     return input.select(columns.toArray(Column[]::new)).withColumn(COMPLETE, complete);
   }
 
-  /** The summary by one Spark aggregation (the distributed path). */
-  static Summary summarise(Dataset<Row> selected) {
-    Row r = selected.agg(count(lit(1)), sum(when(col(COMPLETE), 1).otherwise(0)),
-        min(when(col(COMPLETE), col(OUTCOME))), max(when(col(COMPLETE), col(OUTCOME))),
-        min(when(col(COMPLETE), col(WEIGHT))), min(when(col(COMPLETE), size(col(REGRESSORS)))),
-        max(when(col(COMPLETE), size(col(REGRESSORS))))).first();
-    return new Summary(r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1),
-        r.isNullAt(2) ? Double.NaN : r.getDouble(2), r.isNullAt(3) ? Double.NaN : r.getDouble(3),
-        r.isNullAt(4) ? Double.NaN : r.getDouble(4), r.isNullAt(5) ? 0 : r.getInt(5),
-        r.isNullAt(6) ? 0 : r.getInt(6));
+  /** The cells of the complete rows and the summary of all rows. */
+  record Aggregated(List<Cells.Cell> cells, Summary summary) {}
+
+  /**
+   * Cells and summary from one Spark aggregation by key and completeness (the distributed
+   * path): a large sample is read once for both.
+   */
+  static Aggregated aggregate(Dataset<Row> selected, int effects, int clusterings) {
+    int keyCount = effects + clusterings;
+    Column[] groups = new Column[keyCount + 1];
+    for (int i = 0; i < keyCount; i++) {
+      groups[i] = col(key(i));
+    }
+    groups[keyCount] = col(COMPLETE);
+    List<Cells.Cell> cells = new ArrayList<>();
+    long total = 0;
+    long complete = 0;
+    double minOutcome = Double.POSITIVE_INFINITY;
+    double maxOutcome = Double.NEGATIVE_INFINITY;
+    double minWeight = Double.POSITIVE_INFINITY;
+    int minFeatures = Integer.MAX_VALUE;
+    int maxFeatures = 0;
+    int at = keyCount + 1;
+    for (Row r : selected.groupBy(groups).agg(count(lit(1)), sum(OUTCOME),
+        sum(lit(1).minus(col(OUTCOME))), min(OUTCOME), max(OUTCOME), min(WEIGHT),
+        min(size(col(REGRESSORS))), max(size(col(REGRESSORS)))).collectAsList()) {
+      long rows = r.getLong(at);
+      total += rows;
+      if (!r.getBoolean(keyCount)) {
+        continue;
+      }
+      complete += rows;
+      String[] keys = new String[keyCount];
+      for (int i = 0; i < keyCount; i++) {
+        keys[i] = r.getString(i);
+      }
+      cells.add(new Cells.Cell(java.util.Arrays.copyOfRange(keys, 0, effects),
+          java.util.Arrays.copyOfRange(keys, effects, keyCount), rows, r.getDouble(at + 1),
+          r.getDouble(at + 2)));
+      minOutcome = Math.min(minOutcome, r.getDouble(at + 3));
+      maxOutcome = Math.max(maxOutcome, r.getDouble(at + 4));
+      minWeight = Math.min(minWeight, r.getDouble(at + 5));
+      minFeatures = Math.min(minFeatures, r.getInt(at + 6));
+      maxFeatures = Math.max(maxFeatures, r.getInt(at + 7));
+    }
+    Summary summary = complete == 0
+        ? new Summary(total, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0)
+        : new Summary(total, complete, minOutcome, maxOutcome, minWeight, minFeatures,
+            maxFeatures);
+    return new Aggregated(cells, summary);
   }
 
   /** The same summary of collected rows (the local path), without another Spark job. */
