@@ -166,7 +166,9 @@ final class MicrodataBenchmark {
    * The {@code benchmark-certificate-model} command, the scale proof of the distributed path:
    * lands the synthetic certificates of 1990-2015 in bronze, then fits a logit of "this death is
    * a homicide" on sex and age group with municipality-of-occurrence and year fixed effects,
-   * clustered by state, on every certificate of known cause, with {@code solver=distributed}.
+   * clustered by state, on every certificate of known cause, sex and age (RFormula drops the
+   * least frequent level of each as reference: female, and the rarest age group), with
+   * {@code solver=distributed}.
    * Prints the fit's time, iterations, the cells held on the driver and the peak heap.
    */
   static void certificateModel(Lakehouse source, Path folder, long rows, long seed,
@@ -195,7 +197,9 @@ final class MicrodataBenchmark {
                 .setFixedEffectCols(DeathRecordCounts.OCCURRENCE_MUNICIPALITY,
                     DeathRecordCounts.YEAR)
                 .setClusterCols(DeathRecordCounts.OCCURRENCE_STATE).setVcov("cluster")})
-        .fit(certificates.na().drop(new String[] {DeathRecordCounts.IS_HOMICIDE}));
+        .fit(certificates.na().drop(new String[] {DeathRecordCounts.IS_HOMICIDE})
+            .where(col(DeathRecordCounts.SEX).notEqual(DeathRecordCounts.UNKNOWN)
+                .and(col(DeathRecordCounts.AGE_GROUP).notEqual(DeathRecordCounts.UNKNOWN))));
     double fit = seconds(start);
     FixedEffectsRegressionSummary summary =
         ((FixedEffectsRegressionModel) fitted.stages()[1]).summary();
@@ -203,10 +207,12 @@ final class MicrodataBenchmark {
             + "occurrence + year, cluster(state), solver %s; Spark %s, %d cores, max heap %d MB%n",
         DeathRecordCounts.IS_HOMICIDE, summary.solver(), source.spark().version(),
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-    out.printf("  certificates in the files: %,d; fitted: %,d (dropped: %,d missing or unknown "
-            + "cause, %,d singletons, %,d in levels without variation); %d municipalities, %d "
+    out.printf("  certificates in the files: %,d; fitted: %,d (dropped: %,d of unknown cause, sex or "
+            + "age, %,d singletons, %,d in levels without variation); %d municipalities, %d "
             + "years%n", synthetic.coldRows() + synthetic.newRows(), summary.observations(),
-        summary.droppedMissing(), summary.droppedSingletons(), summary.droppedSeparated(),
+        synthetic.coldRows() + synthetic.newRows() - summary.observations()
+            - summary.droppedSingletons() - summary.droppedSeparated(),
+        summary.droppedSingletons(), summary.droppedSeparated(),
         summary.fixedEffectLevelCount(0), summary.fixedEffectLevelCount(1));
     out.printf("  %-40s %9.1f s%n", "bronze ingest 1990-2015", ingest);
     out.printf("  %-40s %9.1f s%n", "per-certificate design to Parquet", design);
