@@ -28,12 +28,14 @@ public final class ModelTable {
   /** One paragraph per model for the terminal. */
   public static String describe(PanelModel.Fit fit) {
     Row run = fit.run();
-    StringBuilder text = new StringBuilder(String.format("Model %s: %s [%s, vcov %s], n=%d "
-            + "(dropped: %d missing, %d singletons, %d separated), %s",
+    // A fit that failed before its sample was known (collinear regressors) has no counts.
+    String sample = run.getAs("observations") == null ? "" : String.format(", n=%d (dropped: "
+            + "%d missing, %d singletons, %d separated)", run.<Long>getAs("observations"),
+        run.<Long>getAs("dropped_missing"), run.<Long>getAs("dropped_singletons"),
+        run.<Long>getAs("dropped_separated"));
+    StringBuilder text = new StringBuilder(String.format("Model %s: %s [%s, vcov %s]%s, %s",
         run.getAs("model"), run.getAs("formula"), run.getAs("family"), run.getAs("vcov"),
-        run.<Long>getAs("observations"), run.<Long>getAs("dropped_missing"),
-        run.<Long>getAs("dropped_singletons"), run.<Long>getAs("dropped_separated"),
-        fit.converged() ? "converged in " + run.getAs("iterations") + " iteration(s)"
+        sample, fit.converged() ? "converged in " + run.getAs("iterations") + " iteration(s)"
             : "NOT fitted: " + run.getAs("message")));
     for (Row c : fit.coefficients()) {
       text.append(String.format("%n  %-32s %12.6f  (se %.6f, p %.4f)", c.getString(2),
