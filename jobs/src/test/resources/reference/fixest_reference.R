@@ -74,6 +74,17 @@ logit <- do.call(feglm, c(list(as.formula(paste("any_homicide ~", fe,
       fixef.rm = "both"), tight_glm))
 out("logit_fe", logit, c("iid", "hc1", "cluster(state)"))
 
+# Three effects, one of them an interaction (state x year): alternating projections, and
+# effects nested in the cluster left out of K (municipality and state^year within state).
+sy <- do.call(fepois, c(list(as.formula(paste("homicides_registration ~", fe,
+      "| stable_municipality_code + year + state_code^year")), panel, offset = ~log_population,
+      fixef.rm = "both"), tight_glm))
+out("poisson_fe_state_year", sy, c("iid", "cluster(state)"))
+
+olsy <- do.call(feols, c(list(as.formula(paste("homicide_rate_registration ~", fe,
+      "| stable_municipality_code + state_code^year")), panel, fixef.rm = "singleton"), tight))
+out("ols_fe_state_year", olsy, c("iid", "hc1", "cluster(state)"))
+
 yearfe <- do.call(fepois, c(list(as.formula(paste("homicides_registration ~", fe, "| year")),
       panel, offset = ~log_population, fixef.rm = "both"), tight_glm))
 out("poisson_year_fe", yearfe, c("iid", "cluster(state)"))

@@ -25,7 +25,8 @@ import org.violence.lakehouse.gold.MunicipalityYearPanel;
  * The MLlib estimator on the real panel against R fixest 0.12.1
  * (reference/fixest_reference.R, its output committed next to it): every family (OLS, weighted
  * OLS, Poisson, quasi-Poisson, logit) and every kind of standard error (iid, hc1, one- and
- * two-way clustered, with fixest's default small-sample corrections), by both fitting paths.
+ * two-way clustered, with fixest's default small-sample corrections), by both fitting paths;
+ * two and three fixed effects, one of them an interaction (state^year).
  * Tolerances, relative: 1e-8 on coefficients, 1e-6 on standard errors and p-values (fixest's own
  * convergence tolerances, at their floors, leave about 1e-10).
  */
@@ -54,6 +55,11 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
           "poisson", "log_population", v, years(2007, 2010), solver, null);
       case "logit_fe" -> spec(model, "any_homicide ~ " + FE + FE_PANEL, "binomial", null, v,
           ALL, solver, null);
+      case "poisson_fe_state_year" -> spec(model, "homicides_registration ~ " + FE
+          + " | municipality + year + state^year", "poisson", "log_population", v, ALL, solver,
+          null);
+      case "ols_fe_state_year" -> spec(model, "homicide_rate_registration ~ " + FE
+          + " | municipality + state^year", "gaussian", null, v, ALL, solver, null);
       case "poisson_year_fe" -> spec(model, "homicides_registration ~ " + FE + " | year",
           "poisson", "log_population", v, ALL, solver, null);
       default -> throw new IllegalArgumentException(model);
@@ -87,7 +93,7 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
 
   @Test
   void everyFamilyAndStandardErrorByBothPathsEqualsFixest() throws IOException {
-    Assertions.assertEquals(2 * 86, compareWithFixest(List.of("local", "distributed"),
+    Assertions.assertEquals(2 * 101, compareWithFixest(List.of("local", "distributed"),
         model -> true, 1e-8), "every reference value was compared");
   }
 
