@@ -124,7 +124,7 @@ public final class ModelBenchmark {
 
   private static Map<String, Double> runR(Path exported) {
     try {
-      Path script = Files.createTempFile("benchmark_glm", ".R");
+      Path script = Files.createTempFile("benchmark_fixest", ".R");
       try (InputStream in = ModelBenchmark.class.getResourceAsStream(R_SCRIPT)) {
         Files.write(script, in.readAllBytes());
       }
