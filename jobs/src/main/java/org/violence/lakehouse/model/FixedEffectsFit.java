@@ -18,11 +18,13 @@ final class FixedEffectsFit {
     GlmFamily family = params.getFamily();
     Dataset<Row> selected = PreparedSample.select(input, params);
     // Auto: one Spark job that collects at most maxLocalRows + 1 rows decides the path, and a
-    // small sample has then been read once; only a larger one is summarised by Spark.
+    // small sample has then been read once; only a larger one is summarised by Spark. The rows
+    // are read by one task (coalesce), which stops at the limit: a limit over several
+    // partitions would scan them in rounds, one Spark job each.
     List<Row> collected = null;
     if (!solver.equals("distributed")) {
       List<Row> rows = solver.equals("local") ? selected.collectAsList()
-          : selected.limit(Math.toIntExact(maxLocalRows + 1)).collectAsList();
+          : selected.coalesce(1).limit(Math.toIntExact(maxLocalRows + 1)).collectAsList();
       collected = solver.equals("local") || rows.size() <= maxLocalRows ? rows : null;
     }
     int effects = params.getFixedEffectCols().length;
