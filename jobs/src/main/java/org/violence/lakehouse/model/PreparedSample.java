@@ -84,64 +84,73 @@ final class PreparedSample {
     }
     groups[keyCount] = col(COMPLETE);
     List<Cells.Cell> cells = new ArrayList<>();
-    long total = 0;
-    long complete = 0;
-    double minOutcome = Double.POSITIVE_INFINITY;
-    double maxOutcome = Double.NEGATIVE_INFINITY;
-    double minWeight = Double.POSITIVE_INFINITY;
-    int minFeatures = Integer.MAX_VALUE;
-    int maxFeatures = 0;
+    Totals totals = new Totals();
     int at = keyCount + 1;
     for (Row r : selected.groupBy(groups).agg(count(lit(1)), sum(OUTCOME),
         sum(lit(1).minus(col(OUTCOME))), min(OUTCOME), max(OUTCOME), min(WEIGHT),
         min(size(col(REGRESSORS))), max(size(col(REGRESSORS)))).collectAsList()) {
       long rows = r.getLong(at);
-      total += rows;
-      if (!r.getBoolean(keyCount)) {
-        continue;
+      boolean complete = r.getBoolean(keyCount);
+      if (!complete) {
+        // Incomplete rows' ranges may be null; only their count matters.
+        totals.add(rows, false, 0, 0, 0, 0, 0);
+      } else {
+        totals.add(rows, true, r.getDouble(at + 3), r.getDouble(at + 4), r.getDouble(at + 5),
+            r.getInt(at + 6), r.getInt(at + 7));
+        String[] keys = new String[keyCount];
+        for (int i = 0; i < keyCount; i++) {
+          keys[i] = r.getString(i);
+        }
+        cells.add(new Cells.Cell(java.util.Arrays.copyOfRange(keys, 0, effects),
+            java.util.Arrays.copyOfRange(keys, effects, keyCount), rows, r.getDouble(at + 1),
+            r.getDouble(at + 2)));
       }
-      complete += rows;
-      String[] keys = new String[keyCount];
-      for (int i = 0; i < keyCount; i++) {
-        keys[i] = r.getString(i);
-      }
-      cells.add(new Cells.Cell(java.util.Arrays.copyOfRange(keys, 0, effects),
-          java.util.Arrays.copyOfRange(keys, effects, keyCount), rows, r.getDouble(at + 1),
-          r.getDouble(at + 2)));
-      minOutcome = Math.min(minOutcome, r.getDouble(at + 3));
-      maxOutcome = Math.max(maxOutcome, r.getDouble(at + 4));
-      minWeight = Math.min(minWeight, r.getDouble(at + 5));
-      minFeatures = Math.min(minFeatures, r.getInt(at + 6));
-      maxFeatures = Math.max(maxFeatures, r.getInt(at + 7));
     }
-    Summary summary = complete == 0
-        ? new Summary(total, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0)
-        : new Summary(total, complete, minOutcome, maxOutcome, minWeight, minFeatures,
-            maxFeatures);
-    return new Aggregated(cells, summary);
+    return new Aggregated(cells, totals.summary());
   }
 
   /** The same summary of collected rows (the local path), without another Spark job. */
   static Summary summarise(List<Row> selected) {
-    long complete = 0;
-    double minOutcome = Double.POSITIVE_INFINITY;
-    double maxOutcome = Double.NEGATIVE_INFINITY;
-    double minWeight = Double.POSITIVE_INFINITY;
-    int minFeatures = Integer.MAX_VALUE;
-    int maxFeatures = 0;
+    Totals totals = new Totals();
     for (Row row : selected) {
-      if (isComplete(row)) {
-        complete++;
-        minOutcome = Math.min(minOutcome, row.getDouble(0));
-        maxOutcome = Math.max(maxOutcome, row.getDouble(0));
-        minWeight = Math.min(minWeight, row.getDouble(2));
-        minFeatures = Math.min(minFeatures, row.getList(3).size());
-        maxFeatures = Math.max(maxFeatures, row.getList(3).size());
-      }
+      boolean complete = isComplete(row);
+      int features = complete ? row.getList(3).size() : 0;
+      totals.add(1, complete, row.isNullAt(0) ? 0 : row.getDouble(0),
+          row.isNullAt(0) ? 0 : row.getDouble(0), row.isNullAt(2) ? 0 : row.getDouble(2),
+          features, features);
     }
-    return complete == 0 ? new Summary(selected.size(), 0, Double.NaN, Double.NaN, Double.NaN,
-        0, 0) : new Summary(selected.size(), complete, minOutcome, maxOutcome, minWeight,
-        minFeatures, maxFeatures);
+    return totals.summary();
+  }
+
+  /** Row counts, and the ranges of the complete rows' values, as groups of rows are added. */
+  private static final class Totals {
+    private long total;
+    private long complete;
+    private double minOutcome = Double.POSITIVE_INFINITY;
+    private double maxOutcome = Double.NEGATIVE_INFINITY;
+    private double minWeight = Double.POSITIVE_INFINITY;
+    private int minFeatures = Integer.MAX_VALUE;
+    private int maxFeatures;
+
+    void add(long rows, boolean completeRows, double minY, double maxY, double minW,
+        int fewestFeatures, int mostFeatures) {
+      total += rows;
+      if (!completeRows) {
+        return;
+      }
+      complete += rows;
+      minOutcome = Math.min(minOutcome, minY);
+      maxOutcome = Math.max(maxOutcome, maxY);
+      minWeight = Math.min(minWeight, minW);
+      minFeatures = Math.min(minFeatures, fewestFeatures);
+      maxFeatures = Math.max(maxFeatures, mostFeatures);
+    }
+
+    Summary summary() {
+      return complete == 0 ? new Summary(total, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0)
+          : new Summary(total, complete, minOutcome, maxOutcome, minWeight, minFeatures,
+              maxFeatures);
+    }
   }
 
   static boolean isComplete(Row row) {
