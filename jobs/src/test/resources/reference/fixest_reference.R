@@ -3,7 +3,7 @@
 # for fixed-effects models) on the lakehouse's own gold.municipality_year_panel.
 #
 # Reproduce (offline, from the project's root):
-#   ../shared/r-src/install.sh /opt/rlib
+#   jobs/r/install.sh /opt/rlib
 #   # export the Mexican rows of gold.municipality_year_panel to panel.csv, e.g.
 #   #   jobs/bin ... sql --format csv --query "select * from gold.municipality_year_panel
 #   #     where country_code = 'MEX' order by stable_municipality_code, year" > panel.csv

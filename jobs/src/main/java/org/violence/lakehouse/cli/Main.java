@@ -52,8 +52,8 @@ public final class Main {
                       ops.run_log / ops.run_tables, quality results in ops.quality_checks
         benchmark-models
                       time the configured panel Poisson FE model against R fixest's fepois
-                      on the same rows (needs a built lakehouse and R with fixest:
-                      ../shared/r-src/install.sh /opt/rlib)
+                      on the same rows (needs a built lakehouse; installs R and fixest
+                      offline with jobs/r/install.sh first)
         routes        recompute the trafficking network, routes, exposure and scenarios from
                       the bronze and silver tables of an earlier run (the gold panel keeps
                       the exposure of that run until the next `run`), and print how long

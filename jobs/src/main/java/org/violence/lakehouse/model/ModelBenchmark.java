@@ -30,11 +30,15 @@ import org.violence.lakehouse.io.Lakehouse;
  * of ten fits in the same JVM, as a nightly run's model stage would be after the panel), both
  * the whole model (Spark sample preparation, fit, fitted values) and the estimator alone on the
  * prepared sample; fepois is timed as the best of ten calls on data in R's memory. Needs the
- * lakehouse built by {@code run} and R with fixest ({@code ../shared/r-src/install.sh}).
+ * lakehouse built by {@code run}; R and fixest are installed first by the project's own
+ * offline script ({@value #R_INSTALL}, idempotent).
  */
 public final class ModelBenchmark {
   private static final String R_SCRIPT = "benchmark_fixest.R";
   private static final long R_TIMEOUT_HOURS = 1;
+  /** Installs Debian's R and the vendored fixest tarballs; silent when they are in place. */
+  static final String R_INSTALL = "jobs/r/install.sh";
+  private static final String R_LIBRARY = "/opt/rlib";
   /** Fits timed in one JVM, the best kept: the first ones also compile the code (JIT). */
   private static final int WARM_RUNS = 10;
 
@@ -122,8 +126,22 @@ public final class ModelBenchmark {
     }
   }
 
+  /** R and fixest, by the project's own script (run from the project's root, as exec:exec is). */
+  private static void installR() throws IOException, InterruptedException {
+    if (!Files.isExecutable(Path.of(R_INSTALL))) {
+      throw new IllegalStateException(R_INSTALL + " not found: run benchmark-models from the "
+          + "project's root, where it installs R and fixest offline");
+    }
+    Process install = new ProcessBuilder(R_INSTALL, R_LIBRARY).inheritIO().start();
+    if (install.waitFor() != 0) {
+      throw new IllegalStateException(R_INSTALL + " failed (exit " + install.exitValue()
+          + "); see its messages above");
+    }
+  }
+
   private static Map<String, Double> runR(Path exported) {
     try {
+      installR();
       Path script = Files.createTempFile("benchmark_fixest", ".R");
       try (InputStream in = ModelBenchmark.class.getResourceAsStream(R_SCRIPT)) {
         Files.write(script, in.readAllBytes());
@@ -132,11 +150,10 @@ public final class ModelBenchmark {
       try {
         ProcessBuilder builder = new ProcessBuilder("Rscript", script.toString(),
             exported.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
-        builder.environment().putIfAbsent("R_LIBS", "/opt/rlib");
+        builder.environment().putIfAbsent("R_LIBS", R_LIBRARY);
         r = builder.start();
       } catch (IOException e) {
-        throw new IllegalStateException("Rscript is not installed; from the project's root: "
-            + "../shared/r-src/install.sh /opt/rlib", e);
+        throw new IllegalStateException("Rscript did not start after " + R_INSTALL, e);
       }
       List<String> lines = new String(r.getInputStream().readAllBytes(),
           StandardCharsets.UTF_8).lines().toList();

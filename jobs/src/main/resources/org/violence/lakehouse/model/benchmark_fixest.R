@@ -2,7 +2,7 @@
 # The benchmark-models comparison: fixest::fepois (the field's reference, fixest's defaults but
 # fixef.rm = "both", i.e. singletons dropped as the lakehouse does) on the rows the lakehouse
 # fitted, exported by ModelBenchmark as CSV with columns y, offset, x1..xk, fe0...
-# R and fixest install offline: ../shared/r-src/install.sh /opt/rlib (R_LIBS=/opt/rlib).
+# R and fixest install offline with jobs/r/install.sh /opt/rlib (ModelBenchmark runs it first).
 # Prints "seconds,<best fepois time of 10>" then "x<j>,<estimate>" per regressor.
 suppressMessages(library(fixest))
 setFixest_nthreads(1)
