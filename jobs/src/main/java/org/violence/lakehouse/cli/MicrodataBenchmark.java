@@ -20,6 +20,10 @@ import java.sql.Timestamp;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.RFormula;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
@@ -28,6 +32,7 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.microdata.CauseOfDeath;
 import org.violence.lakehouse.microdata.DeathRecordCounts;
+import org.violence.lakehouse.microdata.DeathRecords;
 import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.model.FixedEffectsRegression;
 import org.violence.lakehouse.model.FixedEffectsRegressionModel;
@@ -182,15 +187,15 @@ final class MicrodataBenchmark {
     // every pass of the fit then reads six compact columns, not the landed record.
     start = System.nanoTime();
     String designPath = bench.root() + "/certificate_design";
-    DeathRecordCounts.certificates(bench.read(org.violence.lakehouse.microdata.DeathRecords.TABLE))
+    DeathRecordCounts.certificates(bench.read(DeathRecords.TABLE))
         .write().parquet(designPath);
     double design = seconds(start);
     resetPeaks();
     start = System.nanoTime();
     Dataset<Row> certificates = source.spark().read().parquet(designPath);
-    org.apache.spark.ml.PipelineModel fitted = new org.apache.spark.ml.Pipeline().setStages(
-        new org.apache.spark.ml.PipelineStage[] {
-            new org.apache.spark.ml.feature.RFormula().setFormula(
+    PipelineModel fitted = new Pipeline().setStages(
+        new PipelineStage[] {
+            new RFormula().setFormula(
                 DeathRecordCounts.IS_HOMICIDE + " ~ " + DeathRecordCounts.SEX + " + "
                     + DeathRecordCounts.AGE_GROUP),
             new FixedEffectsRegression().setFamily("binomial").setSolver("distributed")

@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.violence.lakehouse.model.FixedEffectsRegression;
 import org.violence.lakehouse.model.Formula;
+import org.violence.lakehouse.model.GlmFamily;
 import org.violence.lakehouse.model.SmallSampleCorrection;
 import org.violence.lakehouse.model.VcovKind;
 
@@ -29,7 +31,8 @@ public final class ConfigLoader {
       "pipeline_municipalities", "ca_national_homicides", "ca_department_homicides",
       "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes", "death_records");
 
-  static final Set<String> MODEL_FAMILIES = Set.of("poisson", "quasipoisson", "gaussian", "binomial");
+  static final Set<String> MODEL_FAMILIES = java.util.Arrays.stream(GlmFamily.values())
+      .map(GlmFamily::label).collect(Collectors.toUnmodifiableSet());
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -172,10 +175,9 @@ public final class ConfigLoader {
     }
     require(spec.vcov(), key + ".vcov");
     parsed(() -> VcovKind.parse(spec.vcov()), key + ".vcov");
-    if (spec.solver() != null
-        && !Set.of("auto", "local", "distributed", "mllib").contains(spec.solver())) {
-      throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not auto, local, "
-          + "distributed or mllib");
+    if (spec.solver() != null && !FixedEffectsRegression.SOLVERS.contains(spec.solver())) {
+      throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not one of "
+          + FixedEffectsRegression.SOLVERS);
     }
     parsed(() -> SmallSampleCorrection.parse(spec.smallSample()), key + ".small_sample");
     if (spec.maxIterations() != null && spec.maxIterations() < 1) {

@@ -13,9 +13,11 @@ final class FixedEffectsFit {
   private FixedEffectsFit() {}
 
   static FixedEffectsRegressionSummary run(Dataset<?> input, FixedEffectsRegression params,
-      List<String> namedTerms, String solver, long maxLocalRows, int maxIterations,
-      double tolerance, boolean dropSingletons, SmallSampleCorrection ssc, String vcov) {
+      List<String> namedTerms) {
     GlmFamily family = params.getFamily();
+    String solver = params.getSolver();
+    long maxLocalRows = params.getMaxLocalRows();
+    boolean dropSingletons = params.getDropSingletons();
     Dataset<Row> selected = PreparedSample.select(input, params);
     // Auto: one Spark job that collects at most maxLocalRows + 1 rows decides the path, and a
     // small sample has then been read once; only a larger one is summarised by Spark. The rows
@@ -69,8 +71,8 @@ final class FixedEffectsFit {
       }
       Irls.Fit fit = solver.equals("mllib")
           ? MllibGlm.fit(PreparedSample.complete(selected), cells, rows, family, intercept,
-              maxIterations, tolerance)
-          : Irls.fit(rows, cells, family, maxIterations, tolerance);
+              params.getMaxIter(), params.getTol())
+          : Irls.fit(rows, cells, family, params.getMaxIter(), params.getTol());
       int[] levelCounts = new int[effects];
       boolean[] nested = new boolean[effects];
       List<List<String>> levelNames = new ArrayList<>();
@@ -83,7 +85,7 @@ final class FixedEffectsFit {
         }
       }
       Inference.Sample sample = new Inference.Sample(fit.scores().rows, k, levelCounts, nested,
-          family, ssc);
+          family, params.getSmallSample());
       List<Inference.Variance> variances = new ArrayList<>(List.of(Inference.iid(fit, sample),
           Inference.heteroskedasticityRobust(fit, sample)));
       if (clusterings > 0) {
@@ -91,7 +93,7 @@ final class FixedEffectsFit {
             List.of(params.getClusterCols())));
       }
       return new FixedEffectsRegressionSummary(family, terms, fit, sample, variances,
-          vcov, List.of(params.getFixedEffectCols()), levelNames,
+          params.getVcov(), List.of(params.getFixedEffectCols()), levelNames,
           summary.total() - summary.complete(), cells.dropped(),
           solver.equals("mllib") ? "mllib" : collected == null ? "distributed" : "local");
     } finally {

@@ -45,6 +45,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressionModel>
     implements DefaultParamsWritable {
+  /** Values of the {@code solver} param. */
+  public static final List<String> SOLVERS = List.of("auto", "local", "distributed", "mllib");
+
   private final String uid;
 
   private final Param<String> labelCol;
@@ -290,6 +293,35 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
     return GlmFamily.parse(getOrDefault(family));
   }
 
+  String getSolver() {
+    return getOrDefault(solver);
+  }
+
+  long getMaxLocalRows() {
+    return (Long) getOrDefault(maxLocalRows);
+  }
+
+  int getMaxIter() {
+    return (Integer) getOrDefault(maxIter);
+  }
+
+  double getTol() {
+    return (Double) getOrDefault(tol);
+  }
+
+  boolean getDropSingletons() {
+    return (Boolean) getOrDefault(dropSingletons);
+  }
+
+  SmallSampleCorrection getSmallSample() {
+    return SmallSampleCorrection.parse(getOrDefault(smallSample));
+  }
+
+  /** The kind of standard errors the summary leads with, lower case. */
+  String getVcov() {
+    return getOrDefault(vcov).toLowerCase(Locale.ROOT);
+  }
+
   boolean hasIntercept() {
     return getFixedEffectCols().length == 0 && (Boolean) getOrDefault(fitIntercept);
   }
@@ -302,20 +334,15 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
       throw new IllegalArgumentException("clusterCols: one column, or two for two-way "
           + "clustering; got " + clusters.length);
     }
-    String kind = getOrDefault(vcov).toLowerCase(Locale.ROOT);
-    if (kind.equals("cluster") && clusters.length == 0) {
+    if (getVcov().equals("cluster") && clusters.length == 0) {
       throw new IllegalArgumentException("vcov = cluster needs clusterCols");
     }
-    String chosen = getOrDefault(solver);
-    if (!List.of("auto", "local", "distributed", "mllib").contains(chosen)) {
-      throw new IllegalArgumentException("solver '" + chosen + "' is not auto, local, "
-          + "distributed or mllib");
+    if (!SOLVERS.contains(getSolver())) {
+      throw new IllegalArgumentException("solver '" + getSolver() + "' is not one of "
+          + SOLVERS);
     }
-    List<String> terms = termNames(dataset.schema());
-    FixedEffectsRegressionSummary summary = FixedEffectsFit.run(dataset, this, terms, chosen,
-        (Long) getOrDefault(maxLocalRows), (Integer) getOrDefault(maxIter),
-        (Double) getOrDefault(tol), (Boolean) getOrDefault(dropSingletons),
-        SmallSampleCorrection.parse(getOrDefault(smallSample)), kind);
+    FixedEffectsRegressionSummary summary = FixedEffectsFit.run(dataset, this,
+        termNames(dataset.schema()));
     FixedEffectsRegressionModel model = new FixedEffectsRegressionModel(uid, summary);
     copyValues(model, extractParamMap());
     return (FixedEffectsRegressionModel) model.setParent(this);

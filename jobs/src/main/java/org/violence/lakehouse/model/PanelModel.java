@@ -109,8 +109,8 @@ public final class PanelModel {
 
   private PanelModel() {}
 
-  /** A fitted specification as rows of the three tables. */
-  public record Fit(Row run, List<Row> coefficients, List<Row> fitted) {
+  /** A fitted specification: its run and coefficient rows, and its fitted values. */
+  public record Fit(Row run, List<Row> coefficients, Dataset<Row> fitted) {
     public boolean converged() {
       return run.<Boolean>getAs("converged");
     }
@@ -134,9 +134,19 @@ public final class PanelModel {
    * the sample's complete cases with the outcome, offset, regressors and keys.
    */
   static Dataset<Row> sampleRows(Dataset<Row> panel, ModelSpec spec) {
-    Formula formula = Formula.parse(spec.formula());
-    return ModelSample.design(ModelSample.inSample(panel, spec.sample()), formula, spec.offset(),
-        spec.weights(), VcovKind.parse(spec.vcov())).na().drop();
+    return design(panel, spec).na().drop();
+  }
+
+  /** The sample's rows with the columns {@link #pipeline} reads (see {@link ModelSample}). */
+  static Dataset<Row> design(Dataset<Row> panel, ModelSpec spec) {
+    return ModelSample.design(ModelSample.inSample(panel, spec.sample()),
+        Formula.parse(spec.formula()), spec.offset(), spec.weights(),
+        VcovKind.parse(spec.vcov()));
+  }
+
+  /** The summary's name for the configured kind of standard errors. */
+  private static String summaryKind(VcovKind vcov) {
+    return vcov.kind() == VcovKind.Kind.CLUSTER ? "cluster" : vcov.label();
   }
 
   /** The estimator a specification describes, reading the columns of {@link ModelSample}. */
@@ -160,7 +170,7 @@ public final class PanelModel {
         .setOffsetCol(spec.offset() == null ? "" : ModelSample.OFFSET)
         .setWeightCol(spec.weights() == null ? "" : ModelSample.WEIGHT)
         .setFixedEffectCols(effects).setClusterCols(clusters).setFamily(spec.family())
-        .setVcov(vcov.kind() == VcovKind.Kind.CLUSTER ? "cluster" : vcov.label())
+        .setVcov(summaryKind(vcov))
         .setSmallSample(SmallSampleCorrection.parse(spec.smallSample()))
         .setSolver(spec.solver() == null ? "auto" : spec.solver())
         .setMaxIter(spec.maxIterations() == null ? DEFAULT_MAX_ITERATIONS : spec.maxIterations());
@@ -172,21 +182,21 @@ public final class PanelModel {
     long start = System.nanoTime();
     Formula formula = Formula.parse(spec.formula());
     VcovKind vcov = VcovKind.parse(spec.vcov());
-    Dataset<Row> design = ModelSample.design(ModelSample.inSample(panel, spec.sample()), formula,
-        spec.offset(), spec.weights(), vcov).localCheckpoint();
+    Dataset<Row> design = design(panel, spec).localCheckpoint();
+    Dataset<Row> noRows = design.sparkSession().createDataFrame(List.of(), FITTED_SCHEMA);
     RunRecord record = new RunRecord(spec, panelTable, panelVersion, runId, formula);
     PipelineModel fitted;
     try {
       fitted = pipeline(spec).fit(design);
     } catch (ArithmeticException e) {
-      return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), List.of());
+      return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
     }
     FixedEffectsRegressionModel model = (FixedEffectsRegressionModel) fitted.stages()[1];
     FixedEffectsRegressionSummary summary = model.summary();
     if (!summary.converged()) {
-      return new Fit(record.notConverged(summary, seconds(start)), List.of(), List.of());
+      return new Fit(record.notConverged(summary, seconds(start)), List.of(), noRows);
     }
-    String kind = vcov.kind() == VcovKind.Kind.CLUSTER ? "cluster" : vcov.label();
+    String kind = summaryKind(vcov);
     double[] se = summary.standardErrors(kind);
     double[] p = summary.pValues(kind);
     double[][] ci = summary.confidenceIntervals(kind, CONFIDENCE);
@@ -198,13 +208,13 @@ public final class PanelModel {
     }
     Column prediction = col(PREDICTION);
     // Rows outside the fitted sample (incomplete, singleton, separated) get no prediction.
-    List<Row> fittedRows = fitted.transform(design)
+    // Left to Spark: the stage writes them straight from the transform, no collect.
+    Dataset<Row> fittedRows = fitted.transform(design)
         .where(prediction.isNotNull().and(not(isnan(prediction))))
-        .orderBy(Municipalities.STABLE_CODE, MunicipalityYearPanel.YEAR)
         .select(lit(spec.name()), lit(runId), col(Municipalities.STABLE_CODE),
             col(MunicipalityYearPanel.YEAR), col(ModelSample.OUTCOME), prediction,
             col(ModelSample.OUTCOME).minus(prediction))
-        .collectAsList();
+        .toDF(FITTED_SCHEMA.fieldNames());
     return new Fit(record.converged(summary, seconds(start)), coefficients, fittedRows);
   }
 
@@ -262,8 +272,8 @@ public final class PanelModel {
   }
 
   public static Dataset<Row> fitted(SparkSession spark, List<Fit> fits) {
-    return spark.createDataFrame(fits.stream().flatMap(f -> f.fitted().stream()).toList(),
-        FITTED_SCHEMA);
+    return fits.stream().map(Fit::fitted).reduce(Dataset::union)
+        .orElseGet(() -> spark.createDataFrame(List.of(), FITTED_SCHEMA));
   }
 
   private static final StructType RUN_SCHEMA = new StructType()

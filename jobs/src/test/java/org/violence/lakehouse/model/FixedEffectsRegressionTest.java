@@ -85,9 +85,7 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
   }
 
   private FixedEffectsRegressionSummary fit(LakehouseConfig.ModelSpec spec) {
-    PipelineModel model = PanelModel.pipeline(spec).fit(ModelSample.design(
-        ModelSample.inSample(panel(), spec.sample()), Formula.parse(spec.formula()),
-        spec.offset(), spec.weights(), VcovKind.parse(spec.vcov())));
+    PipelineModel model = PanelModel.pipeline(spec).fit(PanelModel.design(panel(), spec));
     return ((FixedEffectsRegressionModel) model.stages()[1]).summary();
   }
 
