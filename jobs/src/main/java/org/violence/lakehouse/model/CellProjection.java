@@ -115,9 +115,10 @@ final class CellProjection {
       this.large = large;
       this.small = 1 - large;
       int nb = levelCounts[small];
-      double[][] psi = new double[nb][nb];
+      // Ψ row-major in one array: each level of a adds −v_a v_a'/W_a over its cells' levels of b.
+      double[] psi = new double[nb * nb];
       for (int b = 0; b < nb; b++) {
-        psi[b][b] = levelWeights[small][b];
+        psi[b * nb + b] = levelWeights[small][b];
       }
       int[][] cellsOfLarge = cellsByLevel(levels[large], levelCounts[large]);
       for (int a = 0; a < cellsOfLarge.length; a++) {
@@ -125,27 +126,34 @@ final class CellProjection {
         if (wa <= 0) {
           continue;
         }
-        for (int c1 : cellsOfLarge[a]) {
-          double f1 = weights[c1] / wa;
-          double[] row = psi[levels[small][c1]];
-          for (int c2 : cellsOfLarge[a]) {
-            row[levels[small][c2]] -= f1 * weights[c2];
+        int[] cellsOfA = cellsOfLarge[a];
+        int[] levelOfB = new int[cellsOfA.length];
+        double[] weightOfB = new double[cellsOfA.length];
+        for (int p = 0; p < cellsOfA.length; p++) {
+          levelOfB[p] = levels[small][cellsOfA[p]];
+          weightOfB[p] = weights[cellsOfA[p]];
+        }
+        for (int p1 = 0; p1 < cellsOfA.length; p1++) {
+          int row = levelOfB[p1] * nb;
+          double f1 = weightOfB[p1] / wa;
+          for (int p2 = 0; p2 < cellsOfA.length; p2++) {
+            psi[row + levelOfB[p2]] -= f1 * weightOfB[p2];
           }
         }
       }
       lower = new double[nb][nb];
       diagonal = new double[nb];
       for (int j = 0; j < nb; j++) {
-        double d = psi[j][j];
+        double d = psi[j * nb + j];
         for (int k = 0; k < j; k++) {
           d -= lower[j][k] * lower[j][k] * diagonal[k];
         }
-        if (!(d > 1e-9 * psi[j][j])) {
+        if (!(d > 1e-9 * psi[j * nb + j])) {
           continue;
         }
         diagonal[j] = d;
         for (int i = j + 1; i < nb; i++) {
-          double s = psi[i][j];
+          double s = psi[i * nb + j];
           for (int k = 0; k < j; k++) {
             s -= lower[i][k] * lower[j][k] * diagonal[k];
           }

@@ -31,6 +31,8 @@ final class Cells {
   /** Position among active cells of each cell, or −1 when dropped. */
   private final int[] activeIndex;
   private final Dropped dropped;
+  /** Levels of each effect, found when first asked (IRLS, inference and MLlib all ask). */
+  private final Levels[] effectLevels;
 
   private Cells(List<Cell> cells, int effects, int clusterings, boolean[] keep,
       Dropped dropped) {
@@ -38,6 +40,7 @@ final class Cells {
     this.effects = effects;
     this.clusterings = clusterings;
     this.dropped = dropped;
+    this.effectLevels = new Levels[effects];
     this.activeIndex = new int[cells.size()];
     int count = 0;
     for (int c = 0; c < cells.size(); c++) {
@@ -65,8 +68,11 @@ final class Cells {
   static Cells of(List<Cell> unsorted, int effects, int clusterings, GlmFamily family,
       boolean dropSingletons) {
     List<Cell> cells = new ArrayList<>(unsorted);
-    Comparator<Cell> order = Comparator.comparing(Cell::effectKeys, keyOrder());
-    cells.sort(order.thenComparing(Cell::clusterKeys, keyOrder()));
+    Comparator<Cell> order = Comparator.comparing(Cell::effectKeys, keyOrder())
+        .thenComparing(Cell::clusterKeys, keyOrder());
+    if (!isSorted(cells, order)) {
+      cells.sort(order);
+    }
     boolean[] keep = new boolean[cells.size()];
     Arrays.fill(keep, true);
     long singletons = 0;
@@ -108,6 +114,16 @@ final class Cells {
     return new Cells(cells, effects, clusterings, keep, new Dropped(singletons, separated));
   }
 
+  /** The local path hands its cells over in order already: checking is cheaper than sorting. */
+  private static boolean isSorted(List<Cell> cells, Comparator<Cell> order) {
+    for (int c = 1; c < cells.size(); c++) {
+      if (order.compare(cells.get(c - 1), cells.get(c)) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   int size() {
     return cells.size();
   }
@@ -133,25 +149,12 @@ final class Cells {
     return dropped;
   }
 
-  long activeRows() {
-    long n = 0;
-    for (int c : active) {
-      n += cells.get(c).rows();
-    }
-    return n;
-  }
-
-  double activeOutcomeSum() {
-    double s = 0;
-    for (int c : active) {
-      s += cells.get(c).outcomeSum();
-    }
-    return s;
-  }
-
   /** Dense levels of effect f over the active cells, and the names of those levels. */
   Levels effectLevels(int f) {
-    return levels(f, true);
+    if (effectLevels[f] == null) {
+      effectLevels[f] = levels(f, true);
+    }
+    return effectLevels[f];
   }
 
   /** Dense values of clustering d over the active cells. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * One fit, from the input rows to the summary: prepare the compact columns, choose the path,
@@ -23,10 +24,12 @@ final class FixedEffectsFit {
     // small sample has then been read once; only a larger one is summarised by Spark. The rows
     // are read by one task (coalesce), which stops at the limit: a limit over several
     // partitions would scan them in rounds, one Spark job each.
-    List<Row> collected = null;
+    List<InternalRow> collected = null;
     if (!solver.equals("distributed")) {
-      List<Row> rows = solver.equals("local") ? selected.collectAsList()
-          : selected.coalesce(1).limit(Math.toIntExact(maxLocalRows + 1)).collectAsList();
+      Dataset<Row> read = solver.equals("local") ? selected
+          : selected.coalesce(1).limit(Math.toIntExact(maxLocalRows + 1));
+      // Spark's internal rows, not Rows: the regressors arrive as double[], not boxed values.
+      List<InternalRow> rows = List.of(read.queryExecution().executedPlan().executeCollect());
       collected = solver.equals("local") || rows.size() <= maxLocalRows ? rows : null;
     }
     int effects = params.getFixedEffectCols().length;

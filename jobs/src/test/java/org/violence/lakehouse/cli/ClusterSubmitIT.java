@@ -41,7 +41,9 @@ import org.violence.lakehouse.reconcile.Reconciliation;
  * the death-certificate sample, so the microdata path runs on the cluster too. One model more
  * than the shipped ones is fitted with {@code solver: distributed}, so that its IRLS steps are
  * treeAggregates over both executors; its numbers may differ from local mode's in the order of
- * additions only, so they are compared to 1e-9, the rest of every table exactly.
+ * additions only, which moves urbanisation (nearly constant within a municipality, so badly
+ * conditioned) by ~1e-9: they are compared to 1e-8, the tolerance between the two fitting paths,
+ * the rest of every table exactly.
  */
 class ClusterSubmitIT extends LakehouseTestBase {
   private static final Path TARGET = projectDir().resolve("jobs/target");
@@ -131,7 +133,7 @@ class ClusterSubmitIT extends LakehouseTestBase {
       for (String value : List.of("estimate", "std_error")) {
         double a = clusterFit.get(j).<Double>getAs(value);
         double b = localFit.get(j).<Double>getAs(value);
-        Assertions.assertTrue(Math.abs(a - b) <= 1e-9 * Math.abs(b), value + " " + a + " " + b);
+        Assertions.assertTrue(Math.abs(a - b) <= 1e-8 * Math.abs(b), value + " " + a + " " + b);
       }
     }
     Assertions.assertTrue(written.read(HomicideCounts.TABLE)
