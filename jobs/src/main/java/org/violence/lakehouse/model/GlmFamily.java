@@ -96,8 +96,8 @@ public enum GlmFamily {
   double logLikelihood(double y, double mu) {
     return switch (this) {
       case GAUSSIAN -> 0;
-      case POISSON, QUASIPOISSON -> y * Math.log(mu) - mu
-          - org.apache.commons.math3.special.Gamma.logGamma(y + 1);
+      case POISSON, QUASIPOISSON -> (y > 0 ? y * Math.log(mu)
+          - org.apache.commons.math3.special.Gamma.logGamma(y + 1) : 0) - mu;
       case BINOMIAL -> (y > 0 ? y * Math.log(mu) : 0) + (y < 1 ? (1 - y) * Math.log(1 - mu) : 0);
     };
   }
