@@ -14,6 +14,12 @@ REGISTRATION = "mexico/inegi/homicides_registration_year/2010.csv"
 METRO_ZONES = "mexico/geography/ZM_2015.csv"
 # An extra column is tried on a file no later table reads, so the case rebuilds one table only.
 LAB_DENSITY = "mexico/trafficking/drug_lab_density_grid.csv"
+POPULATION = "mexico/conapo/municipio-population2010-2030.csv"
+CATALOGUE_2020 = "mexico/geography/df_mxmunicipio_2020.csv"
+PORTS = "mexico/trafficking/us_mexico_ports_of_entry.csv"
+# Azcapotzalco (09002) in 2012: after the small run's years, so that the population it
+# interpolates (2007-2009 lie between CONAPO's 2006 and 2010) stays the same.
+AZCAPOTZALCO_2012 = b"413131,9002,Total,2012\n"
 
 
 def read(path):
@@ -39,6 +45,9 @@ lines = text.split("\n")
 guadalajara = next(l for l in lines if l.startswith('" 14 039 "'))
 metro = read(METRO_ZONES)
 metro_lines = metro.decode("latin-1").split("\n")
+population = read(POPULATION)
+catalogue = read(CATALOGUE_2020).decode("utf-8").split("\n")
+ports = read(PORTS)
 lab_lines = read(LAB_DENSITY).decode("utf-8").split("\r\n")  # this file ends lines with CRLF
 
 if os.path.isdir("cases"):
@@ -68,3 +77,11 @@ write("column_missing", METRO_ZONES, "\n".join(
 write("extra_column", LAB_DENSITY, "\r\n".join(
     (l + (",note" if i == 0 else ",") if l else l) for i, l in enumerate(lab_lines))
     .encode("utf-8"))
+write("population_conflicting_duplicate", POPULATION, replace_once(
+    population, AZCAPOTZALCO_2012, AZCAPOTZALCO_2012 + b"400000,9002,Total,2012\n"))
+write("population_negative", POPULATION, replace_once(
+    population, AZCAPOTZALCO_2012, b"-" + AZCAPOTZALCO_2012))
+write("catalogue_duplicate_code", CATALOGUE_2020,
+      "\n".join(catalogue[:2] + catalogue[1:]).encode("utf-8"))
+write("header_only", PORTS, ports.split(b"\n")[0] + b"\n")
+

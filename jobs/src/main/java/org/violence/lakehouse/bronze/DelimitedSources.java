@@ -38,9 +38,10 @@ public final class DelimitedSources implements BronzeSource {
           + "empty) and projections (2010-2030, 2015 geography) by municipality and sex",
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
           field("Code", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE),
-          field("Population", POPULATION, FieldType.DECIMAL),
+          field("Population", POPULATION, FieldType.AMOUNT),
           field("Sex", "sex", FieldType.TEXT),
-          field("Year", YEAR, FieldType.INTEGER)),
+          field("Year", YEAR, FieldType.INTEGER))
+          .keyedBy("Code", "Sex", "Year"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
           POPULATION, "Mid-year population (persons); null where CONAPO gives none",
           "sex", "Total, Males or Females", YEAR, "Year of the estimate"));
@@ -54,7 +55,8 @@ public final class DelimitedSources implements BronzeSource {
           field("gini_90", "gini_1990", FieldType.DECIMAL),
           field("gini_00", "gini_2000", FieldType.DECIMAL),
           field("gini_10", "gini_2010", FieldType.DECIMAL),
-          field("pobreza", "poverty_2010", FieldType.DECIMAL)),
+          field("pobreza", "poverty_2010", FieldType.DECIMAL))
+          .keyedBy("clave_mun"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
           "municipality_name", "Municipality name as printed by CONEVAL",
           "gini_1990", "Gini coefficient of household income, 1990 (0-1)",
@@ -69,10 +71,11 @@ public final class DelimitedSources implements BronzeSource {
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
           field("CVE_MUN", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE),
           field("MUN", "municipality_name", FieldType.TEXT),
-          field("POB_TOT", POPULATION, FieldType.DECIMAL),
+          field("POB_TOT", POPULATION, FieldType.AMOUNT),
           field("PL<5000", "pct_in_localities_under_5000", FieldType.DECIMAL),
           field("IM", "marginalisation_index", FieldType.DECIMAL),
-          field("A\u00d1O", YEAR, FieldType.INTEGER)),
+          field("A\u00d1O", YEAR, FieldType.INTEGER))
+          .keyedBy("CVE_MUN", "A\u00d1O"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
           "municipality_name", "Municipality name (trimmed)",
           POPULATION, "Census population of that year",
@@ -87,9 +90,10 @@ public final class DelimitedSources implements BronzeSource {
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
           field("CVE_MUN", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE),
           field("NOM_MUN", "municipality_name", FieldType.TEXT),
-          field("POB_TOT", POPULATION, FieldType.DECIMAL),
+          field("POB_TOT", POPULATION, FieldType.AMOUNT),
           field("PL.5000", "pct_in_localities_under_5000", FieldType.DECIMAL),
-          field("IM_2020", "marginalisation_index_2020", FieldType.DECIMAL)),
+          field("IM_2020", "marginalisation_index_2020", FieldType.DECIMAL))
+          .keyedBy("CVE_MUN"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
           "municipality_name", "Municipality name",
           POPULATION, "Census population 2020",
@@ -106,7 +110,8 @@ public final class DelimitedSources implements BronzeSource {
           field("municipio_name", "municipality_name", FieldType.TEXT),
           field("year", YEAR, FieldType.INTEGER),
           field("sex", "sex", FieldType.TEXT),
-          field("pop", POPULATION, FieldType.DECIMAL)),
+          field("pop", POPULATION, FieldType.AMOUNT))
+          .keyedBy("region", "year", "sex"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
           "municipality_name", "Municipality name", YEAR, "Census or count year",
           "sex", "Total, Male or Female", POPULATION, "Enumerated population"));
@@ -124,7 +129,8 @@ public final class DelimitedSources implements BronzeSource {
           field("Long", "seat_longitude", FieldType.DECIMAL),
           field("Lat", "seat_latitude", FieldType.DECIMAL),
           field("DistUSBorder", "km_to_us_border", FieldType.DECIMAL),
-          field("DistUSPort", "km_to_us_port", FieldType.DECIMAL)),
+          field("DistUSPort", "km_to_us_port", FieldType.DECIMAL))
+          .keyedBy("id"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
           "municipality_name", "Municipality name",
           "seat_longitude", "Longitude of the municipal seat (degrees)",
@@ -138,7 +144,8 @@ public final class DelimitedSources implements BronzeSource {
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
           field("CVE_ZM", "metro_zone_code", FieldType.TEXT),
           field("NOM_ZM", "metro_zone_name", FieldType.TEXT),
-          field("CVE_MUN", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE)),
+          field("CVE_MUN", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE))
+          .keyedBy("CVE_MUN"),
       Map.of("metro_zone_code", "Metropolitan zone code (SS.NN)",
           "metro_zone_name", "Metropolitan zone name",
           MUNICIPALITY_CODE, "INEGI municipality code, 5 digits"));
@@ -148,7 +155,8 @@ public final class DelimitedSources implements BronzeSource {
       "Pairs of municipalities (2020 geography) that share a border, from simplified polygons",
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
           field("cvegeo_a", "municipality_code_a", FieldType.MUNICIPALITY_CODE),
-          field("cvegeo_b", "municipality_code_b", FieldType.MUNICIPALITY_CODE)),
+          field("cvegeo_b", "municipality_code_b", FieldType.MUNICIPALITY_CODE))
+          .keyedBy("cvegeo_a", "cvegeo_b"),
       Map.of("municipality_code_a", "INEGI municipality code, 5 digits",
           "municipality_code_b", "INEGI code of a municipality bordering it"));
 
@@ -161,10 +169,11 @@ public final class DelimitedSources implements BronzeSource {
           field("id", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE),
           field("StateCode", "state_code", FieldType.STATE_CODE),
           field("Date", "month", FieldType.TEXT),
-          field("Executions", "executions", FieldType.INTEGER),
-          field("Aggressions", "aggressions", FieldType.INTEGER),
-          field("Shootouts", "shootouts", FieldType.INTEGER),
-          field("Total", "deaths", FieldType.INTEGER)),
+          field("Executions", "executions", FieldType.COUNT),
+          field("Aggressions", "aggressions", FieldType.COUNT),
+          field("Shootouts", "shootouts", FieldType.COUNT),
+          field("Total", "deaths", FieldType.COUNT))
+          .keyedBy("id", "StateCode", "Date"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits; null when Presidencia "
               + "knew the state only",
           "state_code", "INEGI state code, 2 digits",
@@ -182,7 +191,8 @@ public final class DelimitedSources implements BronzeSource {
           field("port_name", "port_name", FieldType.TEXT),
           field("state", "us_state", FieldType.TEXT),
           field("latitude", "latitude", FieldType.DECIMAL),
-          field("longitude", "longitude", FieldType.DECIMAL)),
+          field("longitude", "longitude", FieldType.DECIMAL))
+          .keyedBy("port_code"),
       Map.of("port_code", "US CBP port code, 4 digits", "port_name", "Port of entry name",
           "us_state", "US state of the port", "latitude", "Latitude of the port (degrees)",
           "longitude", "Longitude of the port (degrees)"));
@@ -199,7 +209,8 @@ public final class DelimitedSources implements BronzeSource {
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
           field("lon", "longitude", FieldType.DECIMAL),
           field("lat", "latitude", FieldType.DECIMAL),
-          field("density", "density", FieldType.DECIMAL)),
+          field("density", "density", FieldType.DECIMAL))
+          .keyedBy("lon", "lat"),
       Map.of("longitude", "Longitude of the grid point (degrees)",
           "latitude", "Latitude of the grid point (degrees)",
           "density", "Kernel density of drug-lab seizures (relative; units not stated)"));
@@ -208,7 +219,7 @@ public final class DelimitedSources implements BronzeSource {
       "pipeline_municipalities", "pipeline_municipalities",
       "Municipalities crossed by PEMEX fuel pipelines (fuel-theft exposure)",
       DelimitedFile.commaSeparated(NOT_AVAILABLE,
-          field("id", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE)),
+          field("id", MUNICIPALITY_CODE, FieldType.MUNICIPALITY_CODE)).keyedBy("id"),
       Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits"));
 
 
@@ -248,9 +259,10 @@ public final class DelimitedSources implements BronzeSource {
             field("state_code", "state_code", FieldType.STATE_CODE),
             field("state_name", "state_name", FieldType.TEXT),
             field("municipio_name", "municipality_name", FieldType.TEXT),
-            field("pop", POPULATION, FieldType.DECIMAL),
+            field("pop", POPULATION, FieldType.AMOUNT),
             field("long", "seat_longitude", FieldType.DECIMAL),
-            field("lat", "seat_latitude", FieldType.DECIMAL)),
+            field("lat", "seat_latitude", FieldType.DECIMAL))
+            .keyedBy("region"),
         Map.of(MUNICIPALITY_CODE, "INEGI municipality code, 5 digits",
             "state_code", "INEGI state code, 2 digits", "state_name", "State name",
             "municipality_name", "Municipality name",
@@ -276,8 +288,8 @@ public final class DelimitedSources implements BronzeSource {
 
   private static DataType sparkType(FieldType type) {
     return switch (type) {
-      case INTEGER -> DataTypes.IntegerType;
-      case DECIMAL -> DataTypes.DoubleType;
+      case INTEGER, COUNT -> DataTypes.IntegerType;
+      case DECIMAL, AMOUNT -> DataTypes.DoubleType;
       case TEXT, MUNICIPALITY_CODE, STATE_CODE -> DataTypes.StringType;
     };
   }

@@ -58,7 +58,7 @@ public final class CentralAmericaSources {
           field("id", "department_name", FieldType.TEXT),
           field("pop", POPULATION, FieldType.DECIMAL),
           field("hom", HOMICIDES, FieldType.INTEGER),
-          field("rate", "rate_per_100k", FieldType.DECIMAL)), NOT_AVAILABLE),
+          field("rate", "rate_per_100k", FieldType.DECIMAL)), NOT_AVAILABLE, List.of()),
       Map.of("department_name", "Department, district, province or region name as published",
           POPULATION, "Population 2010", HOMICIDES, "Homicides 2010",
           "rate_per_100k", "Homicides per 100,000 inhabitants, as published"));

@@ -29,6 +29,7 @@ public final class Main {
   static final int BAD_INPUT = 3;
   static final int QUALITY_GATE_FAILED = 4;
   static final int ANOTHER_RUN_IN_PROGRESS = 5;
+  static final int LAKEHOUSE_UNUSABLE = 6;
   /** A lock whose owner stopped refreshing it for this long is taken over. */
   private static final Duration STALE_LOCK = Duration.ofMinutes(5);
   /** The issue's default national size: about Mexico's deaths 1990-2015. */
@@ -112,6 +113,8 @@ public final class Main {
            after it were not written and stay at their last good version
         5  another run is working on the same lakehouse (a lock left by a killed run is
            recovered automatically)
+        6  the lakehouse cannot be used: its path is a file, or its run lock holds something
+           no run wrote (the message says what to do)
       """;
 
   private Main() {}
@@ -228,6 +231,9 @@ public final class Main {
     } catch (RunLock.RunInProgressException e) {
       System.err.println("refused: " + e.getMessage());
       return ANOTHER_RUN_IN_PROGRESS;
+    } catch (RunLock.LakehouseUnusableException e) {
+      System.err.println("refused: " + e.getMessage());
+      return LAKEHOUSE_UNUSABLE;
     }
   }
 

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import org.violence.lakehouse.model.FixedEffectsRegression;
 import org.violence.lakehouse.model.Formula;
 import org.violence.lakehouse.model.GlmFamily;
+import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.model.SmallSampleCorrection;
 import org.violence.lakehouse.model.VcovKind;
 
@@ -179,6 +180,7 @@ public final class ConfigLoader {
       throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not one of "
           + FixedEffectsRegression.SOLVERS);
     }
+    PanelModel.requirePanelColumns(spec, key);
     parsed(() -> SmallSampleCorrection.parse(spec.smallSample()), key + ".small_sample");
     if (spec.maxIterations() != null && spec.maxIterations() < 1) {
       throw new ConfigException(key + ".max_iterations", "must be at least 1");

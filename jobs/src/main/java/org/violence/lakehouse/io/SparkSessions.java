@@ -14,7 +14,10 @@ public final class SparkSessions {
         .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .set("spark.sql.catalog.spark_catalog",
             "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .set("spark.sql.session.timeZone", "UTC");
+        .set("spark.sql.session.timeZone", "UTC")
+        // An overwrite that writes no rows must still commit: its commit carries the table's
+        // fingerprint, and without it the next run would rebuild the table every time.
+        .set("spark.databricks.delta.skipRecordingEmptyCommits", "false");
   }
 
   /**

@@ -29,6 +29,31 @@ public final class TextFiles {
     return splitLines(decode(readBytes(hadoop, uri, displayName), declared, displayName));
   }
 
+  /**
+   * The file's first line (its header), decoded leniently and without a byte-order mark: read
+   * alone, so that a large file's layout is checked before Spark reads it.
+   */
+  public static String firstLine(Configuration hadoop, String uri, String displayName,
+      Charset charset) {
+    Path path = new Path(uri);
+    try {
+      FileSystem fs = path.getFileSystem(hadoop);
+      if (!fs.exists(path)) {
+        throw InputException.forFile(displayName, "file is missing (looked for " + uri + ")");
+      }
+      try (InputStream raw = fs.open(path); InputStream in = decompressed(raw, uri)) {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+          line.write(b);
+        }
+        String text = line.toString(charset);
+        return (text.startsWith("\uFEFF") ? text.substring(1) : text).strip();
+      }
+    } catch (IOException e) {
+      throw InputException.forFile(displayName, "cannot be read: " + e.getMessage());
+    }
+  }
+
   static byte[] readBytes(Configuration hadoop, String uri, String displayName) {
     Path path = new Path(uri);
     try {

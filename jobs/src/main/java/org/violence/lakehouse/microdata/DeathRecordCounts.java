@@ -74,7 +74,12 @@ public final class DeathRecordCounts {
   public record Result(Dataset<Row> counts, Dataset<Row> refused) {}
 
   public static Result build(Dataset<Row> landed, Dataset<Row> municipalities) {
-    Dataset<Row> certificates = landed.where(col(DeathRecords.MALFORMED_LINE).isNull());
+    // A file holds the certificates registered in its year: one registered in another year
+    // (or a file of another year under this name) would be counted twice or in the wrong year.
+    Column ofTheFilesYear = coalesce(trim(col(DeathRecords.REGISTRATION_YEAR)).cast("int")
+        .equalTo(col(YEAR)), lit(false));
+    Dataset<Row> whole = landed.where(col(DeathRecords.MALFORMED_LINE).isNull());
+    Dataset<Row> certificates = whole.where(ofTheFilesYear);
     // Certificates are counted by both places' codes first, and only those counts are split into
     // the two places: splitting each certificate first would aggregate twice as many rows.
     Column[] lineage = {col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID),
@@ -155,7 +160,19 @@ public final class DeathRecordCounts {
             concat(lit("has "), fields, lit(" comma-separated fields, not the "
                 + DeathRecords.COLUMNS.size() + " of INEGI's layout; not counted")).as(
                 Quarantine.REASON));
+    Dataset<Row> otherYear = whole.where(not(ofTheFilesYear))
+        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col(DeathRecords.REGISTRATION_YEAR))
+        .agg(count(lit(1)).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
+            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME))
+        .select(col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+            concat(lit("ANIOREG="), coalesce(col(DeathRecords.REGISTRATION_YEAR), lit("")),
+                lit(" certificates="), col(DEATHS)).as(Quarantine.RECORD),
+            concat(lit("year of registration (ANIOREG) '"),
+                coalesce(col(DeathRecords.REGISTRATION_YEAR), lit("")),
+                lit("' is not the year of the file, "), col(YEAR).cast("string"),
+                lit("; these certificates are not counted")).as(Quarantine.REASON));
     Dataset<Row> refused = Quarantine.of(TABLE, malformed.unionByName(unknownUnits)
+        .unionByName(otherYear)
         .withColumn(Lineage.LINE_NUMBER, lit(null).cast("long")), col(YEAR));
     return new Result(counts, refused);
   }

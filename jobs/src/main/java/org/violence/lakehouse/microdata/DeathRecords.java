@@ -14,8 +14,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.io.TextFiles;
+import org.violence.lakehouse.sources.Csv;
 
 /**
  * INEGI's death-certificate microdata ("defunciones generales"), one yearly file per year of
@@ -87,7 +90,9 @@ public final class DeathRecords {
     Dataset<Row> landed = files.stream()
         .map(file -> spark.read().option("header", "true").option("encoding", encoding)
             .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", MALFORMED_LINE)
-            .schema(fileSchema)
+            .schema(schemaOfHeader(TextFiles.firstLine(spark.sparkContext()
+                .hadoopConfiguration(), root + file.path(), file.path(),
+                java.nio.charset.Charset.forName(encoding)), file.path()))
             .csv(root + file.path())
             .withColumn(YEAR, lit(file.year()))
             .withColumn(Lineage.SOURCE_FILE, lit(file.path())))
@@ -101,6 +106,31 @@ public final class DeathRecords {
     bronze.add(lit(runId).as(Lineage.RUN_ID));
     bronze.add(lit(loadTime).as(Lineage.LOAD_TIME));
     return landed.select(bronze.toArray(Column[]::new));
+  }
+
+  /**
+   * The schema a file is read with: INEGI's columns in the order its header names them (Spark's
+   * reader goes by position), so a file with columns in another order (ENTOCU and MUNOCU
+   * swapped) is read by name. Names are compared without case (INEGI's newer files write them
+   * in lower case); a missing, unknown or repeated column is refused, naming the file.
+   */
+  static StructType schemaOfHeader(String header, String file) {
+    List<String> names = Csv.fields(header, ',').stream()
+        .map(name -> name.strip().toUpperCase(java.util.Locale.ROOT)).toList();
+    List<String> missing = COLUMNS.keySet().stream().filter(c -> !names.contains(c)).toList();
+    List<String> unknown = names.stream().filter(n -> !COLUMNS.containsKey(n)).toList();
+    if (!missing.isEmpty() || !unknown.isEmpty() || names.size() != COLUMNS.size()) {
+      throw new InputException(file, 1, "the header is not INEGI's layout of " + COLUMNS.size()
+          + " columns: " + (missing.isEmpty() ? "" : "missing " + missing + " ")
+          + (unknown.isEmpty() ? "" : "unknown " + unknown + " ")
+          + (names.size() != new java.util.HashSet<>(names).size() ? "a column repeated " : "")
+          + "in " + names.size() + " columns");
+    }
+    StructType schema = new StructType();
+    for (String name : names) {
+      schema = schema.add(name, DataTypes.StringType, true);
+    }
+    return schema.add(MALFORMED_LINE, DataTypes.StringType);
   }
 
   private static StructType rawSchema() {

@@ -1,23 +1,20 @@
 package org.violence.lakehouse.microdata;
 
-import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.hadoop.fs.FileStatus;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.bronze.InputManifest;
 import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
-import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.run.Stage;
 import org.violence.lakehouse.silver.Municipalities;
@@ -97,19 +94,15 @@ public final class MicrodataStages {
         Quarantine.none(lakehouse.spark()));
   }
 
+  /**
+   * What a yearly file's bronze part is built from: its bytes (SHA-256, streamed), not its size
+   * and modification time, so a corrected file of the same size and time is noticed too.
+   */
   private String fingerprint(BronzeIngest.RawFile file) {
-    Path path = new Path(inputsRoot + file.path());
-    try {
-      var fs = path.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration());
-      if (!fs.exists(path)) {
-        throw InputException.forFile(file.path(), "file is missing (looked for " + path + ")");
-      }
-      FileStatus status = fs.getFileStatus(path);
-      return Fingerprints.of(Fingerprints.codeVersion(), source.path(), source.encoding(),
-          file.path(), Long.toString(status.getLen()),
-          Long.toString(status.getModificationTime()));
-    } catch (IOException e) {
-      throw InputException.forFile(file.path(), "cannot be read: " + e.getMessage());
-    }
+    InputManifest.Entry scanned = InputManifest.scan(
+        lakehouse.spark().sparkContext().hadoopConfiguration(), inputsRoot, DeathRecords.CONFIG_KEY,
+        file);
+    return Fingerprints.of(Fingerprints.codeVersion(), source.path(), source.encoding(),
+        file.path(), scanned.sha256());
   }
 }

@@ -34,6 +34,34 @@ final class ModelSample {
     return ALIASES.getOrDefault(name, name);
   }
 
+  /**
+   * The first column {@code spec} names (outcome, regressors, fixed effects, offset, weights,
+   * clusters) that the panel does not declare, with the config key that names it; null when
+   * every one is a panel column or an alias. Checked when the configuration loads, so that a
+   * typo stops the run before Spark starts, not after the panel is read.
+   */
+  static String[] unknownColumn(LakehouseConfig.ModelSpec spec, Formula formula,
+      VcovKind vcov) {
+    List<String[]> named = new ArrayList<>();
+    named.add(new String[] {"formula", formula.outcome()});
+    for (Formula.Term term : formula.regressors()) {
+      term.columns().forEach(c -> named.add(new String[] {"formula", c}));
+    }
+    for (Formula.Term term : formula.fixedEffects()) {
+      term.columns().forEach(c -> named.add(new String[] {"formula", c}));
+    }
+    if (spec.offset() != null) {
+      named.add(new String[] {"offset", spec.offset()});
+    }
+    if (spec.weights() != null) {
+      named.add(new String[] {"weights", spec.weights()});
+    }
+    vcov.clusters().forEach(c -> named.add(new String[] {"vcov", c}));
+    return named.stream()
+        .filter(n -> !MunicipalityYearPanel.TABLE.columns().containsKey(column(n[1])))
+        .findFirst().orElse(null);
+  }
+
   static String effectKey(int index) {
     return "_fe" + index;
   }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -42,6 +43,18 @@ public final class RunLock implements AutoCloseable {
     }
   }
 
+  /**
+   * The lakehouse cannot be used at all: its path is a file, or its lock holds something no run
+   * wrote. Neither heals by waiting, so the message says what to do.
+   */
+  public static final class LakehouseUnusableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LakehouseUnusableException(String message) {
+      super(message);
+    }
+  }
+
   private RunLock(FileSystem fs, Path file, Optional<String> recoveredFrom) {
     this.fs = fs;
     this.file = file;
@@ -61,6 +74,12 @@ public final class RunLock implements AutoCloseable {
     Path file = new Path(lakehouseRoot + "/_run.lock");
     try {
       FileSystem fs = file.getFileSystem(hadoop);
+      Path root = new Path(lakehouseRoot);
+      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+        throw new LakehouseUnusableException("the lakehouse path " + root + " is a file, not a "
+            + "folder; give --lakehouse (config key lakehouse) a folder, new or from an earlier "
+            + "run");
+      }
       Optional<String> recovered = Optional.empty();
       for (int attempt = 0; attempt < 2; attempt++) {
         if (tryCreate(fs, file, runId)) {
@@ -131,8 +150,28 @@ public final class RunLock implements AutoCloseable {
         // Killed between creating and filling the file: nobody owns it.
         return Map.of("run_id", "unknown", "host", host(), "pid", "-1", "started", "?");
       }
-      return JSON.readValue(bytes, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+      Map<String, String> owner = readOwner(bytes);
+      if (owner == null) {
+        String start = new String(bytes, 0, Math.min(bytes.length, 60), StandardCharsets.UTF_8);
+        throw new LakehouseUnusableException("the run lock " + file + " holds no run's owner "
+            + "record (it starts with '" + start.replaceAll("\\p{Cntrl}", "?") + "'): "
+            + "something other than a run wrote it. If no run is working on this lakehouse, "
+            + "delete that file and run again");
+      }
+      return owner;
     } catch (java.io.FileNotFoundException e) {
+      return null;
+    }
+  }
+
+  /** The owner a run wrote (run id, host, pid, start), or null if the bytes are not one. */
+  private static Map<String, String> readOwner(byte[] bytes) {
+    try {
+      Map<String, String> owner = JSON.readValue(bytes,
+          new com.fasterxml.jackson.core.type.TypeReference<>() {});
+      return owner != null && owner.keySet().containsAll(List.of("run_id", "host", "pid",
+          "started")) && owner.get("pid").matches("-?\\d+") ? owner : null;
+    } catch (IOException e) {
       return null;
     }
   }

@@ -9,10 +9,10 @@ import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /** Splits one line of a delimited export into its fields (quotes per RFC 4180). */
-final class Csv {
+public final class Csv {
   private Csv() {}
 
-  static List<String> fields(String line, char delimiter) {
+  public static List<String> fields(String line, char delimiter) {
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).build();
     try (CSVParser parser = CSVParser.parse(line, format)) {
       List<CSVRecord> records = parser.getRecords();

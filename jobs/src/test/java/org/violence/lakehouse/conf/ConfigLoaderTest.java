@@ -69,6 +69,24 @@ class ConfigLoaderTest {
         + "cluster(col1, col2)", e.getMessage());
   }
 
+  /** A typo in a column is found when the file loads, not after Spark has read the panel. */
+  @Test
+  void unknownFormulaColumnIsNamedWithItsModel() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
+        "marginalisation + on_trafficking_route", "marginalization + on_trafficking_route")));
+    assertTrue(e.getMessage().startsWith("config key 'models[1].formula': model "
+        + "'poisson_fe_inequality' names the column 'marginalization', which "
+        + "gold.municipality_year_panel does not have"), e.getMessage());
+  }
+
+  @Test
+  void unknownClusterColumnIsNamedWithItsModel() throws IOException {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(edited("vcov: cluster(state)", "vcov: cluster(statee)")));
+    assertTrue(e.getMessage().startsWith("config key 'models[1].vcov': model "
+        + "'poisson_fe_inequality' names the column 'statee'"), e.getMessage());
+  }
+
   @Test
   void countriesOtherThanMexicoAreRefused() throws IOException {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(

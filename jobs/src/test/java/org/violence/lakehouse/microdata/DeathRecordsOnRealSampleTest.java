@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 
@@ -178,6 +180,68 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
     Assertions.assertEquals(DeathRecordCounts.TABLE.qualifiedName(), row.getAs(Quarantine.STAGE));
     Assertions.assertEquals("2004", row.getAs(Quarantine.PART));
     landed.unpersist();
+  }
+
+  /**
+   * A file's columns are read by the names in its header: the 2005 file with ENTOCU and MUNOCU
+   * swapped (header and values) counts the same; a header that is not INEGI's layout is refused.
+   */
+  @Test
+  void columnsAreReadByTheirHeaderNamesAndAForeignHeaderIsRefused() throws IOException {
+    Path inputs = Files.createTempDirectory("death-records");
+    List<String> lines = Files.readAllLines(projectDir().resolve(
+        "data-samples/mexico/inegi/death_records/deaths_2005.csv"), StandardCharsets.ISO_8859_1);
+    List<String> header = List.of(lines.get(0).strip().split(",", -1));
+    int state = header.indexOf(DeathRecords.OCCURRENCE_STATE);
+    int municipality = header.indexOf(DeathRecords.OCCURRENCE_MUNICIPALITY);
+    List<String> swapped = lines.stream().map(line -> {
+      String[] fields = line.strip().split(",", -1);
+      String first = fields[state];
+      fields[state] = fields[municipality];
+      fields[municipality] = first;
+      return String.join(",", fields);
+    }).toList();
+    Files.write(inputs.resolve("deaths_2005.csv"), (String.join("\n", swapped) + "\n")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    List<BronzeIngest.RawFile> file = List.of(new BronzeIngest.RawFile("deaths_2005.csv", 2005));
+    Dataset<Row> municipalities = realRun().lakehouse().read(Municipalities.TABLE);
+    Dataset<Row> asPublished = DeathRecordCounts.build(realRun().lakehouse()
+        .read(DeathRecords.TABLE).where(col(DeathRecords.YEAR).equalTo(2005)),
+        municipalities).counts();
+    Dataset<Row> reordered = DeathRecordCounts.build(DeathRecords.read(spark(),
+        inputs.toString(), "ISO-8859-1", file, "test", new Timestamp(0)), municipalities)
+        .counts();
+    Assertions.assertEquals(contents(asPublished.drop(Lineage.SOURCE_FILE)).collectAsList(),
+        contents(reordered.drop(Lineage.SOURCE_FILE)).collectAsList());
+
+    Files.write(inputs.resolve("deaths_2005.csv"), (lines.get(0).replace("MUNOCU", "MUNOCC")
+        + "\n" + lines.get(1) + "\n").getBytes(StandardCharsets.ISO_8859_1));
+    InputException refused = Assertions.assertThrows(InputException.class,
+        () -> DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1", file, "test",
+            new Timestamp(0)));
+    Assertions.assertTrue(refused.getMessage().contains("deaths_2005.csv:1")
+        && refused.getMessage().contains("missing [MUNOCU]")
+        && refused.getMessage().contains("unknown [MUNOCC]"), refused.getMessage());
+  }
+
+  /** A certificate whose year of registration is not its file's is quarantined, not counted. */
+  @Test
+  void aCertificateOfAnotherRegistrationYearIsQuarantinedNotCounted() throws IOException {
+    Path inputs = Files.createTempDirectory("death-records");
+    // The real 2004 file put where the 2005 one belongs: every ANIOREG says 2004.
+    Files.copy(projectDir().resolve("data-samples/mexico/inegi/death_records/deaths_2004.csv"),
+        inputs.resolve("deaths_2005.csv"));
+    DeathRecordCounts.Result counted = DeathRecordCounts.build(DeathRecords.read(spark(),
+        inputs.toString(), "ISO-8859-1", List.of(new BronzeIngest.RawFile("deaths_2005.csv",
+            2005)), "test", new Timestamp(0)), realRun().lakehouse().read(Municipalities.TABLE));
+    Assertions.assertTrue(counted.counts().isEmpty(), "nothing counted for 2005");
+    List<Row> refused = counted.refused().collectAsList();
+    Assertions.assertEquals(1, refused.size(), refused.toString());
+    Assertions.assertEquals("ANIOREG=2004 certificates=" + raw().lines().get(2004),
+        refused.get(0).getAs(Quarantine.RECORD));
+    Assertions.assertTrue(refused.get(0).<String>getAs(Quarantine.REASON).startsWith(
+        "year of registration (ANIOREG) '2004' is not the year of the file, 2005"),
+        refused.get(0).toString());
   }
 
   private static Map<Integer, Long> sums(Dataset<Row> rows, String year, String measure) {

@@ -56,4 +56,27 @@ class RunLockTest {
       Assertions.assertEquals("elsewhere", taken.recoveredFrom().orElseThrow());
     }
   }
+
+  @Test
+  void aLockHoldingNoOwnerRecordIsRefusedWithWhatToDo() throws Exception {
+    Path root = Files.createTempDirectory("lock");
+    Files.writeString(root.resolve("_run.lock"), "garbage\u0001 not a lock",
+        StandardCharsets.UTF_8);
+    RunLock.LakehouseUnusableException refused = Assertions.assertThrows(
+        RunLock.LakehouseUnusableException.class,
+        () -> RunLock.acquire(new Configuration(), root.toUri().toString(), "next", STALE));
+    Assertions.assertTrue(refused.getMessage().contains("starts with 'garbage? not a lock'")
+        && refused.getMessage().contains("delete that file"), refused.getMessage());
+    Assertions.assertTrue(Files.exists(root.resolve("_run.lock")), "the lock is left alone");
+  }
+
+  @Test
+  void aLakehousePathThatIsAFileIsRefused() throws Exception {
+    Path file = Files.createTempFile("lakehouse", ".txt");
+    RunLock.LakehouseUnusableException refused = Assertions.assertThrows(
+        RunLock.LakehouseUnusableException.class,
+        () -> RunLock.acquire(new Configuration(), file.toUri().toString(), "next", STALE));
+    Assertions.assertTrue(refused.getMessage().contains("is a file, not a folder"),
+        refused.getMessage());
+  }
 }

@@ -1,0 +1,69 @@
+package org.violence.lakehouse.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
+
+/**
+ * Mistakes that are not bad input end with their own exit code and one line that says what to
+ * do, before anything is written: a configuration naming an unknown column (2), a lakehouse
+ * path that is a file or a run lock no run wrote (6).
+ */
+class MainExitCodesTest extends LakehouseTestBase {
+  private static final Path SHIPPED = projectDir().resolve("conf/lakehouse.yaml");
+
+  /** Exit code and what the command printed on stderr. */
+  private record Ending(int exit, String message) {}
+
+  private static Ending run(String... args) {
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    PrintStream terminal = System.err;
+    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+    try {
+      return new Ending(Main.execute(args), errors.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(terminal);
+    }
+  }
+
+  @Test
+  void aFormulaColumnThePanelLacksEndsWithExit2NamingModelAndKey() throws Exception {
+    Path config = Files.createTempFile("lakehouse", ".yaml");
+    Files.writeString(config, Files.readString(SHIPPED).replace(
+        "gini + urbanisation + marginalisation + on_trafficking_route",
+        "gini + urbanisation + marginalization + on_trafficking_route"));
+    Path lakehouse = Files.createTempDirectory("never-written").resolve("lakehouse");
+    Ending ending = run("run", "--config", config.toString(), "--lakehouse",
+        lakehouse.toString());
+    Assertions.assertEquals(Main.BAD_USAGE_OR_CONFIG, ending.exit(), ending.message());
+    Assertions.assertTrue(ending.message().contains("models[1].formula")
+        && ending.message().contains("poisson_fe_inequality")
+        && ending.message().contains("'marginalization'"), ending.message());
+    Assertions.assertFalse(Files.exists(lakehouse), "nothing is written");
+  }
+
+  @Test
+  void aLakehousePathThatIsAFileEndsWithExit6() throws Exception {
+    Path file = Files.createTempFile("lakehouse", ".txt");
+    Ending ending = run("run", "--lakehouse", file.toString());
+    Assertions.assertEquals(Main.LAKEHOUSE_UNUSABLE, ending.exit(), ending.message());
+    Assertions.assertTrue(ending.message().contains("is a file, not a folder"),
+        ending.message());
+  }
+
+  @Test
+  void aRunLockNoRunWroteEndsWithExit6AndIsLeftAlone() throws Exception {
+    Path lakehouse = Files.createTempDirectory("lakehouse");
+    Path lock = lakehouse.resolve("_run.lock");
+    Files.writeString(lock, "not json at all");
+    Ending ending = run("run", "--lakehouse", lakehouse.toString());
+    Assertions.assertEquals(Main.LAKEHOUSE_UNUSABLE, ending.exit(), ending.message());
+    Assertions.assertTrue(ending.message().contains("delete that file"), ending.message());
+    Assertions.assertEquals("not json at all", Files.readString(lock));
+  }
+}
