@@ -35,6 +35,13 @@ class KillAndResumeTest extends LakehouseTestBase {
       "writing bronze.conapo_population", "writing silver.homicides",
       "writing gold.reconciliation");
   private static final long[] DELAYS_MILLIS = {0, 250, 900};
+  /**
+   * Where and after how many bytes each run's disk fills up: in bronze after 4.6 MB (more than
+   * its largest table, CONAPO's population, ~4.4 MB), then inside silver, then inside gold.
+   */
+  private static final List<Map.Entry<String, Long>> FULL_DISK_BUDGETS = List.of(
+      Map.entry("/bronze/", 4_600_000L), Map.entry("/silver/", 400_000L),
+      Map.entry("/gold/", 200_000L));
 
   @Test
   void killedAtAnyPointTheNextRunCompletesWithExactlyTheUninterruptedResult() throws Exception {
@@ -59,20 +66,56 @@ class KillAndResumeTest extends LakehouseTestBase {
     Assertions.assertTrue(tried.size() >= KILL_POINTS.size() - 1,
         "too few kill points were reached: " + tried);
 
-    Process resume = pipelineCommand(lakehouse).redirectOutput(
+    Lakehouse actual = resumeAndCompare(lakehouse);
+    List<Row> abandoned = actual.read(RunLog.RUNS).where("status = 'ABANDONED'").collectAsList();
+    Assertions.assertEquals(tried.size(), abandoned.size(),
+        "every killed run is marked ABANDONED by the run that took over its lock");
+  }
+
+  /**
+   * A disk that fills up mid-run (issue 19), once in each layer: three runs of a fresh lakehouse,
+   * each on what the one before left, whose writes fail with "No space left on device" after
+   * some MB of bronze, then some hundred KB of silver, then of gold. Each ends with a non-zero
+   * exit and leaves every table readable; the run after them, with space again, ends equal to an
+   * uninterrupted run, table by table.
+   */
+  @Test
+  void runsStoppedByAFullDiskAreCompletedExactlyByTheNextOne() throws Exception {
+    Path lakehouse = Files.createTempDirectory("full-disk");
+    List<String> stoppedAt = new ArrayList<>();
+    for (int attempt = 0; attempt < FULL_DISK_BUDGETS.size(); attempt++) {
+      Map.Entry<String, Long> budget = FULL_DISK_BUDGETS.get(attempt);
+      Path log = lakehouse.resolve("full-disk-" + attempt + ".log");
+      Process run = pipelineCommand(lakehouse, Map.of("JAVA_TOOL_OPTIONS",
+          "-Dspark.hadoop.fs.file.impl=" + FullDiskFileSystem.class.getName()
+              + " -D" + FullDiskFileSystem.UNDER + "=" + budget.getKey()
+              + " -D" + FullDiskFileSystem.BUDGET + "=" + budget.getValue()))
+          .redirectOutput(log.toFile()).start();
+      Assertions.assertTrue(run.waitFor(10, TimeUnit.MINUTES));
+      String output = Files.readString(log);
+      Assertions.assertNotEquals(0, run.exitValue(), output);
+      Assertions.assertTrue(output.contains("No space left on device"), output);
+      stoppedAt.add(output.lines().filter(line -> line.startsWith("  writing ")).reduce(
+          (first, last) -> last).orElse("before any write").strip());
+      everyTableIsReadable(lakehouse);
+    }
+    System.out.println("KillAndResumeTest: the disk filled up at " + stoppedAt);
+    resumeAndCompare(lakehouse);
+  }
+
+  /** Runs the command to the end on {@code lakehouse}; every table must equal the small run's. */
+  private Lakehouse resumeAndCompare(Path lakehouse) throws Exception {
+    Process resume = pipelineCommand(lakehouse, Map.of()).redirectOutput(
         lakehouse.resolve("resume.log").toFile()).start();
     Assertions.assertTrue(resume.waitFor(10, TimeUnit.MINUTES));
     Assertions.assertEquals(0, resume.exitValue(), Files.readString(
         lakehouse.resolve("resume.log")));
-
     Lakehouse expected = smallRun().lakehouse();
     Lakehouse actual = new Lakehouse(spark(), lakehouse.toString());
     for (Table table : Pipeline.allTables()) {
       assertSameContents(expected.read(table), actual.read(table));
     }
-    List<Row> abandoned = actual.read(RunLog.RUNS).where("status = 'ABANDONED'").collectAsList();
-    Assertions.assertEquals(tried.size(), abandoned.size(),
-        "every killed run is marked ABANDONED by the run that took over its lock");
+    return actual;
   }
 
   /**
@@ -82,7 +125,7 @@ class KillAndResumeTest extends LakehouseTestBase {
    */
   private String runAndKill(Path lakehouse, String killLine, int nthLine, long delayMillis)
       throws IOException, InterruptedException {
-    Process run = pipelineCommand(lakehouse).start();
+    Process run = pipelineCommand(lakehouse, Map.of()).start();
     String killedAt = null;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(),
         StandardCharsets.UTF_8))) {
@@ -103,8 +146,8 @@ class KillAndResumeTest extends LakehouseTestBase {
     return killedAt;
   }
 
-  private ProcessBuilder pipelineCommand(Path lakehouse) {
-    return ChildJvm.builder(System.getProperty("java.class.path"), Map.of(),
+  private ProcessBuilder pipelineCommand(Path lakehouse, Map<String, String> environment) {
+    return ChildJvm.builder(System.getProperty("java.class.path"), environment,
         "org.violence.lakehouse.cli.Main", List.of("run", "--lakehouse", lakehouse.toString(),
             "--years", YEARS, "--master", "local[1]"));
   }
