@@ -34,31 +34,32 @@ final class ModelSample {
     return ALIASES.getOrDefault(name, name);
   }
 
+  /** A column a model names, and the config key ({@code formula}, {@code vcov}...) naming it. */
+  record NamedColumn(String key, String column) {}
+
   /**
    * The first column {@code spec} names (outcome, regressors, fixed effects, offset, weights,
-   * clusters) that the panel does not declare, with the config key that names it; null when
-   * every one is a panel column or an alias. Checked when the configuration loads, so that a
-   * typo stops the run before Spark starts, not after the panel is read.
+   * clusters) that the panel does not declare; null when every one is a panel column or an
+   * alias. Checked when the configuration loads, so that a typo stops the run before Spark
+   * starts, not after the panel is read.
    */
-  static String[] unknownColumn(LakehouseConfig.ModelSpec spec, Formula formula,
+  static NamedColumn unknownColumn(LakehouseConfig.ModelSpec spec, Formula formula,
       VcovKind vcov) {
-    List<String[]> named = new ArrayList<>();
-    named.add(new String[] {"formula", formula.outcome()});
-    for (Formula.Term term : formula.regressors()) {
-      term.columns().forEach(c -> named.add(new String[] {"formula", c}));
-    }
-    for (Formula.Term term : formula.fixedEffects()) {
-      term.columns().forEach(c -> named.add(new String[] {"formula", c}));
+    List<NamedColumn> named = new ArrayList<>();
+    named.add(new NamedColumn("formula", formula.outcome()));
+    for (List<Formula.Term> terms : List.of(formula.regressors(), formula.fixedEffects())) {
+      terms.forEach(term -> term.columns().forEach(c -> named.add(new NamedColumn("formula",
+          c))));
     }
     if (spec.offset() != null) {
-      named.add(new String[] {"offset", spec.offset()});
+      named.add(new NamedColumn("offset", spec.offset()));
     }
     if (spec.weights() != null) {
-      named.add(new String[] {"weights", spec.weights()});
+      named.add(new NamedColumn("weights", spec.weights()));
     }
-    vcov.clusters().forEach(c -> named.add(new String[] {"vcov", c}));
+    vcov.clusters().forEach(c -> named.add(new NamedColumn("vcov", c)));
     return named.stream()
-        .filter(n -> !MunicipalityYearPanel.TABLE.columns().containsKey(column(n[1])))
+        .filter(n -> !MunicipalityYearPanel.TABLE.columns().containsKey(column(n.column())))
         .findFirst().orElse(null);
   }
 

@@ -131,25 +131,25 @@ public final class PanelModel {
   }
 
   /**
-   * The rows {@link #fit} hands to the estimator, for exporting the same sample to another tool:
-   * the sample's complete cases with the outcome, offset, regressors and keys.
-   */
-  /**
    * Refuses a specification that names a column the panel does not have, naming the model, the
    * config key ({@code key} + formula, offset, weights or vcov) and the column.
    */
   public static void requirePanelColumns(ModelSpec spec, String key) {
-    String[] unknown = ModelSample.unknownColumn(spec, Formula.parse(spec.formula()),
-        VcovKind.parse(spec.vcov()));
+    ModelSample.NamedColumn unknown = ModelSample.unknownColumn(spec,
+        Formula.parse(spec.formula()), VcovKind.parse(spec.vcov()));
     if (unknown != null) {
-      throw new ConfigException(key + "." + unknown[0], "model '" + spec.name() + "' names "
-          + "the column '" + unknown[1] + "', which " + MunicipalityYearPanel.TABLE
+      throw new ConfigException(key + "." + unknown.key(), "model '" + spec.name() + "' names "
+          + "the column '" + unknown.column() + "', which " + MunicipalityYearPanel.TABLE
           .qualifiedName() + " does not have (besides its columns, 'municipality' and 'state' "
           + "may be used); its columns are " + String.join(", ",
           new java.util.TreeSet<>(MunicipalityYearPanel.TABLE.columns().keySet())));
     }
   }
 
+  /**
+   * The rows {@link #fit} hands to the estimator, for exporting the same sample to another tool:
+   * the sample's complete cases with the outcome, offset, regressors and keys.
+   */
   static Dataset<Row> sampleRows(Dataset<Row> panel, ModelSpec spec) {
     return design(panel, spec).na().drop();
   }
