@@ -24,9 +24,10 @@ import org.violence.lakehouse.silver.Municipalities;
  * them. Both are built year by year, so a nightly run with one new file reads that file alone
  * and counts that year alone.
  *
- * <p>A yearly file's fingerprint is its path, size and modification time rather than a checksum
- * of its bytes: checksumming tens of millions of rows every night would re-read every old file,
- * which is exactly what the nightly path must not do.
+ * <p>A yearly file's fingerprint is the SHA-256 of its bytes, streamed: a corrected file of the
+ * same size and modification time (INEGI republishes years) must be noticed. Hashing re-reads
+ * every old file each night, but only reads it: ~1.2 GB/s here (the CPU's SHA instructions), so
+ * about 3 s for the ~4 GB of 26 national years, against minutes to parse and count one year.
  */
 public final class MicrodataStages {
   private final Lakehouse lakehouse;

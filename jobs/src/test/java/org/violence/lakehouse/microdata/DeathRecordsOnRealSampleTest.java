@@ -21,9 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Lineage;
+import org.violence.lakehouse.quality.QualityGate;
+import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 
@@ -242,6 +246,54 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
     Assertions.assertTrue(refused.get(0).<String>getAs(Quarantine.REASON).startsWith(
         "year of registration (ANIOREG) '2004' is not the year of the file, 2005"),
         refused.get(0).toString());
+  }
+
+  /**
+   * INEGI republishes years: a corrected file with the same size and modification time as the
+   * one landed (one certificate's sex 1 → 2) is noticed and landed again.
+   */
+  @Test
+  void aCorrectedFileOfTheSameSizeAndTimeIsLandedAgain() throws IOException {
+    Path inputs = Files.createTempDirectory("death-records");
+    Path file = inputs.resolve("deaths_2005.csv");
+    byte[] published = Files.readAllBytes(projectDir().resolve(
+        "data-samples/mexico/inegi/death_records/deaths_2005.csv"));
+    Files.write(file, published);
+    java.nio.file.attribute.FileTime time = Files.getLastModifiedTime(file);
+    Lakehouse lakehouse = new Lakehouse(spark(), Files.createTempDirectory("lakehouse")
+        .toString());
+    LakehouseConfig.SourceFile source = new LakehouseConfig.SourceFile("deaths_{year}.csv",
+        "ISO-8859-1", null);
+    List<BronzeIngest.RawFile> files = List.of(new BronzeIngest.RawFile("deaths_2005.csv",
+        2005));
+    StageRunner first = new StageRunner(lakehouse, new QualityGate("test",
+        TableExpectations.ALL), System.out);
+    first.run(new MicrodataStages(lakehouse, inputs.toString(), source, files)
+        .bronze("first", new Timestamp(0)));
+    long males = lakehouse.read(DeathRecords.TABLE).where(col(DeathRecords.SEX).equalTo("1"))
+        .count();
+
+    String text = new String(published, StandardCharsets.ISO_8859_1);
+    int sex = List.of(text.substring(0, text.indexOf('\n')).strip().split(","))
+        .indexOf(DeathRecords.SEX);
+    String[] lines = text.split("\n", -1);
+    int corrected = 1;
+    while (!lines[corrected].split(",", -1)[sex].equals("1")) {
+      corrected++;
+    }
+    String[] fields = lines[corrected].split(",", -1);
+    fields[sex] = "2";
+    lines[corrected] = String.join(",", fields);
+    Files.write(file, String.join("\n", lines).getBytes(StandardCharsets.ISO_8859_1));
+    Files.setLastModifiedTime(file, time);
+    Assertions.assertEquals(published.length, Files.size(file), "same size");
+
+    StageRunner second = new StageRunner(lakehouse, new QualityGate("test",
+        TableExpectations.ALL), System.out);
+    Assertions.assertEquals(java.util.Set.of("2005"), second.run(new MicrodataStages(lakehouse,
+        inputs.toString(), source, files).bronze("second", new Timestamp(0))));
+    Assertions.assertEquals(males - 1, lakehouse.read(DeathRecords.TABLE)
+        .where(col(DeathRecords.SEX).equalTo("1")).count());
   }
 
   private static Map<Integer, Long> sums(Dataset<Row> rows, String year, String measure) {
