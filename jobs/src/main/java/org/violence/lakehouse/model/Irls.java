@@ -4,9 +4,10 @@ package org.violence.lakehouse.model;
  * Iteratively reweighted least squares with absorbed fixed effects (ppmlhdfe's algorithm: each
  * step a weighted least squares of the working outcome with the effects projected out), driven
  * from sufficient statistics: each iteration is one pass over the rows ({@link WlsStatistics}),
- * and everything else happens on the driver over cells and k × k matrices. By Frisch–Waugh–
- * Lovell, with mᵢ the weighted cell means and r their residual after projecting on the effects,
- * X̃'WX̃ = X'WX − Σ_c W_c m_c m_c' + Σ_c W_c r_c r_c' exactly, so no row is ever demeaned.
+ * and everything else happens on the driver over cells and k × k matrices. The effects are
+ * constant within a cell, so with S the rows' weighted scatter around their cell means and r the
+ * cell means net of the effects, X̃'WX̃ = S + Σ_c W_c r_c r_c' exactly: no row is ever demeaned
+ * by the effects, and nothing is subtracted that could cancel.
  * Iterations stop, as R's glm and fixest do, when the deviance changes by less than the
  * tolerance relatively; OLS takes one step.
  */
@@ -138,20 +139,22 @@ final class Irls {
     for (int j = 0; j <= k; j++) {
       projected[j] = projection.project(means[j]);
     }
-    double[][] correction = cellCorrections(w, means, projected);
+    CellSums between = cellSums(w, means, projected);
     double[][] gram = new double[k][k];
     double[] rhs = new double[k];
+    int vectors = k + 1;
     for (int a = 0; a < k; a++) {
       for (int b = 0; b <= a; b++) {
-        double g = stats.xwx[a * k + b] + correction[a][b];
+        double g = stats.within[a * vectors + b] + between.residual()[a][b];
         gram[a][b] = g;
         gram[b][a] = g;
       }
-      rhs[a] = stats.xwz[a] + correction[k][a];
+      rhs[a] = stats.within[k * vectors + a] + between.residual()[k][a];
     }
     for (int j = 0; j < k; j++) {
       // Net of the effects, a regressor they absorb keeps only rounding noise of its raw sum.
-      if (!(gram[j][j] > 1e-9 * stats.xwx[j * k + j])) {
+      double raw = stats.within[j * vectors + j] + between.meanSquares()[j];
+      if (!(gram[j][j] > 1e-9 * raw)) {
         throw new ArithmeticException("regressor " + (j + 1) + " is constant within the fixed "
             + "effects (collinear with them)");
       }
@@ -181,30 +184,34 @@ final class Irls {
   }
 
   /**
-   * −Σ_c W_c m_a m_b + Σ_c W_c r_a r_b for every pair a ≥ b of the regressors and the working
-   * outcome (last): from raw cross-products to those net of the effects, in one pass over cells.
+   * Over cells: Σ_c W_c r_a r_b for every pair a ≥ b of the regressors and the working outcome
+   * (last), r the cell means net of the effects (the between-cell part of X̃'WX̃ and X̃'Wz̃), and
+   * Σ_c W_c m_a², the raw between-cell sum of squares of each regressor (the collinearity scale).
    */
-  private static double[][] cellCorrections(double[] w, double[][] means,
+  private record CellSums(double[][] residual, double[] meanSquares) {}
+
+  private static CellSums cellSums(double[] w, double[][] means,
       CellProjection.Projection[] projected) {
     int vectors = means.length;
-    double[][] correction = new double[vectors][];
+    double[][] residual = new double[vectors][];
     for (int a = 0; a < vectors; a++) {
-      correction[a] = new double[a + 1];
+      residual[a] = new double[a + 1];
     }
-    double[] m = new double[vectors];
+    double[] meanSquares = new double[vectors];
     double[] r = new double[vectors];
     for (int c = 0; c < w.length; c++) {
       for (int a = 0; a < vectors; a++) {
-        m[a] = means[a][c];
         r[a] = projected[a].residual()[c];
+        meanSquares[a] += w[c] * means[a][c] * means[a][c];
       }
       for (int a = 0; a < vectors; a++) {
-        double[] row = correction[a];
+        double[] row = residual[a];
+        double wr = w[c] * r[a];
         for (int b = 0; b <= a; b++) {
-          row[b] += w[c] * (r[a] * r[b] - m[a] * m[b]);
+          row[b] += wr * r[b];
         }
       }
     }
-    return correction;
+    return new CellSums(residual, meanSquares);
   }
 }

@@ -3,8 +3,14 @@ package org.violence.lakehouse.model;
 /**
  * One IRLS step's sufficient statistics at the current linear predictor: per cell, the total
  * weight and the weighted sums of the regressors and of the working outcome; over all rows, the
- * weighted cross-products X'WX and X'Wz; and the deviance at the current means. From these alone
- * {@link Irls} solves the weighted least squares with the fixed effects absorbed.
+ * weighted scatter of the regressors and the working outcome around their cell means (within
+ * cells); and the deviance at the current means. From these alone {@link Irls} solves the
+ * weighted least squares with the fixed effects absorbed.
+ *
+ * <p>The within-cell scatter is accumulated around running cell means (West's weighted update,
+ * with Chan's formula to merge partial sums), not as X'WX minus the cells' part: for a regressor
+ * that barely moves within a municipality the two nearly cancel, and the subtraction would leave
+ * rounding noise of the size of the signal. With one row per cell (the panel) it is exactly 0.
  */
 final class WlsStatistics implements RowStatistics<WlsStatistics> {
   final RowStatistics.IrlsState state;
@@ -12,9 +18,14 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
   final double[] weight;
   final double[] weightedX;
   final double[] weightedZ;
-  final double[] xwx;
-  final double[] xwz;
+  /**
+   * Within-cell weighted cross-products of (x₁..x_k, z), lower triangle at {@code [a·(k+1)+b]},
+   * b ≤ a; z is the last.
+   */
+  final double[] within;
   double deviance;
+  /** Deviations of one row from its cell's mean, reused row after row. */
+  private transient double[] deviation;
 
   WlsStatistics(RowStatistics.IrlsState state, int k) {
     this.state = state;
@@ -22,8 +33,7 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
     this.weight = new double[state.activeCells()];
     this.weightedX = new double[state.activeCells() * k];
     this.weightedZ = new double[state.activeCells()];
-    this.xwx = new double[k * k];
-    this.xwz = new double[k];
+    this.within = new double[(k + 1) * (k + 1)];
   }
 
   @Override
@@ -50,26 +60,57 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
       w = prior * v;
       z = eta - offset + (y - mu) / v;
     }
-    weight[c] += w;
-    weightedZ[c] += w * z;
+    double before = weight[c];
     int base = c * k;
+    if (before > 0) {
+      // S += w·W/(W + w) · δδ', δ the row's deviation from the cell's mean so far.
+      if (deviation == null) {
+        deviation = new double[k + 1];
+      }
+      double inverse = 1 / before;
+      for (int a = 0; a < k; a++) {
+        deviation[a] = rows.regressors[from + a] - weightedX[base + a] * inverse;
+      }
+      deviation[k] = z - weightedZ[c] * inverse;
+      addOuter(within, deviation, w * before / (before + w));
+    }
+    weight[c] = before + w;
+    weightedZ[c] += w * z;
     for (int a = 0; a < k; a++) {
-      double wx = w * rows.regressors[from + a];
-      weightedX[base + a] += wx;
-      xwz[a] += wx * z;
+      weightedX[base + a] += w * rows.regressors[from + a];
+    }
+  }
+
+  /** Adds {@code factor}·dd' to the lower triangle of {@code scatter}. */
+  private void addOuter(double[] scatter, double[] d, double factor) {
+    for (int a = 0; a <= k; a++) {
+      double fa = factor * d[a];
+      int row = a * (k + 1);
       for (int b = 0; b <= a; b++) {
-        xwx[a * k + b] += wx * rows.regressors[from + b];
+        scatter[row + b] += fa * d[b];
       }
     }
   }
 
   @Override
   public WlsStatistics merge(WlsStatistics other) {
+    // Chan: a cell in both parts adds W₁W₂/(W₁ + W₂)·(m₁ − m₂)(m₁ − m₂)' to the scatter.
+    double[] d = new double[k + 1];
+    for (int c = 0; c < weight.length; c++) {
+      double w1 = weight[c];
+      double w2 = other.weight[c];
+      if (w1 > 0 && w2 > 0) {
+        for (int a = 0; a < k; a++) {
+          d[a] = weightedX[c * k + a] / w1 - other.weightedX[c * k + a] / w2;
+        }
+        d[k] = weightedZ[c] / w1 - other.weightedZ[c] / w2;
+        addOuter(within, d, w1 * w2 / (w1 + w2));
+      }
+    }
     add(weight, other.weight);
     add(weightedX, other.weightedX);
     add(weightedZ, other.weightedZ);
-    add(xwx, other.xwx);
-    add(xwz, other.xwz);
+    add(within, other.within);
     deviance += other.deviance;
     return this;
   }
