@@ -35,26 +35,28 @@ public final class TextFiles {
    */
   public static String firstLine(Configuration hadoop, String uri, String displayName,
       Charset charset) {
-    Path path = new Path(uri);
-    try {
-      FileSystem fs = path.getFileSystem(hadoop);
-      if (!fs.exists(path)) {
-        throw InputException.forFile(displayName, "file is missing (looked for " + uri + ")");
+    return read(hadoop, uri, displayName, in -> {
+      java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+      for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+        line.write(b);
       }
-      try (InputStream raw = fs.open(path); InputStream in = decompressed(raw, uri)) {
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
-        for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
-          line.write(b);
-        }
-        String text = line.toString(charset);
-        return (text.startsWith("\uFEFF") ? text.substring(1) : text).strip();
-      }
-    } catch (IOException e) {
-      throw InputException.forFile(displayName, "cannot be read: " + e.getMessage());
-    }
+      String text = line.toString(charset);
+      return (text.startsWith("\uFEFF") ? text.substring(1) : text).strip();
+    });
   }
 
   static byte[] readBytes(Configuration hadoop, String uri, String displayName) {
+    return read(hadoop, uri, displayName, InputStream::readAllBytes);
+  }
+
+  /** What {@link #read} does with the file's decompressed bytes. */
+  private interface Reading<T> {
+    T from(InputStream in) throws IOException;
+  }
+
+  /** Opens the file (decompressed), a missing or unreadable one a bad input naming it. */
+  private static <T> T read(Configuration hadoop, String uri, String displayName,
+      Reading<T> reading) {
     Path path = new Path(uri);
     try {
       FileSystem fs = path.getFileSystem(hadoop);
@@ -62,7 +64,7 @@ public final class TextFiles {
         throw InputException.forFile(displayName, "file is missing (looked for " + uri + ")");
       }
       try (InputStream raw = fs.open(path); InputStream in = decompressed(raw, uri)) {
-        return in.readAllBytes();
+        return reading.from(in);
       }
     } catch (IOException e) {
       throw InputException.forFile(displayName, "cannot be read: " + e.getMessage());
