@@ -109,15 +109,19 @@ public final class ConfigLoader {
     }
     require(config.models(), "models");
     Set<String> names = new java.util.HashSet<>();
+    List<LakehouseConfig.ModelSpec> models = new java.util.ArrayList<>();
     for (int i = 0; i < config.models().size(); i++) {
       validateModel(config.models().get(i), "models[" + i + "]");
-      if (!names.add(config.models().get(i).name())) {
-        throw new ConfigException("models[" + i + "].name", "'" + config.models().get(i).name()
-            + "' is used by an earlier model; names identify runs and must be unique");
+      for (LakehouseConfig.ModelSpec model : PanelModel.expand(config.models().get(i))) {
+        if (!names.add(model.name())) {
+          throw new ConfigException("models[" + i + "].name", "'" + model.name()
+              + "' is used by an earlier model; names identify runs and must be unique");
+        }
+        models.add(model);
       }
     }
     validateTrafficking(config.trafficking());
-    return config;
+    return config.withModels(List.copyOf(models));
   }
 
   private static void validateTrafficking(LakehouseConfig.Trafficking t) {
@@ -169,7 +173,7 @@ public final class ConfigLoader {
   private static void validateModel(LakehouseConfig.ModelSpec spec, String key) {
     require(spec.name(), key + ".name");
     require(spec.formula(), key + ".formula");
-    parsed(() -> Formula.parse(spec.formula()), key + ".formula");
+    parsed(() -> Formula.expand(spec.formula()), key + ".formula");
     if (!MODEL_FAMILIES.contains(String.valueOf(spec.family()))) {
       throw new ConfigException(key + ".family",
           "'" + spec.family() + "' is not one of " + MODEL_FAMILIES);

@@ -18,6 +18,12 @@ public record LakehouseConfig(
     List<ModelSpec> models,
     Trafficking trafficking) {
 
+  /** The same configuration with these models (the configured ones multiplied out). */
+  public LakehouseConfig withModels(List<ModelSpec> specs) {
+    return new LakehouseConfig(lakehouse, inputs, years, spark, sources, geography,
+        covariateFill, specs, trafficking);
+  }
+
   public LakehouseConfig withLakehouse(String location) {
     return new LakehouseConfig(location, inputs, years, spark, sources, geography, covariateFill,
         models, trafficking);

@@ -57,6 +57,7 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
   private final Param<String> weightCol;
   private final StringArrayParam fixedEffectCols;
   private final StringArrayParam clusterCols;
+  private final StringArrayParam featureNames;
   private final Param<String> family;
   private final Param<String> vcov;
   private final Param<String> smallSample;
@@ -88,6 +89,10 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
         "columns whose levels are absorbed as fixed effects");
     clusterCols = new StringArrayParam(this, "clusterCols",
         "one or two columns for cluster-robust standard errors");
+    featureNames = new StringArrayParam(this, "featureNames",
+        "names of the features' elements, e.g. a formula's terms; empty: the features column's "
+        + "ML attributes (VectorAssembler names them by input column, and a term such as "
+        + "I(x * 0.5) is no column name Spark resolves)");
     family = new Param<>(this, "family",
         "gaussian, poisson, quasipoisson or binomial (logit)");
     vcov = new Param<>(this, "vcov",
@@ -113,6 +118,7 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
     setDefault(weightCol, "");
     setDefault(fixedEffectCols, new String[0]);
     setDefault(clusterCols, new String[0]);
+    setDefault(featureNames, new String[0]);
     setDefault(family, "gaussian");
     setDefault(vcov, "iid");
     setDefault(smallSample, SmallSampleCorrection.FIXEST.label());
@@ -163,6 +169,10 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
 
   public StringArrayParam clusterCols() {
     return clusterCols;
+  }
+
+  public StringArrayParam featureNames() {
+    return featureNames;
   }
 
   public Param<String> family() {
@@ -223,6 +233,10 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
 
   public FixedEffectsRegression setFixedEffectCols(String... value) {
     return (FixedEffectsRegression) set(fixedEffectCols, value);
+  }
+
+  public FixedEffectsRegression setFeatureNames(String... value) {
+    return (FixedEffectsRegression) set(featureNames, value);
   }
 
   public FixedEffectsRegression setClusterCols(String... value) {
@@ -348,14 +362,24 @@ public final class FixedEffectsRegression extends Estimator<FixedEffectsRegressi
     return (FixedEffectsRegressionModel) model.setParent(this);
   }
 
-  /** Names of the regressors from the features column's ML attributes, x1… without them. */
+  /**
+   * Names of the regressors: featureNames, or the features column's ML attributes, or x1…
+   * without either.
+   */
   private List<String> termNames(StructType schema) {
     AttributeGroup group = AttributeGroup.fromStructField(schema.apply(getFeaturesCol()));
     java.util.ArrayList<String> names = new java.util.ArrayList<>();
     if (hasIntercept()) {
       names.add(Formula.INTERCEPT);
     }
-    if (group.attributes().isDefined()) {
+    String[] given = getOrDefault(featureNames);
+    if (given.length > 0) {
+      if (group.size() >= 0 && group.size() != given.length) {
+        throw new IllegalArgumentException("featureNames names " + given.length + " features; "
+            + getFeaturesCol() + " has " + group.size());
+      }
+      names.addAll(List.of(given));
+    } else if (group.attributes().isDefined()) {
       Attribute[] attributes = group.attributes().get();
       for (int j = 0; j < attributes.length; j++) {
         names.add(attributes[j].name().isDefined() ? attributes[j].name().get() : "x" + (j + 1));

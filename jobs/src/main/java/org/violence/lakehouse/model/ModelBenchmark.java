@@ -71,9 +71,10 @@ public final class ModelBenchmark {
       throw new IllegalStateException(spec.name() + " did not converge: "
           + fit.run().getAs("message"));
     }
-    org.apache.spark.ml.PipelineStage[] stages = PanelModel.pipeline(spec).getStages();
+    ModelSample.Design sample = PanelModel.sampleRows(panel, spec);
+    org.apache.spark.ml.PipelineStage[] stages = PanelModel.pipeline(spec, sample).getStages();
     Dataset<Row> prepared = ((org.apache.spark.ml.feature.VectorAssembler) stages[0])
-        .transform(PanelModel.sampleRows(panel, spec)).localCheckpoint();
+        .transform(sample.rows()).localCheckpoint();
     FixedEffectsRegression estimator = (FixedEffectsRegression) stages[1];
     double estimatorSeconds = Double.POSITIVE_INFINITY;
     for (int i = 0; i < WARM_RUNS; i++) {
@@ -82,7 +83,7 @@ public final class ModelBenchmark {
       estimatorSeconds = Math.min(estimatorSeconds, (System.nanoTime() - start) / 1e9);
     }
     List<String> terms = fit.coefficients().stream().map(c -> c.getString(2)).toList();
-    Path exported = export(PanelModel.sampleRows(panel, spec), spec, terms);
+    Path exported = export(sample, spec);
     Map<String, Double> r = runR(exported);
     double rSeconds = r.remove("seconds");
     out.printf("Model %s: %s, n=%d, %s%n", spec.name(), spec.formula(),
@@ -106,19 +107,19 @@ public final class ModelBenchmark {
   }
 
   /** The fitted rows as CSV for R: y, offset, x1..xk, fe0.. . */
-  private static Path export(Dataset<Row> rows, LakehouseConfig.ModelSpec spec,
-      List<String> terms) {
+  private static Path export(ModelSample.Design sample, LakehouseConfig.ModelSpec spec) {
     List<Column> columns = new ArrayList<>(List.of(col(ModelSample.OUTCOME).as("y"),
         col(ModelSample.OFFSET).as("offset")));
-    for (int j = 0; j < terms.size(); j++) {
-      columns.add(col("`" + terms.get(j) + "`").as("x" + (j + 1)));
+    String[] regressors = sample.regressorColumns();
+    for (int j = 0; j < regressors.length; j++) {
+      columns.add(col(regressors[j]).as("x" + (j + 1)));
     }
     for (int f = 0; f < Formula.parse(spec.formula()).fixedEffects().size(); f++) {
       columns.add(col(ModelSample.effectKey(f)).as("fe" + f));
     }
     try {
       Path folder = Files.createTempDirectory("benchmark-panel").resolve("csv");
-      rows.select(columns.toArray(Column[]::new)).coalesce(1).write().option("header", "true")
+      sample.rows().select(columns.toArray(Column[]::new)).coalesce(1).write().option("header", "true")
           .csv(folder.toUri().toString());
       return folder;
     } catch (IOException e) {

@@ -15,9 +15,10 @@ import org.violence.lakehouse.silver.Population;
 
 /**
  * The columns a model reads, computed with Spark from the gold panel: the configured sample,
- * the outcome, the offset, each regressor (interactions multiplied out) and the fixed-effect and
- * cluster keys. Every regressor is the panel's own column: a model re-derives nothing, so
- * fitting from the exported panel in another tool gives the same numbers.
+ * the outcome, the offset, each regressor (its formula compiled by {@link FormulaColumns},
+ * interactions multiplied out) and the fixed-effect and cluster keys. Regressors are the
+ * panel's columns or what the formula writes of them in fixest's syntax, so fitting the
+ * exported panel with the same formula in R gives the same numbers.
  */
 final class ModelSample {
   static final String OUTCOME = "_outcome";
@@ -43,14 +44,10 @@ final class ModelSample {
    * alias. Checked when the configuration loads, so that a typo stops the run before Spark
    * starts, not after the panel is read.
    */
-  static NamedColumn unknownColumn(LakehouseConfig.ModelSpec spec, Formula formula,
+  static NamedColumn unknownColumn(LakehouseConfig.ModelSpec spec, List<Formula> formulas,
       VcovKind vcov) {
     List<NamedColumn> named = new ArrayList<>();
-    named.add(new NamedColumn("formula", formula.outcome()));
-    for (List<Formula.Term> terms : List.of(formula.regressors(), formula.fixedEffects())) {
-      terms.forEach(term -> term.columns().forEach(c -> named.add(new NamedColumn("formula",
-          c))));
-    }
+    formulas.forEach(f -> f.columns().forEach(c -> named.add(new NamedColumn("formula", c))));
     if (spec.offset() != null) {
       named.add(new NamedColumn("offset", spec.offset()));
     }
@@ -71,14 +68,23 @@ final class ModelSample {
     return "_cluster" + index;
   }
 
-  static String regressorName(Formula.Term term) {
-    return term.label(":");
+  /**
+   * A model's rows and the names of its regressors. The regressor columns are {@code _x0},
+   * {@code _x1}… because fixest's names ({@code I(gini * 0.5)}) are not column names Spark can
+   * resolve; {@link #regressors} keeps them in the same order.
+   */
+  record Design(Dataset<Row> rows, List<String> regressors) {
+    String[] regressorColumns() {
+      String[] columns = new String[regressors.size()];
+      for (int j = 0; j < columns.length; j++) {
+        columns[j] = "_x" + j;
+      }
+      return columns;
+    }
   }
 
   /** The sample's rows in the configured years, floors and states, before complete cases. */
-  static Dataset<Row> inSample(Dataset<Row> panel, LakehouseConfig.Sample sample) {
-    // Models are specified on Mexico's covariates; other countries' contract rows have none.
-    Dataset<Row> rows = MunicipalityYearPanel.mexico(panel);
+  private static Dataset<Row> inSample(Dataset<Row> rows, LakehouseConfig.Sample sample) {
     if (sample == null) {
       return rows;
     }
@@ -97,19 +103,35 @@ final class ModelSample {
 
   /**
    * Outcome, offset, regressors, keys and identifiers of the sample's rows; incomplete rows stay
-   * (the estimator leaves them out and counts them).
+   * (the estimator leaves them out and counts them). The formula's inputs are computed on the
+   * whole Mexican panel before the sample is taken, so that lags reach outside it; the terms
+   * that learn from the data (i(), poly()) learn from the sample.
    */
-  static Dataset<Row> design(Dataset<Row> inSample, Formula formula, String offset,
-      String weights, VcovKind vcov) {
+  static Design design(Dataset<Row> panel, LakehouseConfig.Sample sample, Formula formula,
+      String offset, String weights, VcovKind vcov) {
+    // Models are specified on Mexico's covariates; other countries' contract rows have none.
+    Dataset<Row> mexico = MunicipalityYearPanel.mexico(panel);
+    FormulaColumns formulaColumns = new FormulaColumns(ModelSample::column, mexico.schema());
+    Column outcome = formulaColumns.input(formulaColumns.value(formula.outcome()));
+    List<List<FormulaColumns.Factor>> terms = formula.regressors().stream()
+        .map(t -> t.factors().stream().map(formulaColumns::factor).toList()).toList();
+    List<Column> withInputs = new ArrayList<>(List.of(col("*")));
+    withInputs.addAll(formulaColumns.inputs());
+    Dataset<Row> rows = inSample(mexico.select(withInputs.toArray(Column[]::new)), sample);
+    terms.forEach(factors -> factors.forEach(f -> f.learn(rows)));
+
     List<Column> columns = new ArrayList<>();
     columns.add(col(Municipalities.STABLE_CODE));
     columns.add(col(MunicipalityYearPanel.YEAR));
-    columns.add(col(formula.outcome()).cast("double").as(OUTCOME));
+    columns.add(outcome.as(OUTCOME));
     columns.add((offset == null ? lit(0.0) : col(offset).cast("double")).as(OFFSET));
     columns.add((weights == null ? lit(1.0) : col(weights).cast("double")).as(WEIGHT));
-    for (Formula.Term term : formula.regressors()) {
-      columns.add(term.columns().stream().map(c -> col(c).cast("double"))
-          .reduce(Column::multiply).orElseThrow().as(regressorName(term)));
+    List<String> names = new ArrayList<>();
+    for (List<FormulaColumns.Factor> factors : terms) {
+      for (FormulaColumns.Named regressor : interactions(factors)) {
+        columns.add(regressor.column().as("_x" + names.size()));
+        names.add(regressor.name());
+      }
     }
     for (int f = 0; f < formula.fixedEffects().size(); f++) {
       columns.add(key(formula.fixedEffects().get(f).columns()).as(effectKey(f)));
@@ -117,7 +139,23 @@ final class ModelSample {
     for (int c = 0; c < vcov.clusters().size(); c++) {
       columns.add(key(List.of(vcov.clusters().get(c))).as(clusterKey(c)));
     }
-    return inSample.select(columns.toArray(Column[]::new));
+    return new Design(rows.select(columns.toArray(Column[]::new)), List.copyOf(names));
+  }
+
+  /** An interaction's columns: every combination of its factors' columns, multiplied. */
+  private static List<FormulaColumns.Named> interactions(List<FormulaColumns.Factor> factors) {
+    List<FormulaColumns.Named> combined = List.of(new FormulaColumns.Named("", lit(1.0)));
+    for (FormulaColumns.Factor factor : factors) {
+      List<FormulaColumns.Named> next = new ArrayList<>();
+      for (FormulaColumns.Named left : combined) {
+        for (FormulaColumns.Named right : factor.columns()) {
+          next.add(left.name().isEmpty() ? right : new FormulaColumns.Named(
+              left.name() + ":" + right.name(), left.column().multiply(right.column())));
+        }
+      }
+      combined = next;
+    }
+    return combined;
   }
 
   private static Column key(List<String> names) {

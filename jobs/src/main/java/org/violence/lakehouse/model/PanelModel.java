@@ -131,12 +131,31 @@ public final class PanelModel {
   }
 
   /**
+   * The models one specification describes: itself, or with {@code c(y1, y2) ~} or
+   * {@code sw()}/{@code csw()} one per outcome and step, in fixest's order, named
+   * {@code name.1}, {@code name.2}… and each with its own formula written out.
+   */
+  public static List<ModelSpec> expand(ModelSpec spec) {
+    List<Formula> formulas = Formula.expand(spec.formula());
+    if (formulas.size() == 1) {
+      return List.of(spec);
+    }
+    List<ModelSpec> models = new ArrayList<>();
+    for (int m = 0; m < formulas.size(); m++) {
+      models.add(new ModelSpec(spec.name() + "." + (m + 1), formulas.get(m).render(),
+          spec.family(), spec.offset(), spec.vcov(), spec.sample(), spec.maxIterations(),
+          spec.solver(), spec.smallSample(), spec.weights()));
+    }
+    return models;
+  }
+
+  /**
    * Refuses a specification that names a column the panel does not have, naming the model, the
    * config key ({@code key} + formula, offset, weights or vcov) and the column.
    */
   public static void requirePanelColumns(ModelSpec spec, String key) {
     ModelSample.NamedColumn unknown = ModelSample.unknownColumn(spec,
-        Formula.parse(spec.formula()), VcovKind.parse(spec.vcov()));
+        Formula.expand(spec.formula()), VcovKind.parse(spec.vcov()));
     if (unknown != null) {
       throw new ConfigException(key + "." + unknown.key(), "model '" + spec.name() + "' names "
           + "the column '" + unknown.column() + "', which " + MunicipalityYearPanel.TABLE
@@ -150,15 +169,15 @@ public final class PanelModel {
    * The rows {@link #fit} hands to the estimator, for exporting the same sample to another tool:
    * the sample's complete cases with the outcome, offset, regressors and keys.
    */
-  static Dataset<Row> sampleRows(Dataset<Row> panel, ModelSpec spec) {
-    return design(panel, spec).na().drop();
+  static ModelSample.Design sampleRows(Dataset<Row> panel, ModelSpec spec) {
+    ModelSample.Design design = design(panel, spec);
+    return new ModelSample.Design(design.rows().na().drop(), design.regressors());
   }
 
   /** The sample's rows with the columns {@link #pipeline} reads (see {@link ModelSample}). */
-  static Dataset<Row> design(Dataset<Row> panel, ModelSpec spec) {
-    return ModelSample.design(ModelSample.inSample(panel, spec.sample()),
-        Formula.parse(spec.formula()), spec.offset(), spec.weights(),
-        VcovKind.parse(spec.vcov()));
+  static ModelSample.Design design(Dataset<Row> panel, ModelSpec spec) {
+    return ModelSample.design(panel, spec.sample(), Formula.parse(spec.formula()),
+        spec.offset(), spec.weights(), VcovKind.parse(spec.vcov()));
   }
 
   /** The summary's name for the configured kind of standard errors. */
@@ -166,8 +185,11 @@ public final class PanelModel {
     return vcov.kind() == VcovKind.Kind.CLUSTER ? "cluster" : vcov.label();
   }
 
-  /** The estimator a specification describes, reading the columns of {@link ModelSample}. */
-  static Pipeline pipeline(ModelSpec spec) {
+  /**
+   * The estimator a specification describes, reading the columns of {@link ModelSample}: the
+   * regressors assembled into MLlib's feature vector, named as the formula names them.
+   */
+  static Pipeline pipeline(ModelSpec spec, ModelSample.Design design) {
     Formula formula = Formula.parse(spec.formula());
     VcovKind vcov = VcovKind.parse(spec.vcov());
     String[] effects = new String[formula.fixedEffects().size()];
@@ -179,11 +201,12 @@ public final class PanelModel {
       clusters[c] = ModelSample.clusterKey(c);
     }
     VectorAssembler assembler = new VectorAssembler()
-        .setInputCols(formula.regressors().stream().map(ModelSample::regressorName)
-            .toArray(String[]::new))
+        .setInputCols(design.regressorColumns())
         .setOutputCol(FEATURES).setHandleInvalid("keep");
     FixedEffectsRegression estimator = new FixedEffectsRegression()
-        .setLabelCol(ModelSample.OUTCOME).setFeaturesCol(FEATURES).setPredictionCol(PREDICTION)
+        .setLabelCol(ModelSample.OUTCOME).setFeaturesCol(FEATURES)
+        .setFeatureNames(design.regressors().toArray(String[]::new))
+        .setPredictionCol(PREDICTION)
         .setOffsetCol(spec.offset() == null ? "" : ModelSample.OFFSET)
         .setWeightCol(spec.weights() == null ? "" : ModelSample.WEIGHT)
         .setFixedEffectCols(effects).setClusterCols(clusters).setFamily(spec.family())
@@ -199,12 +222,19 @@ public final class PanelModel {
     long start = System.nanoTime();
     Formula formula = Formula.parse(spec.formula());
     VcovKind vcov = VcovKind.parse(spec.vcov());
-    Dataset<Row> design = design(panel, spec).localCheckpoint();
-    Dataset<Row> noRows = design.sparkSession().createDataFrame(List.of(), FITTED_SCHEMA);
     RunRecord record = new RunRecord(spec, panelTable, panelVersion, runId, formula);
+    Dataset<Row> noRows = panel.sparkSession().createDataFrame(List.of(), FITTED_SCHEMA);
+    ModelSample.Design sample;
+    try {
+      sample = design(panel, spec);
+    } catch (IllegalArgumentException e) {
+      // What the formula asks of the data is not there (a reference level, poly's values).
+      return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
+    }
+    Dataset<Row> design = sample.rows().localCheckpoint();
     PipelineModel fitted;
     try {
-      fitted = pipeline(spec).fit(design);
+      fitted = pipeline(spec, sample).fit(design);
     } catch (ArithmeticException e) {
       return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
     }
@@ -263,7 +293,7 @@ public final class PanelModel {
       StringBuilder levels = new StringBuilder();
       for (int f = 0; s != null && f < formula.fixedEffects().size(); f++) {
         levels.append(f == 0 ? "" : "; ")
-            .append(formula.fixedEffects().get(f).label("^")).append('=')
+            .append(formula.fixedEffects().get(f).label()).append('=')
             .append(s.fixedEffectLevelCount(f));
       }
       // With its schema, so that readers can ask for fields by name.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 
@@ -57,8 +58,27 @@ class ConfigLoaderTest {
   void malformedFormulaIsNamed() throws IOException {
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
         "formula: homicides_registration ~", "formula: homicides_registration =")));
-    assertTrue(e.getMessage().startsWith("config key 'models[1].formula': "
-        + "'homicides_registration = gini"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("config key 'models[1].formula': formula error at "
+        + "character 24: expected '~' between the outcome and the regressors, found '='\n"
+        + "  homicides_registration = gini"), e.getMessage());
+  }
+
+  /** c() and csw() make one model per outcome and step, each with its formula written out. */
+  @Test
+  void oneSpecificationMakesSeveralModels() throws IOException {
+    LakehouseConfig config = ConfigLoader.load(edited("formula: drug_war_homicides ~ gini + "
+        + "urbanisation + marginalisation", "formula: c(drug_war_homicides, "
+        + "homicides_registration) ~ csw(gini, urbanisation)"));
+    assertEquals(List.of("poisson_fe_drug_war.1", "poisson_fe_drug_war.2",
+        "poisson_fe_drug_war.3", "poisson_fe_drug_war.4"), config.models().stream()
+        .map(LakehouseConfig.ModelSpec::name).filter(n -> n.startsWith("poisson_fe_drug_war"))
+        .toList());
+    assertEquals("homicides_registration ~ gini + urbanisation | municipality + year",
+        config.models().get(config.models().size() - 1).formula());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
+        "formula: drug_war_homicides ~ gini", "formula: drug_war_homicides ~ l(gini, 1) + "
+        + "i(year, on_route, ref = 2007) + gini")));
+    assertTrue(e.getMessage().contains("names the column 'on_route'"), e.getMessage());
   }
 
   @Test

@@ -85,8 +85,7 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
   }
 
   private FixedEffectsRegressionSummary fit(LakehouseConfig.ModelSpec spec) {
-    PipelineModel model = PanelModel.pipeline(spec).fit(PanelModel.design(panel(), spec));
-    return ((FixedEffectsRegressionModel) model.stages()[1]).summary();
+    return FixestReference.summary(panel(), spec);
   }
 
   @Test
@@ -114,31 +113,13 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
     Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
     int compared = 0;
     for (String solver : solvers) {
-      for (String line : Files.readAllLines(projectDir().resolve(
-          "jobs/src/test/resources/reference/fixest_reference.csv"))) {
-        String[] f = line.split(",(?! )");
-        if (line.startsWith("model,") || !models.test(f[0])) {
-          continue;
-        }
-        String vcov = f[1];
-        LakehouseConfig.ModelSpec spec = spec(f[0], vcov, solver);
-        FixedEffectsRegressionSummary fit = fits.computeIfAbsent(solver + " " + f[0] + " "
+      compared += FixestReference.compare("fixest_reference.csv", models, (model, vcov) -> {
+        LakehouseConfig.ModelSpec spec = spec(model, vcov, solver);
+        FixedEffectsRegressionSummary fit = fits.computeIfAbsent(solver + " " + model + " "
             + spec.vcov(), key -> fit(spec));
-        String what = solver + " " + f[0] + " " + vcov + " " + f[2];
         Assertions.assertEquals(solver, fit.solver());
-        Assertions.assertTrue(fit.converged(), what);
-        Assertions.assertEquals(Long.parseLong(f[6]), fit.observations(), what + " rows");
-        String kind = vcov.startsWith("cluster") ? "cluster" : vcov;
-        assertRelative(Double.parseDouble(f[3]), fit.coefficient(f[2]), coefficientTolerance,
-            what);
-        int j = fit.terms().indexOf(f[2]);
-        assertRelative(Double.parseDouble(f[4]), fit.standardErrors(kind)[j], 1e-6, what + " se");
-        double p = Double.parseDouble(f[5]);
-        if (p > 1e-200) {
-          assertRelative(p, fit.pValues(kind)[j], 1e-6, what + " p");
-        }
-        compared++;
-      }
+        return fit;
+      }, coefficientTolerance);
     }
     return compared;
   }

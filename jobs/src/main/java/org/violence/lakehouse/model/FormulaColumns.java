@@ -1,0 +1,195 @@
+package org.violence.lakehouse.model;
+
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.model.Formula.Binary;
+import org.violence.lakehouse.model.Formula.Call;
+import org.violence.lakehouse.model.Formula.Expression;
+import org.violence.lakehouse.model.Formula.Group;
+import org.violence.lakehouse.model.Formula.Name;
+import org.violence.lakehouse.model.Formula.Negate;
+import org.violence.lakehouse.model.Formula.Number;
+import org.violence.lakehouse.model.Formula.Text;
+import org.violence.lakehouse.silver.Municipalities;
+
+/**
+ * A formula's expressions as Spark SQL columns, in two passes over the panel. First every
+ * input is computed on the whole Mexican panel ({@link #input}): transforms, arithmetic and the
+ * panel operators, whose lags read the municipality's other years even outside the model's
+ * sample (a 2007 sample row has its 2006 lag). Then, on the sample, the terms that depend on
+ * the data learn it ({@link #learn}: the levels of {@code i()}, the orthogonal basis of
+ * {@code poly()}) and each term becomes its named columns ({@link #columns}).
+ */
+final class FormulaColumns {
+  /** A regressor's column and its coefficient's name (fixest's). */
+  record Named(String name, Column column) {}
+
+  /** The panel's time index: one row per municipality and year. */
+  private static final WindowSpec PANEL = Window.partitionBy(Municipalities.STABLE_CODE)
+      .orderBy(MunicipalityYearPanel.YEAR);
+
+  private final List<Column> inputs = new ArrayList<>();
+  private final Function<String, String> columnOf;
+  private final StructType panel;
+
+  /** {@code columnOf} maps a name in the formula to the panel's column (aliases). */
+  FormulaColumns(Function<String, String> columnOf, StructType panel) {
+    this.columnOf = columnOf;
+    this.panel = panel;
+  }
+
+  /** A panel column as it is (a factor's levels keep their type). */
+  Column raw(String name) {
+    return col(columnOf.apply(name));
+  }
+
+  /** True for a text column: i() takes it as a factor. */
+  boolean isText(String name) {
+    String column = columnOf.apply(name);
+    return java.util.Arrays.asList(panel.fieldNames()).contains(column)
+        && panel.apply(column).dataType().equals(DataTypes.StringType);
+  }
+
+  /** The columns the first pass adds to the panel. */
+  List<Column> inputs() {
+    return inputs;
+  }
+
+  /** A term's factor, planned: its inputs are registered now, its columns made after learning. */
+  interface Factor {
+    /** Reads what the factor needs from the sample (one Spark job at most). */
+    default void learn(Dataset<Row> sample) {}
+
+    List<Named> columns();
+  }
+
+  /** Plans one factor of a regressor term. */
+  Factor factor(Expression expression) {
+    if (expression instanceof Call call) {
+      switch (call.function()) {
+        case "i":
+          return new IndicatorTerm(this, call);
+        case "poly":
+          return new PolynomialTerm(this, call);
+        case "l", "f", "d":
+          if (call.arguments().size() == 2 && call.arguments().get(1) instanceof Binary range) {
+            List<Named> lags = new ArrayList<>();
+            for (int k = order(range.left()); k <= order(range.right()); k++) {
+              lags.add(panelOperator(call.function(), call.arguments().get(0), k));
+            }
+            return () -> lags;
+          }
+          Named lag = panelOperator(call.function(), call.arguments().get(0),
+              call.arguments().size() == 2 ? order(call.arguments().get(1)) : 1);
+          return () -> List.of(lag);
+        default:
+          break;
+      }
+    }
+    Column value = input(value(expression));
+    return () -> List.of(new Named(expression.render(), value));
+  }
+
+  /** fixest names a panel operator by its expanded call: {@code l(x, 1)}. */
+  private Named panelOperator(String operator, Expression x, int k) {
+    Column value = input(panelValue(operator, value(x), k));
+    return new Named(operator + "(" + x.render() + ", " + k + ")", value);
+  }
+
+  /** Registers a first-pass column; returns how the second pass refers to it. */
+  Column input(Column value) {
+    String name = "_in" + inputs.size();
+    inputs.add(value.as(name));
+    return col(name);
+  }
+
+  /** A single-column expression as a double column. */
+  Column value(Expression e) {
+    if (e instanceof Name n) {
+      return raw(n.name()).cast(DataTypes.DoubleType);
+    }
+    if (e instanceof Number n) {
+      return lit(n.value());
+    }
+    if (e instanceof Group g) {
+      return value(g.inner());
+    }
+    if (e instanceof Negate n) {
+      return negate(value(n.operand()));
+    }
+    if (e instanceof Call c) {
+      return call(c);
+    }
+    if (e instanceof Binary b) {
+      return switch (b.operator()) {
+        case '+' -> value(b.left()).plus(value(b.right()));
+        case '-' -> value(b.left()).minus(value(b.right()));
+        case '*' -> value(b.left()).multiply(value(b.right()));
+        case '/' -> value(b.left()).divide(value(b.right()));
+        case '^' -> pow(value(b.left()), value(b.right()));
+        default -> throw new IllegalArgumentException("'" + b.render() + "': a range "
+            + "(a:b) is only the second argument of l(), f() or d()");
+      };
+    }
+    throw new IllegalArgumentException("'" + e.render() + "' is text, not a number; text "
+        + "goes in ref = ...");
+  }
+
+  private Column call(Call c) {
+    Column x = value(c.arguments().get(0));
+    return switch (c.function()) {
+      case "log" -> log(x);
+      case "log1p" -> log1p(x);
+      case "exp" -> exp(x);
+      case "sqrt" -> sqrt(x);
+      case "abs" -> abs(x);
+      case "I" -> x;
+      case "l", "f", "d" -> panelValue(c.function(), x,
+          c.arguments().size() == 2 ? order(c.arguments().get(1)) : 1);
+      default -> throw new IllegalArgumentException(c.function() + "() makes several columns; "
+          + "it stands as a term of its own");
+    };
+  }
+
+  /**
+   * The value k years before ({@code l}) or after ({@code f}), or the change since k years
+   * before ({@code d}): null when the municipality has no row that year, as fixest's panel.
+   */
+  private static Column panelValue(String operator, Column x, int k) {
+    int offset = operator.equals("f") ? k : -k;
+    Column shifted = first(x).over(PANEL.rangeBetween(offset, offset));
+    return operator.equals("d") ? x.minus(shifted) : shifted;
+  }
+
+  static int order(Expression k) {
+    if (k instanceof Number n) {
+      return (int) n.value();
+    }
+    if (k instanceof Negate n) {
+      return -order(n.operand());
+    }
+    throw new IllegalArgumentException("'" + k.render() + "' is not a whole number");
+  }
+
+  /** A factor level as R names it: 2007, 0.5, TRUE, or the text. */
+  static String levelLabel(Object value) {
+    if (value instanceof Double || value instanceof Float) {
+      return Formula.rNumber(((java.lang.Number) value).doubleValue());
+    }
+    if (value instanceof Boolean b) {
+      return b ? "TRUE" : "FALSE";
+    }
+    return String.valueOf(value);
+  }
+}

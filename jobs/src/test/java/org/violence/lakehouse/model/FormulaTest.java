@@ -1,0 +1,99 @@
+package org.violence.lakehouse.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The formula language's grammar, names and errors, without Spark. */
+class FormulaTest {
+
+  private static List<String> terms(String formula) {
+    return Formula.parse(formula).regressors().stream().map(Formula.Term::label).toList();
+  }
+
+  private static String error(String formula) {
+    return assertThrows(IllegalArgumentException.class, () -> Formula.expand(formula))
+        .getMessage();
+  }
+
+  @Test
+  void writesTermsAsFixestNamesThem() {
+    String text = "log1p(homicides) ~ log(population) + I(gini^2) + I(100 * gini - x/2) + "
+        + "i(year, on_trafficking_route, ref = 2006) + l(x, 1) | municipality + state^year";
+    Formula formula = Formula.parse(text);
+    assertEquals(text, formula.render());
+    assertEquals("log1p(homicides)", formula.outcome().render());
+    assertEquals(List.of("municipality", "state^year"),
+        formula.fixedEffects().stream().map(Formula.Effect::label).toList());
+    // Spacing as R's deparse writes it, whatever the author typed.
+    assertEquals(List.of("I(gini * 1e+05)", "I((gini + 1)^2)", "I(gini/3e-07)", "I(-gini)"),
+        terms("y ~ I(gini*100000) + I( (gini+1) ^ 2 ) + I(gini / 3e-7) + I(-gini)"));
+    assertEquals(List.of("poly(x, 2, raw = TRUE)"), terms("y ~ poly(x,2,raw=TRUE)"));
+  }
+
+  @Test
+  void numbersAsRPrintsThem() {
+    assertEquals("1e+05", Formula.rNumber(100000));
+    assertEquals("1000", Formula.rNumber(1000));
+    assertEquals("123456", Formula.rNumber(123456));
+    assertEquals("0.5", Formula.rNumber(0.5));
+    assertEquals("3e-07", Formula.rNumber(3e-7));
+    assertEquals("-2.5", Formula.rNumber(-2.5));
+    assertEquals("0.1", Formula.rNumber(0.1));
+  }
+
+  @Test
+  void productsExpandAsRsTerms() {
+    assertEquals(List.of("a", "b", "a:b"), terms("y ~ a*b"));
+    assertEquals(List.of("a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"), terms("y ~ a*b*c"));
+    assertEquals(List.of("a", "b", "a:b"), terms("y ~ a*b + a"), "a term written twice");
+    assertEquals(List.of("x", "a:b", "c"), terms("y ~ x + a:b + c"));
+  }
+
+  @Test
+  void severalOutcomesAndStepsMakeSeveralModelsInFixestsOrder() {
+    List<String> models = Formula.expand("c(y1, log(y2)) ~ x + csw(a, b + c) | fe").stream()
+        .map(Formula::render).toList();
+    assertEquals(List.of("y1 ~ x + a | fe", "y1 ~ x + a + b + c | fe",
+        "log(y2) ~ x + a | fe", "log(y2) ~ x + a + b + c | fe"), models);
+    assertEquals(List.of("y ~ x + a + z", "y ~ x + b + z"),
+        Formula.expand("y ~ x + sw(a, b) + z").stream().map(Formula::render).toList());
+    assertEquals(List.of("y ~ x", "y ~ x + a", "y ~ x + a + b"),
+        Formula.expand("y ~ x + csw0(a, b)").stream().map(Formula::render).toList());
+    assertEquals(List.of("y ~ x", "y ~ x + a", "y ~ x + b"),
+        Formula.expand("y ~ x + sw0(a, b)").stream().map(Formula::render).toList());
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> Formula.parse("y ~ sw(a, b)")).getMessage().contains("describes 2 models"));
+  }
+
+  @Test
+  void columnsAreWhatTheFormulaReads() {
+    assertEquals(List.of("y", "population", "year", "route", "size", "gini", "x", "fe", "s",
+        "t"), Formula.parse("log(y) ~ log(population) + i(year, route, ref = 2006) + "
+        + "i(after, i.size) + poly(gini, 2, raw = TRUE) + l(x, 1:2) | fe + s^t").columns()
+        .stream().filter(c -> !c.equals("after")).toList());
+  }
+
+  @Test
+  void aMistakeIsPointedAtWithWhatWasExpected() {
+    assertEquals("formula error at character 10: expected ',' or ')' closing the 'log(' at "
+        + "character 5, found the end\n  y ~ log(x\n           ^", error("y ~ log(x"));
+    assertTrue(error("y x").startsWith("formula error at character 3: expected '~' between "
+        + "the outcome and the regressors, found 'x'"), error("y x"));
+    assertTrue(error("y ~ x + ").contains("character 9: expected a column or a function"));
+    assertTrue(error("y ~ foo(x)").contains("not 'foo'"));
+    assertTrue(error("y ~ i(year, reff = 2006)")
+        .contains("expected i()'s arguments (named: "), error("y ~ i(year, reff = 2006)"));
+    assertTrue(error("y ~ log(i(year))").contains("i() makes several columns"));
+    assertTrue(error("y ~ 1 + x").contains("0 and 1 are not terms"));
+    assertTrue(error("y ~ x | fe1 fe2").contains("expected '+', '^' or the end, found 'fe2'"));
+    assertTrue(error("y ~ x + sw(a) + csw(b)").contains("a second csw()"));
+    assertTrue(error("y ~ l(x, 1.5)").contains("k a whole number or a range"));
+    assertTrue(error("y ~ poly(x)").contains("poly(column, degree)"));
+    assertTrue(error("y ~ x # z").contains("'#' has no meaning in a formula"));
+    assertTrue(error("y ~ x + I(a:b)").contains("expected ',' or ')' closing the 'I('"));
+  }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/Rscript
+# Reference values for FormulaOnPanelTest: the formula language's constructs (transforms,
+# poly(), i() and event studies, panel lags/leads/differences, sw()/csw() and several outcomes)
+# fitted by R fixest 0.12.1 on the lakehouse's gold.municipality_year_panel.
+#
+# Reproduce (offline, from the project's root): as fixest_reference.R, with
+#   R_LIBS=/opt/rlib Rscript fixest_formula_reference.R panel.csv > fixest_formula_reference.csv
+#
+# The panel's booleans (read as "true"/"false") become 0/1, as the lakehouse casts them. Panel
+# operators use the municipality x year index (panel.id), on the whole panel. Singletons are
+# dropped as the lakehouse does (fixef.rm = "both" for GLMs, "singleton" for OLS); tolerances
+# at their floors, as in fixest_reference.R.
+suppressMessages(library(fixest))
+args <- commandArgs(trailingOnly = TRUE)
+panel <- read.csv(args[1], colClasses = c(stable_municipality_code = "character",
+                                          state_code = "character"))
+for (flag in c("on_trafficking_route", "after_2006")) {
+  panel[[flag]] <- as.numeric(panel[[flag]] == "true")
+}
+tight <- list(fixef.tol = 3e-12)
+tight_glm <- c(tight, list(glm.tol = 3e-13, glm.iter = 200))
+vcovs <- list("iid" = "iid", "cluster(state)" = ~state_code)
+out <- function(model, fit, kinds = c("iid", "cluster(state)")) {
+  for (kind in kinds) {
+    ct <- coeftable(fit, vcov = vcovs[[kind]])
+    for (i in seq_len(nrow(ct))) {
+      cat(sprintf("%s,%s,%s,%.17g,%.17g,%.17g,%d\n", model, kind, rownames(ct)[i], ct[i, 1],
+                  ct[i, 2], ct[i, 4], nobs(fit)))
+    }
+  }
+}
+ols <- function(fml, data = panel, ...) {
+  do.call(feols, c(list(fml, data, fixef.rm = "singleton", ...), tight))
+}
+pois <- function(fml, data = panel, ...) {
+  do.call(fepois, c(list(fml, data, offset = ~log_population, fixef.rm = "both", ...),
+                    tight_glm))
+}
+cat("model,vcov,term,estimate,std_error,p_value,observations\n")
+
+out("transforms", ols(log1p(homicides_registration) ~ log(population) + sqrt(urbanisation) +
+      I(gini^2) + I(100 * gini - marginalisation / 2) + exp(gini) |
+      stable_municipality_code + year))
+
+out("polynomial", ols(homicide_rate_registration ~ poly(urbanisation, 2) + poly(gini, 2, raw = TRUE) |
+      stable_municipality_code + year))
+
+out("event_study", pois(homicides_registration ~ i(year, on_trafficking_route, ref = 2006) |
+      stable_municipality_code + year))
+
+out("year_dummies", ols(homicide_rate_registration ~ i(year, ref = c(1990, 2006)) + gini |
+      stable_municipality_code))
+
+out("interaction", ols(homicide_rate_registration ~ gini * after_2006 + log(population):urbanisation |
+      stable_municipality_code))
+
+out("panel_operators", pois(homicides_registration ~ l(homicide_rate_registration, 1) +
+      f(gini) + d(urbanisation) + l(marginalisation, 1:2) | stable_municipality_code + year,
+      panel.id = ~stable_municipality_code + year))
+
+multi <- pois(c(homicides_registration, drug_war_homicides) ~ csw(gini, urbanisation) |
+      stable_municipality_code + year, data = subset(panel, year >= 2007 & year <= 2010))
+for (i in seq_along(multi)) out(paste0("stepwise.", i), multi[[i]])
