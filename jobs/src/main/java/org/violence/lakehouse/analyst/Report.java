@@ -28,6 +28,7 @@ import org.apache.spark.sql.Row;
 import org.violence.lakehouse.cli.RouteMapCommand;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.gold.SpatialFeatures;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.model.CoefficientPlot;
 import org.violence.lakehouse.model.ModelTable;
@@ -53,8 +54,12 @@ public final class Report {
   public static final String RATE_MAP = "homicide_rate_map.png";
   public static final String ROUTES = "trafficking_routes.png";
   public static final String COEFFICIENTS = "coefficients_across_models.png";
-  /** Rates of small municipalities jump with a single death; the ranking leaves them out. */
-  public static final long MIN_POPULATION = 100_000;
+  /**
+   * Raw rates of small municipalities jump with a single death (one in 1,200 people is 83 per
+   * 100,000); the map and the ranking show the local empirical-Bayes rate instead, which
+   * shrinks them towards their neighbourhood's (see {@link SpatialFeatures}).
+   */
+  static final String MAPPED_RATE = SpatialFeatures.EB_LOCAL;
   public static final int TOP = 20;
   /** States drawn in the trend charts: the highest rates of the last year. */
   static final int STATES_SHOWN = 8;
@@ -223,22 +228,23 @@ public final class Report {
 
   private long topMunicipalities(Dataset<Row> panel, int lastYear) {
     Dataset<Row> top = panel.where(col(MunicipalityYearPanel.YEAR).equalTo(lastYear)
-            .and(col(Population.POPULATION).geq(MIN_POPULATION)))
-        .orderBy(desc(MunicipalityYearPanel.RATE_REGISTRATION))
+            .and(col(MAPPED_RATE).isNotNull()))
+        .orderBy(desc(MAPPED_RATE))
         .limit(TOP)
         .select(col(Municipalities.STABLE_CODE), col(Municipalities.MUNICIPALITY_NAME),
             col(Municipalities.STATE_NAME), col(Population.POPULATION),
             col(MunicipalityYearPanel.HOMICIDES_REGISTRATION),
-            col(MunicipalityYearPanel.RATE_REGISTRATION));
+            col(MunicipalityYearPanel.RATE_REGISTRATION), col(MAPPED_RATE));
     List<Row> rows = top.withColumn("label", org.apache.spark.sql.functions.concat_ws(", ",
         col(Municipalities.MUNICIPALITY_NAME), col(Municipalities.STATE_NAME))).collectAsList();
     figure(TOP_MUNICIPALITIES, Charts.png(new Charts.Spec(Charts.Kind.BAR, "Highest homicide "
-        + "rates, " + lastYear + ", municipalities of " + MIN_POPULATION + "+ inhabitants",
-        "label", MunicipalityYearPanel.RATE_REGISTRATION, null), rows));
+        + "rates, " + lastYear + " (local empirical Bayes)", "label", MAPPED_RATE, null), rows));
     body.append("<h2>Municipalities with the highest rates, ").append(lastYear).append("</h2>\n")
-        .append("<p>By year of registration, per 100,000 inhabitants, among municipalities "
-            + "of at least ").append(String.format("%,d", MIN_POPULATION))
-        .append(" inhabitants (smaller ones swing with a single death).</p>\n");
+        .append("<p>By year of registration, per 100,000 inhabitants, ranked by the local "
+            + "empirical-Bayes rate (Marshall 1991): each raw rate shrunk towards the pooled "
+            + "rate of the municipality and its neighbours, the more the smaller its population, "
+            + "so that a single death in a tiny municipality does not top the list. The raw "
+            + "rate is shown next to it.</p>\n");
     image(TOP_MUNICIPALITIES, "Municipalities with the highest homicide rates");
     body.append(Html.table(top, TOP));
     return rows.size();
@@ -247,7 +253,7 @@ public final class Report {
   private long rateMap(Dataset<Row> panel, int lastYear) {
     Map<String, Double> rateOfUnit = new HashMap<>();
     panel.where(col(MunicipalityYearPanel.YEAR).equalTo(lastYear))
-        .select(Municipalities.STABLE_CODE, MunicipalityYearPanel.RATE_REGISTRATION)
+        .select(Municipalities.STABLE_CODE, MAPPED_RATE)
         .collectAsList().forEach(r -> rateOfUnit.put(r.getString(0),
             r.isNullAt(1) ? null : r.getDouble(1)));
     // Polygons are of today's municipalities; each takes the rate of its panel unit.
@@ -257,11 +263,13 @@ public final class Report {
         .forEach(r -> unitOf.put(r.getString(0), r.getString(1)));
     BufferedImage map = RouteMap.choropleth(RouteMapCommand.polygons(lakehouse, config),
         code -> colourOf(rateOfUnit.get(unitOf.get(code))), MAP_WIDTH);
-    legend(map, "Homicides per 100,000, " + lastYear + " (registration)");
+    legend(map, "Homicides per 100,000, " + lastYear + " (registration, local EB)");
     figure(RATE_MAP, png(map));
     body.append("<h2>Municipal homicide rates, ").append(lastYear).append("</h2>\n<p>Each "
-        + "municipality coloured by the rate of its panel unit (municipalities created after "
-        + "1990 share their ancestor's); grey: no rate.</p>\n");
+        + "municipality coloured by the local empirical-Bayes rate of its panel unit "
+        + "(Marshall 1991: the raw rate shrunk towards its neighbourhood's, so that tiny "
+        + "municipalities do not show 80 for one death; municipalities created after 1990 share "
+        + "their ancestor's); grey: no rate.</p>\n");
     image(RATE_MAP, "Choropleth map of municipal homicide rates");
     return rateOfUnit.size();
   }

@@ -34,6 +34,7 @@ import org.violence.lakehouse.centralamerica.MunicipalHomicides;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.gold.SpatialFeatures;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
@@ -320,23 +321,32 @@ public final class Pipeline {
    */
   private Stage panelStage() {
     return Stage.byYear(List.of(MunicipalityYearPanel.TABLE, Reconciliation.TABLE), List.of(
-            Stage.Input.whole(Municipalities.TABLE), Stage.Input.sameYear(HomicideCounts.TABLE),
+            Stage.Input.whole(Municipalities.TABLE),
+            Stage.Input.sameAndPreviousYear(HomicideCounts.TABLE),
             Stage.Input.whole(Population.TABLE), Stage.Input.whole(Covariates.TABLE),
             Stage.Input.whole(DrugWarHomicides.TABLE), Stage.Input.whole(RouteExposure.TABLE),
+            Stage.Input.whole(TraffickingNetwork.EDGES),
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
             Stage.Input.whole(MunicipalHomicides.TABLE), Stage.Input.whole(GeographicUnits.TABLE)),
         "", this::panelYears, years -> {
+          // The year before each one too: the spatial lag's lag reads it.
+          Set<String> withPrevious = new TreeSet<>(years);
+          years.forEach(y -> withPrevious.add(Integer.toString(Integer.parseInt(y) - 1)));
           Dataset<Row> homicides = HomicideCounts.ofCubes(
-              inYears(lakehouse.read(HomicideCounts.TABLE), years));
-          Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
-              MunicipalityYearPanel.build(lakehouse.read(Municipalities.TABLE), homicides,
+              inYears(lakehouse.read(HomicideCounts.TABLE), withPrevious));
+          Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
+          Dataset<Row> mexico = SpatialFeatures.withSpatialFeatures(
+              MunicipalityYearPanel.build(municipalities, homicides,
                   lakehouse.read(Population.TABLE), lakehouse.read(Covariates.TABLE),
-                  lakehouse.read(DrugWarHomicides.TABLE), lakehouse.read(RouteExposure.TABLE))
-              .unionByName(centralAmerica.contractPanelRows(), true)), years);
+                  lakehouse.read(DrugWarHomicides.TABLE), lakehouse.read(RouteExposure.TABLE)),
+              SpatialFeatures.neighbours(lakehouse.read(TraffickingNetwork.EDGES),
+                  municipalities));
+          Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
+              mexico.unionByName(centralAmerica.contractPanelRows(), true)), years);
           Dataset<Row> reconciliation = inYears(Reconciliation.build(
               bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
-              homicides, panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
+              inYears(homicides, years), panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
                   .equalTo(MunicipalityYearPanel.MEXICO))), years);
           return new Stage.Output(Map.of(MunicipalityYearPanel.TABLE, panel,
               Reconciliation.TABLE, reconciliation), noRefusals());

@@ -53,7 +53,8 @@ public final class MunicipalityYearPanel {
         .describedAs("Municipality-year panel on a stable geography (municipalities of the base "
             + "vintage): homicides, population, rates and covariates")
         .sourcedFrom("silver.homicides, silver.population, silver.covariates, "
-            + "silver.drug_war_homicides and silver.route_exposure, on the units of "
+            + "silver.drug_war_homicides, silver.route_exposure and the adjacency of "
+            + "silver.trafficking_network_edges, on the units of "
             + "silver.municipalities")
         .partitionedBy(YEAR)
         .column(Municipalities.STABLE_CODE, "Panel unit: INEGI code of the base-vintage "
@@ -92,6 +93,7 @@ public final class MunicipalityYearPanel {
     for (String exposure : RouteExposure.PANEL_COLUMNS) {
       table.column(exposure, RouteExposure.TABLE.columns().get(exposure));
     }
+    SpatialFeatures.describe(table);
     table.column(COUNTRY_CODE, "ISO 3166-1 alpha-3 of the unit's country: MEX for INEGI's "
         + "municipalities; others come from the municipal input contract, keyed by official code");
     return table.build();

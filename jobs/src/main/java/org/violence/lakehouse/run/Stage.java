@@ -24,14 +24,21 @@ public final class Stage {
   /** What a stage built: rows per output table, and refused records for the quarantine. */
   public record Output(Map<Table, Dataset<Row>> rows, Dataset<Row> refused) {}
 
-  /** An input table, read whole or part by part (the same year of input for each output year). */
-  public record Input(Table table, boolean perPart) {
+  /**
+   * An input table, read whole or part by part: the same year of input for each output year,
+   * and also the year before when {@code previousYear} (an output with a one-year lag).
+   */
+  public record Input(Table table, boolean perPart, boolean previousYear) {
     public static Input whole(Table table) {
-      return new Input(table, false);
+      return new Input(table, false, false);
     }
 
     public static Input sameYear(Table table) {
-      return new Input(table, true);
+      return new Input(table, true, false);
+    }
+
+    public static Input sameAndPreviousYear(Table table) {
+      return new Input(table, true, true);
     }
   }
 
@@ -71,7 +78,8 @@ public final class Stage {
 
   /**
    * A stage built year by year: year {@code y} of the output is rebuilt when year {@code y} of a
-   * {@link Input#sameYear} input, any whole input, or the settings change.
+   * {@link Input#sameYear} input (or year y - 1 of a {@link Input#sameAndPreviousYear} one), any
+   * whole input, or the settings change.
    */
   public static Stage byYear(List<Table> outputs, List<Input> inputs, String settings,
       Supplier<Set<Integer>> years, Function<Set<String>, Output> build) {
@@ -100,6 +108,9 @@ public final class Stage {
       BuildState state = entry.getValue();
       text.append('|').append(input.table().qualifiedName()).append('=')
           .append(input.perPart() ? state.fingerprintOf(part) : state.fingerprint());
+      if (input.previousYear()) {
+        text.append('<').append(state.fingerprintOf(Integer.toString(Integer.parseInt(part) - 1)));
+      }
     }
     return Fingerprints.of(text.toString());
   }

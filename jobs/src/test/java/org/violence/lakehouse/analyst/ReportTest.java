@@ -86,7 +86,7 @@ class ReportTest extends LakehouseTestBase {
     Map<String, Double> rateOfUnit = new HashMap<>();
     smallRun().lakehouse().read(MunicipalityYearPanel.TABLE)
         .where("year = " + SMALL_YEARS.last()).collectAsList().forEach(r -> rateOfUnit.put(
-            r.getAs(Municipalities.STABLE_CODE), r.getAs(MunicipalityYearPanel.RATE_REGISTRATION)));
+            r.getAs(Municipalities.STABLE_CODE), r.getAs(Report.MAPPED_RATE)));
     Map<String, String> unitOf = new HashMap<>();
     smallRun().lakehouse().read(Municipalities.TABLE).collectAsList().forEach(r -> unitOf.put(
         r.getAs(Municipalities.MUNICIPALITY_CODE), r.getAs(Municipalities.STABLE_CODE)));
