@@ -1,7 +1,8 @@
 #!/usr/bin/Rscript
 # Reference values for FormulaOnPanelTest: the formula language's constructs (transforms,
 # poly(), i() and event studies, panel lags/leads/differences, sw()/csw() and several outcomes)
-# fitted by R fixest 0.12.1 on the lakehouse's gold.municipality_year_panel.
+# and the default event-study, between and long-difference models, fitted by R fixest 0.12.1
+# on the lakehouse's gold.municipality_year_panel.
 #
 # Reproduce (offline, from the project's root): as fixest_reference.R, with
 #   R_LIBS=/opt/rlib Rscript fixest_formula_reference.R panel.csv > fixest_formula_reference.csv
@@ -19,7 +20,7 @@ for (flag in c("on_trafficking_route", "after_2006")) {
 }
 tight <- list(fixef.tol = 3e-12)
 tight_glm <- c(tight, list(glm.tol = 3e-13, glm.iter = 200))
-vcovs <- list("iid" = "iid", "cluster(state)" = ~state_code)
+vcovs <- list("iid" = "iid", "hc1" = "hetero", "cluster(state)" = ~state_code)
 out <- function(model, fit, kinds = c("iid", "cluster(state)")) {
   for (kind in kinds) {
     ct <- coeftable(fit, vcov = vcovs[[kind]])
@@ -45,7 +46,8 @@ out("transforms", ols(log1p(homicides_registration) ~ log(population) + sqrt(urb
 out("polynomial", ols(homicide_rate_registration ~ poly(urbanisation, 2) + poly(gini, 2, raw = TRUE) |
       stable_municipality_code + year))
 
-out("event_study", pois(homicides_registration ~ i(year, on_trafficking_route, ref = 2006) |
+# The default event study (conf/lakehouse.yaml).
+out("event_study_routes", pois(homicides_registration ~ i(year, on_trafficking_route, ref = 2006) |
       stable_municipality_code + year))
 
 out("year_dummies", ols(homicide_rate_registration ~ i(year, ref = c(1990, 2006)) + gini |
@@ -57,6 +59,26 @@ out("interaction", ols(homicide_rate_registration ~ gini * after_2006 + log(popu
 out("panel_operators", pois(homicides_registration ~ l(homicide_rate_registration, 1) +
       f(gini) + d(urbanisation) + l(marginalisation, 1:2) | stable_municipality_code + year,
       panel.id = ~stable_municipality_code + year))
+
+# The default between and long-difference models: panel operators in the outcome, on the
+# 2010 rows. fixest's l()/f() inside a formula with subset = misaligns rows (it warns
+# "longer object length is not a multiple"), so the lags are taken first with fixest's
+# lag.formula on the whole panel, and the terms renamed as the formula names them.
+lagged <- function(var, k) lag(as.formula(paste(var, "~ stable_municipality_code + year")),
+                               k, panel)
+rate <- panel$homicide_rate_registration
+panel$mean_2008_2012 <- (lagged("homicide_rate_registration", 2) +
+  lagged("homicide_rate_registration", 1) + rate + lagged("homicide_rate_registration", -1) +
+  lagged("homicide_rate_registration", -2)) / 5
+for (v in c("homicide_rate_registration", "gini", "urbanisation")) {
+  panel[[paste0("d10_", v)]] <- panel[[v]] - lagged(v, 10)
+}
+y2010 <- subset(panel, year == 2010)
+out("between_2008_2012", feols(mean_2008_2012 ~ gini + poverty + urbanisation | state_code,
+      y2010, fixef.tol = 3e-12))
+long <- feols(d10_homicide_rate_registration ~ d10_gini + d10_urbanisation, y2010)
+names(long$coefficients) <- c("(Intercept)", "d(gini, 10)", "d(urbanisation, 10)")
+out("long_difference_2000_2010", long, c("iid", "hc1"))
 
 multi <- pois(c(homicides_registration, drug_war_homicides) ~ csw(gini, urbanisation) |
       stable_municipality_code + year, data = subset(panel, year >= 2007 & year <= 2010))

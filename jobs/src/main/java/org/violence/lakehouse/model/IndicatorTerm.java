@@ -50,7 +50,8 @@ final class IndicatorTerm implements FormulaColumns.Factor {
     secondReferences = labels(call.named("ref2"));
   }
 
-  private static Set<String> labels(Expression reference) {
+  /** The levels a {@code ref = ...} names, as labels. */
+  static Set<String> labels(Expression reference) {
     if (reference == null) {
       return Set.of();
     }

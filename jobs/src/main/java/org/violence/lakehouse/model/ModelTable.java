@@ -5,9 +5,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
@@ -78,32 +81,69 @@ public final class ModelTable {
     return p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "";
   }
 
-  static String markdown(List<PanelModel.Fit> fits) {
-    List<List<String>> rows = cells(fits);
-    StringBuilder md = new StringBuilder();
-    for (int r = 0; r < rows.size(); r++) {
-      md.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
-      if (r == 0) {
-        md.append("|").append("---|".repeat(rows.get(0).size())).append('\n');
-      }
+  /**
+   * The fits by table: first the models configured one by one, then each family of models
+   * made from one specification by c(), sw() or csw() (named NAME.1, NAME.2…), so that the
+   * steps of one family stand side by side, as fixest's etable shows a multiple estimation.
+   */
+  static Map<String, List<PanelModel.Fit>> families(List<PanelModel.Fit> fits) {
+    Map<String, Long> members = fits.stream().map(ModelTable::familyOf)
+        .collect(Collectors.groupingBy(f -> f, Collectors.counting()));
+    Map<String, List<PanelModel.Fit>> tables = new LinkedHashMap<>();
+    tables.put("", new ArrayList<>());
+    for (PanelModel.Fit fit : fits) {
+      String family = familyOf(fit);
+      tables.computeIfAbsent(members.get(family) > 1 ? family : "", f -> new ArrayList<>())
+          .add(fit);
     }
+    tables.values().removeIf(List::isEmpty);
+    return tables;
+  }
+
+  private static String familyOf(PanelModel.Fit fit) {
+    return fit.run().<String>getAs(PanelModel.MODEL).replaceFirst("\\.\\d+$", "");
+  }
+
+  static String markdown(List<PanelModel.Fit> fits) {
+    StringBuilder md = new StringBuilder();
+    families(fits).forEach((family, members) -> {
+      if (!family.isEmpty()) {
+        md.append("\n").append(family).append(": ").append(members.size())
+            .append(" models from one specification\n\n");
+      }
+      List<List<String>> rows = cells(members);
+      for (int r = 0; r < rows.size(); r++) {
+        md.append("| ").append(String.join(" | ", rows.get(r))).append(" |\n");
+        if (r == 0) {
+          md.append("|").append("---|".repeat(rows.get(0).size())).append('\n');
+        }
+      }
+    });
     return md.append("\nSignificance: *** p<0.001, ** p<0.01, * p<0.05. Standard errors in "
         + "parentheses, of the kind in the vcov row.\n").toString();
   }
 
   static String html(List<PanelModel.Fit> fits) {
-    List<List<String>> rows = cells(fits);
-    StringBuilder html = new StringBuilder("<table>\n");
-    for (int r = 0; r < rows.size(); r++) {
-      String tag = r == 0 ? "th" : "td";
-      html.append("<tr>");
-      for (String cell : rows.get(r)) {
-        html.append('<').append(tag).append('>').append(escape(cell)).append("</").append(tag)
-            .append('>');
+    StringBuilder html = new StringBuilder();
+    families(fits).forEach((family, members) -> {
+      if (!family.isEmpty()) {
+        html.append("<h3>").append(escape(family)).append(": ").append(members.size())
+            .append(" models from one specification</h3>\n");
       }
-      html.append("</tr>\n");
-    }
-    return html.append("</table>\n<p>Significance: *** p&lt;0.001, ** p&lt;0.01, * p&lt;0.05. "
+      html.append("<table>\n");
+      List<List<String>> rows = cells(members);
+      for (int r = 0; r < rows.size(); r++) {
+        String tag = r == 0 ? "th" : "td";
+        html.append("<tr>");
+        for (String cell : rows.get(r)) {
+          html.append('<').append(tag).append('>').append(escape(cell)).append("</")
+              .append(tag).append('>');
+        }
+        html.append("</tr>\n");
+      }
+      html.append("</table>\n");
+    });
+    return html.append("<p>Significance: *** p&lt;0.001, ** p&lt;0.01, * p&lt;0.05. "
         + "Standard errors in parentheses.</p>\n").toString();
   }
 
@@ -112,8 +152,8 @@ public final class ModelTable {
   }
 
   /**
-   * Writes model_table.md, model_table.html and coefficients_MODEL.png under the lakehouse's
-   * reports folder.
+   * Writes model_table.md, model_table.html, coefficients_MODEL.png and, for an event study,
+   * MODEL_event_study.png under the lakehouse's reports folder.
    */
   public static void write(Lakehouse lakehouse, List<PanelModel.Fit> fits) {
     writeFile(lakehouse, "model_table.md", markdown(fits).getBytes(StandardCharsets.UTF_8));
@@ -121,8 +161,16 @@ public final class ModelTable {
     for (PanelModel.Fit fit : fits) {
       if (fit.converged()) {
         writeFile(lakehouse, plotName(fit), CoefficientPlot.png(fit));
+        byte[] eventStudy = EventStudyPlot.png(fit);
+        if (eventStudy != null) {
+          writeFile(lakehouse, eventStudyPlotName(fit), eventStudy);
+        }
       }
     }
+  }
+
+  static String eventStudyPlotName(PanelModel.Fit fit) {
+    return fit.run().getAs(PanelModel.MODEL) + "_event_study.png";
   }
 
   static String plotName(PanelModel.Fit fit) {

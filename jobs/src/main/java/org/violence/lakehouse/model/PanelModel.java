@@ -236,7 +236,13 @@ public final class PanelModel {
     try {
       fitted = pipeline(spec, sample).fit(design);
     } catch (ArithmeticException e) {
-      return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
+      List<String> terms = new ArrayList<>();
+      if (!formula.hasFixedEffects()) {
+        terms.add(Formula.INTERCEPT);
+      }
+      terms.addAll(sample.regressors());
+      return new Fit(record.failed(namingTerms(e.getMessage(), terms), seconds(start)),
+          List.of(), noRows);
     }
     FixedEffectsRegressionModel model = (FixedEffectsRegressionModel) fitted.stages()[1];
     FixedEffectsRegressionSummary summary = model.summary();
@@ -263,6 +269,23 @@ public final class PanelModel {
             col(ModelSample.OUTCOME).minus(prediction))
         .toDF(FITTED_SCHEMA.fieldNames());
     return new Fit(record.converged(summary, seconds(start)), coefficients, fittedRows);
+  }
+
+  /**
+   * The estimator counts regressors from 1, the intercept first when there is one; the message
+   * names them as the formula does.
+   */
+  private static String namingTerms(String message, List<String> regressors) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("regressor (\\d+)")
+        .matcher(message);
+    if (m.find()) {
+      int j = Integer.parseInt(m.group(1));
+      if (j >= 1 && j <= regressors.size()) {
+        return m.replaceFirst("regressor " + j + " (" + java.util.regex.Matcher.quoteReplacement(
+            regressors.get(j - 1)) + ")");
+      }
+    }
+    return message;
   }
 
   private static double seconds(long start) {

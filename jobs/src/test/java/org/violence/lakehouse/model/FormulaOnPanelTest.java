@@ -9,6 +9,7 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.conf.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 
@@ -16,8 +17,9 @@ import org.violence.lakehouse.gold.MunicipalityYearPanel;
  * The formula language on the real panel against R fixest 0.12.1
  * (reference/fixest_formula_reference.R, its output committed next to it): transforms and
  * arithmetic in I(), orthogonal and raw poly(), i() as year dummies and as an event study,
- * a*b, the panel operators l(), f(), d() with a range of lags, and c() ~ csw() making four
- * models from one line. Same names as fixest's, same samples (rows dropped by lags), and the
+ * a*b, the panel operators l(), f(), d() with a range of lags, c() ~ csw() making four
+ * models from one line, and the shipped event-study, between (a mean of leads and lags as the
+ * outcome) and long-difference models. Same names as fixest's, same samples (rows dropped by lags), and the
  * tolerances of FixedEffectsRegressionTest: 1e-8 relative on coefficients, 1e-6 on standard
  * errors and p-values.
  */
@@ -25,6 +27,8 @@ class FormulaOnPanelTest extends LakehouseTestBase {
   private static final String PANEL = " | municipality + year";
 
   private static final Map<String, LakehouseConfig.ModelSpec> MODELS = new HashMap<>();
+  private static final List<String> DEFAULTS = List.of("event_study_routes",
+      "between_2008_2012", "long_difference_2000_2010");
 
   static {
     add("transforms", "log1p(homicides_registration) ~ log(population) + sqrt(urbanisation) "
@@ -32,8 +36,6 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         null);
     add("polynomial", "homicide_rate_registration ~ poly(urbanisation, 2) + "
         + "poly(gini, 2, raw = TRUE)" + PANEL, "gaussian", null);
-    add("event_study", "homicides_registration ~ i(year, on_trafficking_route, ref = 2006)"
-        + PANEL, "poisson", null);
     add("year_dummies", "homicide_rate_registration ~ i(year, ref = c(1990, 2006)) + gini | "
         + "municipality", "gaussian", null);
     add("interaction", "homicide_rate_registration ~ gini*after_2006 + "
@@ -55,6 +57,10 @@ class FormulaOnPanelTest extends LakehouseTestBase {
 
   @Test
   void everyConstructEqualsFixestOnTheRealPanel() throws IOException {
+    // The shipped event study, between and long-difference models, as configured.
+    ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
+        .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
+    Assertions.assertEquals(DEFAULTS.size() + 9, MODELS.size());
     Dataset<Row> panel = realRun().lakehouse().read(MunicipalityYearPanel.TABLE);
     Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
     int compared = FixestReference.compare("fixest_formula_reference.csv", model -> true,
@@ -63,9 +69,9 @@ class FormulaOnPanelTest extends LakehouseTestBase {
           Assertions.assertNotNull(spec, model);
           return FixestReference.summary(panel, spec.vcov().equals(vcov) ? spec
               : new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
-                  spec.offset(), vcov, spec.sample(), null, "local", null, null));
+                  spec.offset(), vcov, spec.sample(), null, spec.solver(), null, null));
         }), 1e-8);
-    Assertions.assertEquals(148, compared, "every reference value was compared");
+    Assertions.assertEquals(160, compared, "every reference value was compared");
     Assertions.assertEquals(List.of("stepwise.1", "stepwise.2", "stepwise.3", "stepwise.4"),
         MODELS.keySet().stream().filter(m -> m.startsWith("stepwise")).sorted().toList());
   }

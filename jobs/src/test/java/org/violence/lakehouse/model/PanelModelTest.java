@@ -83,10 +83,15 @@ class PanelModelTest extends LakehouseTestBase {
   void sideBySideTableAndPlotsListEveryConfiguredModel() throws IOException {
     String markdown = ModelTable.markdown(realRun().outcome().fits());
     Assertions.assertTrue(markdown.startsWith("|  | cross_section_2010 | poisson_fe_inequality"
-        + " | poisson_fe_drug_war |\n|---|---|---|---|\n"), markdown);
-    Assertions.assertTrue(markdown.contains("| km_to_us_border | "), markdown);
-    Assertions.assertTrue(markdown.contains("| vcov | hc1 | cluster(state) | cluster(state) |"),
+        + " | poisson_fe_drug_war | event_study_routes | poisson_fe_gini_post_2007 | "
+        + "between_2008_2012 | long_difference_2000_2010 |\n|---|---|---|---|---|---|---|---|\n"),
         markdown);
+    // The steps of one specification stand together in a table of their own.
+    Assertions.assertTrue(markdown.contains("\nspillover: 2 models from one specification\n\n"
+        + "|  | spillover.1 | spillover.2 |\n"), markdown);
+    Assertions.assertTrue(markdown.contains("| km_to_us_border | "), markdown);
+    Assertions.assertTrue(markdown.contains("| vcov | hc1 | cluster(state) | cluster(state) | "
+        + "cluster(state) | cluster(state) | cluster(state) | hc1 |"), markdown);
     java.nio.file.Path reports = java.nio.file.Path.of(java.net.URI.create(
         realRun().lakehouse().root() + "/" + ModelTable.FOLDER));
     Assertions.assertEquals(markdown, Files.readString(reports.resolve("model_table.md")));
@@ -97,6 +102,15 @@ class PanelModelTest extends LakehouseTestBase {
       Assertions.assertEquals(0x89, png[0] & 0xff, "PNG signature");
       Assertions.assertEquals('P', png[1]);
     }
+    // The event study's coefficients by year, as fixest's iplot.
+    PanelModel.Fit eventStudy = realRun().outcome().fits().stream()
+        .filter(f -> f.run().getAs(PanelModel.MODEL).equals("event_study_routes")).findFirst()
+        .orElseThrow();
+    java.awt.image.BufferedImage plot = javax.imageio.ImageIO.read(reports.resolve(
+        ModelTable.eventStudyPlotName(eventStudy)).toFile());
+    Assertions.assertEquals(900, plot.getWidth());
+    Assertions.assertEquals(25, eventStudy.coefficients().size(), "1990-2015 less 2006");
+    Assertions.assertFalse(Files.exists(reports.resolve("cross_section_2010_event_study.png")));
   }
 
   /** The drug-war model reads only the years Presidencia covers in full. */
