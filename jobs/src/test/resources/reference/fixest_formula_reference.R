@@ -60,6 +60,15 @@ out("panel_operators", pois(homicides_registration ~ l(homicide_rate_registratio
       f(gini) + d(urbanisation) + l(marginalisation, 1:2) | stable_municipality_code + year,
       panel.id = ~stable_municipality_code + year))
 
+# i() without ref leaves out its first level; then a regressor constant within the fixed
+# effects, and one collinear with earlier ones, are removed (fixest's collin.var). The drug-war
+# indicator's levels as the lakehouse names a boolean's, FALSE and TRUE (fixest gives a logical
+# column's single dummy an odd name of its own).
+logical <- panel
+logical$after_2006 <- ifelse(logical$after_2006 == 1, "TRUE", "FALSE")
+out("collinear", ols(homicide_rate_registration ~ gini + i(after_2006) + on_trafficking_route +
+      I(2 * gini) | stable_municipality_code, data = logical))
+
 # The default between and long-difference models: panel operators in the outcome, on the
 # 2010 rows. fixest's l()/f() inside a formula with subset = misaligns rows (it warns
 # "longer object length is not a multiple"), so the lags are taken first with fixest's

@@ -17,7 +17,7 @@ import org.violence.lakehouse.model.Formula.Name;
 
 /**
  * fixest's {@code i()}: one dummy per level of a factor present in the sample, the reference
- * levels ({@code ref}) left out; times a numeric {@code var} ({@code i(year, on_route, ref =
+ * levels ({@code ref}, or else the first) left out; times a numeric {@code var} ({@code i(year, on_route, ref =
  * 2006)}: an event study), or one dummy per pair of levels with a second factor (marked
  * {@code i.name}, or a text column; its references in {@code ref2}). Named as fixest names
  * them: {@code year::2007:on_trafficking_route}, {@code after_2006::1:size::large}.
@@ -108,7 +108,12 @@ final class IndicatorTerm implements FormulaColumns.Factor {
   @Override
   public List<FormulaColumns.Named> columns() {
     List<FormulaColumns.Named> out = new ArrayList<>();
-    for (Object[] level : levels) {
+    // Without ref, a factor's dummies would add up to the intercept or the fixed effects, so
+    // fixest leaves out the first level (the first pair for two factors); times a variable
+    // they do not, and every level stays.
+    boolean firstIsReference = references.isEmpty() && secondReferences.isEmpty()
+        && (var == null || secondFactorName != null);
+    for (Object[] level : firstIsReference ? levels.subList(1, levels.size()) : levels) {
       String label = FormulaColumns.levelLabel(level[0]);
       if (references.contains(label)) {
         continue;

@@ -69,17 +69,27 @@ final class ModelSample {
   }
 
   /**
-   * A model's rows and the names of its regressors. The regressor columns are {@code _x0},
+   * A model's rows and its regressors: their names (fixest's) and their columns, {@code _x0},
    * {@code _x1}… because fixest's names ({@code I(gini * 0.5)}) are not column names Spark can
-   * resolve; {@link #regressors} keeps them in the same order.
+   * resolve.
    */
-  record Design(Dataset<Row> rows, List<String> regressors) {
+  record Design(Dataset<Row> rows, List<String> regressors, List<String> columns) {
     String[] regressorColumns() {
-      String[] columns = new String[regressors.size()];
-      for (int j = 0; j < columns.length; j++) {
-        columns[j] = "_x" + j;
-      }
-      return columns;
+      return columns.toArray(String[]::new);
+    }
+
+    /**
+     * Without regressor {@code j}, as fixest removes a collinear variable; its incomplete rows
+     * stay out, since fixest leaves out incomplete rows before it looks for collinearity.
+     */
+    Design without(int j) {
+      Column removed = col(columns.get(j));
+      List<String> names = new ArrayList<>(regressors);
+      List<String> kept = new ArrayList<>(columns);
+      names.remove(j);
+      kept.remove(j);
+      return new Design(rows.where(removed.isNotNull().and(not(isnan(removed)))),
+          List.copyOf(names), List.copyOf(kept));
     }
   }
 
@@ -127,8 +137,10 @@ final class ModelSample {
     columns.add((offset == null ? lit(0.0) : col(offset).cast("double")).as(OFFSET));
     columns.add((weights == null ? lit(1.0) : col(weights).cast("double")).as(WEIGHT));
     List<String> names = new ArrayList<>();
+    List<String> regressorColumns = new ArrayList<>();
     for (List<FormulaColumns.Factor> factors : terms) {
       for (FormulaColumns.Named regressor : interactions(factors)) {
+        regressorColumns.add("_x" + names.size());
         columns.add(regressor.column().as("_x" + names.size()));
         names.add(regressor.name());
       }
@@ -139,7 +151,8 @@ final class ModelSample {
     for (int c = 0; c < vcov.clusters().size(); c++) {
       columns.add(key(List.of(vcov.clusters().get(c))).as(clusterKey(c)));
     }
-    return new Design(rows.select(columns.toArray(Column[]::new)), List.copyOf(names));
+    return new Design(rows.select(columns.toArray(Column[]::new)), List.copyOf(names),
+        List.copyOf(regressorColumns));
   }
 
   /** An interaction's columns: every combination of its factors' columns, multiplied. */

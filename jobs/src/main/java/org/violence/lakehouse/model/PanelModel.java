@@ -65,7 +65,9 @@ public final class PanelModel {
           + "one reference per effect but the first; K of iid and hc1 standard errors")
       .column("iterations", "IRLS iterations (1 for OLS)")
       .column("converged", "True if the fit converged; false rows have no coefficients")
-      .column("message", "Why the fit failed, or null")
+      .column("message", "Why the fit failed; for a fitted model, the regressors removed as "
+          + "collinear with the fixed effects or earlier regressors (as fixest removes them); "
+          + "else null")
       .column("deviance", "Residual deviance (residual sum of squares for OLS)")
       .column("log_likelihood", "Log-likelihood (Gaussian for OLS, Poisson otherwise)")
       .column("pearson_chi2", "Pearson chi-squared statistic (RSS for OLS)")
@@ -171,7 +173,8 @@ public final class PanelModel {
    */
   static ModelSample.Design sampleRows(Dataset<Row> panel, ModelSpec spec) {
     ModelSample.Design design = design(panel, spec);
-    return new ModelSample.Design(design.rows().na().drop(), design.regressors());
+    return new ModelSample.Design(design.rows().na().drop(), design.regressors(),
+        design.columns());
   }
 
   /** The sample's rows with the columns {@link #pipeline} reads (see {@link ModelSample}). */
@@ -222,7 +225,7 @@ public final class PanelModel {
     long start = System.nanoTime();
     Formula formula = Formula.parse(spec.formula());
     VcovKind vcov = VcovKind.parse(spec.vcov());
-    RunRecord record = new RunRecord(spec, panelTable, panelVersion, runId, formula);
+    RunRecord record = new RunRecord(spec, panelTable, panelVersion, runId, formula, List.of());
     Dataset<Row> noRows = panel.sparkSession().createDataFrame(List.of(), FITTED_SCHEMA);
     ModelSample.Design sample;
     try {
@@ -231,19 +234,16 @@ public final class PanelModel {
       // What the formula asks of the data is not there (a reference level, poly's values).
       return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
     }
-    Dataset<Row> design = sample.rows().localCheckpoint();
-    PipelineModel fitted;
+    Fitted result;
     try {
-      fitted = pipeline(spec, sample).fit(design);
+      result = fitted(spec, formula, new ModelSample.Design(sample.rows().localCheckpoint(),
+          sample.regressors(), sample.columns()));
     } catch (ArithmeticException e) {
-      List<String> terms = new ArrayList<>();
-      if (!formula.hasFixedEffects()) {
-        terms.add(Formula.INTERCEPT);
-      }
-      terms.addAll(sample.regressors());
-      return new Fit(record.failed(namingTerms(e.getMessage(), terms), seconds(start)),
-          List.of(), noRows);
+      return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
     }
+    PipelineModel fitted = result.pipeline();
+    Dataset<Row> design = result.design().rows();
+    record = record.removing(result.removed());
     FixedEffectsRegressionModel model = (FixedEffectsRegressionModel) fitted.stages()[1];
     FixedEffectsRegressionSummary summary = model.summary();
     if (!summary.converged()) {
@@ -271,21 +271,59 @@ public final class PanelModel {
     return new Fit(record.converged(summary, seconds(start)), coefficients, fittedRows);
   }
 
+  /** A fitted pipeline, the design it fitted, and the regressors removed as collinear. */
+  record Fitted(PipelineModel pipeline, ModelSample.Design design, List<String> removed) {
+    FixedEffectsRegressionSummary summary() {
+      return ((FixedEffectsRegressionModel) pipeline.stages()[1]).summary();
+    }
+  }
+
+  /** {@link #fit}'s estimation, for a test or a benchmark to inspect. */
+  static Fitted fitted(Dataset<Row> panel, ModelSpec spec) {
+    return fitted(spec, Formula.parse(spec.formula()), design(panel, spec));
+  }
+
   /**
-   * The estimator counts regressors from 1, the intercept first when there is one; the message
-   * names them as the formula does.
+   * Fits the pipeline; as fixest, a regressor collinear with the fixed effects or with earlier
+   * regressors is removed and the model fitted without it. Throws ArithmeticException, with
+   * the regressor named, when nothing is left or the failure is of another kind.
    */
-  private static String namingTerms(String message, List<String> regressors) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("regressor (\\d+)")
-        .matcher(message);
-    if (m.find()) {
-      int j = Integer.parseInt(m.group(1));
-      if (j >= 1 && j <= regressors.size()) {
-        return m.replaceFirst("regressor " + j + " (" + java.util.regex.Matcher.quoteReplacement(
-            regressors.get(j - 1)) + ")");
+  private static Fitted fitted(ModelSpec spec, Formula formula, ModelSample.Design sample) {
+    List<String> removed = new ArrayList<>();
+    while (true) {
+      try {
+        return new Fitted(pipeline(spec, sample).fit(sample.rows()), sample,
+            List.copyOf(removed));
+      } catch (ArithmeticException e) {
+        int j = collinearRegressor(e.getMessage(), formula);
+        if (j < 0 || sample.regressors().size() == 1) {
+          throw new ArithmeticException(namingTerms(e.getMessage(), formula, sample));
+        }
+        removed.add(sample.regressors().get(j));
+        sample = sample.without(j);
       }
     }
-    return message;
+  }
+
+  private static final java.util.regex.Pattern COLLINEAR = java.util.regex.Pattern.compile(
+      "regressor (\\d+) is (constant within the fixed effects|collinear with the earlier)");
+
+  /**
+   * The index among the formula's regressors of the one a collinearity message names (the
+   * estimator counts from 1, the intercept first when there is one); -1 for the intercept or
+   * another failure.
+   */
+  private static int collinearRegressor(String message, Formula formula) {
+    java.util.regex.Matcher m = COLLINEAR.matcher(message);
+    return m.find() ? Integer.parseInt(m.group(1)) - (formula.hasFixedEffects() ? 1 : 2) : -1;
+  }
+
+  /** The message with the regressor it counts named as the formula names it. */
+  private static String namingTerms(String message, Formula formula, ModelSample.Design sample) {
+    int j = collinearRegressor(message, formula);
+    return j < 0 || j >= sample.regressors().size() ? message : message.replaceFirst(
+        "regressor \\d+", "regressor " + java.util.regex.Matcher.quoteReplacement(
+            sample.regressors().get(j)));
   }
 
   private static double seconds(long start) {
@@ -294,10 +332,15 @@ public final class PanelModel {
 
   /** What a run record says whatever the outcome of the fit. */
   private record RunRecord(ModelSpec spec, String panelTable, long panelVersion, String runId,
-      Formula formula) {
+      Formula formula, List<String> removed) {
+
+    RunRecord removing(List<String> collinear) {
+      return new RunRecord(spec, panelTable, panelVersion, runId, formula, List.copyOf(collinear));
+    }
 
     Row converged(FixedEffectsRegressionSummary s, double seconds) {
-      return row(s, true, null, s.deviance(), s.logLikelihood(), s.pearsonChi2(),
+      return row(s, true, removed.isEmpty() ? null : "removed as collinear, as fixest does: "
+          + String.join(", ", removed), s.deviance(), s.logLikelihood(), s.pearsonChi2(),
           s.dispersion(), seconds);
     }
 

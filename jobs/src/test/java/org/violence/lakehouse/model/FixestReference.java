@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.function.BiFunction;
 import java.util.function.Predicate;
-import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
@@ -20,12 +19,13 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 final class FixestReference {
   private FixestReference() {}
 
-  /** The summary of the lakehouse's own pipeline for {@code spec} on {@code panel}. */
+  /**
+   * The summary of the lakehouse's own pipeline for {@code spec} on {@code panel}, collinear
+   * regressors removed as the model stage removes them.
+   */
   static FixedEffectsRegressionSummary summary(Dataset<Row> panel,
       LakehouseConfig.ModelSpec spec) {
-    ModelSample.Design design = PanelModel.design(panel, spec);
-    PipelineModel model = PanelModel.pipeline(spec, design).fit(design.rows());
-    return ((FixedEffectsRegressionModel) model.stages()[1]).summary();
+    return PanelModel.fitted(panel, spec).summary();
   }
 
   /**

@@ -42,6 +42,8 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         + "log(population):urbanisation | municipality", "gaussian", null);
     add("panel_operators", "homicides_registration ~ l(homicide_rate_registration, 1) + f(gini) "
         + "+ d(urbanisation) + l(marginalisation, 1:2)" + PANEL, "poisson", null);
+    add("collinear", "homicide_rate_registration ~ gini + i(after_2006) + on_trafficking_route "
+        + "+ I(2 * gini) | municipality", "gaussian", null);
     add("stepwise", "c(homicides_registration, drug_war_homicides) ~ csw(gini, urbanisation)"
         + PANEL, "poisson", new LakehouseConfig.Sample(new LakehouseConfig.YearRange(2007, 2010),
         null, null, null));
@@ -60,7 +62,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     // The shipped event study, between and long-difference models, as configured.
     ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
         .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
-    Assertions.assertEquals(DEFAULTS.size() + 9, MODELS.size());
+    Assertions.assertEquals(DEFAULTS.size() + 10, MODELS.size());
     Dataset<Row> panel = realRun().lakehouse().read(MunicipalityYearPanel.TABLE);
     Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
     int compared = FixestReference.compare("fixest_formula_reference.csv", model -> true,
@@ -71,7 +73,11 @@ class FormulaOnPanelTest extends LakehouseTestBase {
               : new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
                   spec.offset(), vcov, spec.sample(), null, spec.solver(), null, null));
         }), 1e-8);
-    Assertions.assertEquals(160, compared, "every reference value was compared");
+    Assertions.assertEquals(164, compared, "every reference value was compared");
+    PanelModel.Fit collinear = PanelModel.fit(panel, MODELS.get("collinear"), "panel", 0, "test");
+    Assertions.assertTrue(collinear.converged());
+    Assertions.assertEquals("removed as collinear, as fixest does: on_trafficking_route, "
+        + "I(2 * gini)", collinear.run().getAs("message"));
     Assertions.assertEquals(List.of("stepwise.1", "stepwise.2", "stepwise.3", "stepwise.4"),
         MODELS.keySet().stream().filter(m -> m.startsWith("stepwise")).sorted().toList());
   }
