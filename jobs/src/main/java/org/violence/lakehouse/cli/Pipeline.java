@@ -33,6 +33,7 @@ import org.violence.lakehouse.centralamerica.GeographicUnits;
 import org.violence.lakehouse.centralamerica.MunicipalHomicides;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.gold.DiversionExposure;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.gold.SpatialFeatures;
 import org.violence.lakehouse.io.BuildState;
@@ -59,6 +60,7 @@ import org.violence.lakehouse.routes.TraffickingRoutes;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
 
@@ -136,6 +138,7 @@ public final class Pipeline {
         runner.run(bronzeStage(source, manifest));
       }
       runner.run(manifestStage(manifest));
+      runner.run(areasStage(manifest));
       runner.run(microdata.bronze(runId, loadTime));
       silverStages().forEach(runner::run);
       centralAmerica.stages().forEach(runner::run);
@@ -167,7 +170,7 @@ public final class Pipeline {
     List<Table> tables = new ArrayList<>();
     SOURCES.forEach(source -> tables.add(source.table()));
     tables.addAll(List.of(DeathRecords.TABLE, Quarantine.TABLE, InputManifest.TABLE,
-        Municipalities.TABLE, DeathRecordCounts.TABLE, HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
+        MunicipalAreas.TABLE, Municipalities.TABLE, DeathRecordCounts.TABLE, HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
         TraffickingNetwork.NODES, TraffickingNetwork.EDGES, TraffickingNetwork.PORTS,
         TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE,
         MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
@@ -185,7 +188,24 @@ public final class Pipeline {
         entries.add(InputManifest.scan(hadoop, root, source.configKey(), file));
       }
     }
+    for (BronzeIngest.RawFile file : ingest.filesOf(config.sources().get(
+        RouteMapCommand.POLYGONS_SOURCE), config.years())) {
+      entries.add(InputManifest.scan(hadoop, root, RouteMapCommand.POLYGONS_SOURCE, file));
+    }
     return entries;
+  }
+
+  /** The municipalities' areas, computed again when the polygons file or the code changes. */
+  private Stage areasStage(List<InputManifest.Entry> manifest) {
+    InputManifest.Entry polygons = manifest.stream()
+        .filter(e -> e.source().equals(RouteMapCommand.POLYGONS_SOURCE)).findFirst()
+        .orElseThrow();
+    return Stage.fromState(List.of(MunicipalAreas.TABLE), stateOf -> BuildState.whole(
+            Fingerprints.of(Fingerprints.codeVersion(), polygons.file().path(),
+                polygons.sha256())), null,
+        parts -> new Stage.Output(Map.of(MunicipalAreas.TABLE, MunicipalAreas.build(
+            lakehouse.spark(), RouteMapCommand.polygons(lakehouse, config),
+            polygons.file().path())), noRefusals()));
   }
 
   private LakehouseConfig.SourceFile sourceFiles(BronzeSource source) {
@@ -326,22 +346,26 @@ public final class Pipeline {
             Stage.Input.whole(Population.TABLE), Stage.Input.whole(Covariates.TABLE),
             Stage.Input.whole(DrugWarHomicides.TABLE), Stage.Input.whole(RouteExposure.TABLE),
             Stage.Input.whole(TraffickingNetwork.EDGES),
+            Stage.Input.whole(RouteExposure.SCENARIO_CHANGES),
+            Stage.Input.whole(MunicipalAreas.TABLE),
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
             Stage.Input.whole(MunicipalHomicides.TABLE), Stage.Input.whole(GeographicUnits.TABLE)),
-        "", this::panelYears, years -> {
+        "diversion from " + scenarioYears(), this::panelYears, years -> {
           // The year before each one too: the spatial lag's lag reads it.
           Set<String> withPrevious = new TreeSet<>(years);
           years.forEach(y -> withPrevious.add(Integer.toString(Integer.parseInt(y) - 1)));
           Dataset<Row> homicides = HomicideCounts.ofCubes(
               inYears(lakehouse.read(HomicideCounts.TABLE), withPrevious));
           Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
-          Dataset<Row> mexico = SpatialFeatures.withSpatialFeatures(
-              MunicipalityYearPanel.build(municipalities, homicides,
-                  lakehouse.read(Population.TABLE), lakehouse.read(Covariates.TABLE),
-                  lakehouse.read(DrugWarHomicides.TABLE), lakehouse.read(RouteExposure.TABLE)),
-              SpatialFeatures.neighbours(lakehouse.read(TraffickingNetwork.EDGES),
-                  municipalities));
+          Dataset<Row> mexico = DiversionExposure.withDiversionExposure(
+              SpatialFeatures.withSpatialFeatures(MunicipalityYearPanel.build(municipalities,
+                      homicides, lakehouse.read(Population.TABLE),
+                      lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE),
+                      lakehouse.read(RouteExposure.TABLE), lakehouse.read(MunicipalAreas.TABLE)),
+                  SpatialFeatures.neighbours(lakehouse.read(TraffickingNetwork.EDGES),
+                      municipalities)),
+              lakehouse.read(RouteExposure.SCENARIO_CHANGES), scenarioYears());
           Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
               mexico.unionByName(centralAmerica.contractPanelRows(), true)), years);
           Dataset<Row> reconciliation = inYears(Reconciliation.build(
@@ -378,6 +402,16 @@ public final class Pipeline {
               PanelModel.FITTED, PanelModel.fitted(lakehouse.spark(), fits),
               PanelModel.RUNS, PanelModel.runs(lakehouse.spark(), fits)), noRefusals());
         });
+  }
+
+  /** The first year of each dated route scenario, for the diversion exposure. */
+  private Map<String, Integer> scenarioYears() {
+    Map<String, Integer> years = new java.util.TreeMap<>();
+    if (config.trafficking().scenarios() != null) {
+      config.trafficking().scenarios().stream().filter(s -> s.date() != null)
+          .forEach(s -> years.put(s.name(), s.firstYear()));
+    }
+    return years;
   }
 
   private Set<Integer> panelYears() {

@@ -30,7 +30,8 @@ public final class ConfigLoader {
       "catalogue_2020", "municipality_heads", "metro_zones", "adjacency", "drug_war_homicides",
       "ports_of_entry", "poppy_eradication", "marijuana_eradication", "drug_lab_density",
       "pipeline_municipalities", "ca_national_homicides", "ca_department_homicides",
-      "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes", "death_records");
+      "subdivision_codes", "slv_municipal_indicators", "slv_admin2_codes", "death_records",
+      "municipal_polygons");
 
   static final Set<String> MODEL_FAMILIES = java.util.Arrays.stream(GlmFamily.values())
       .map(GlmFamily::label).collect(Collectors.toUnmodifiableSet());
@@ -160,6 +161,14 @@ public final class ConfigLoader {
         if (!code.matches("\\d{5}")) {
           throw new ConfigException(key + ".crackdown_municipalities", "'" + code
               + "' is not a 5-digit INEGI municipality code (quote it in YAML)");
+        }
+      }
+      if (s.date() != null) {
+        try {
+          s.firstYear();
+        } catch (java.time.format.DateTimeParseException e) {
+          throw new ConfigException(key + ".date", "'" + s.date() + "' is not a date as "
+              + "YYYY-MM-DD");
         }
       }
       if (!s.crackdownMunicipalities().isEmpty() && (s.crackdownCostMultiplier() == null

@@ -141,10 +141,17 @@ public record LakehouseConfig(
   /**
    * A route shift: crossing any of {@code crackdownMunicipalities} costs
    * {@code crackdownCostMultiplier} times its length, and {@code closedPorts} (US port codes)
-   * take no traffic. Either list may be empty, not both.
+   * take no traffic. Either list may be empty, not both. {@code date} (ISO, optional) is when
+   * the shift happened, e.g. a military operation's start: from its year the scenario's change
+   * in route exposure enters the panel's diversion exposure.
    */
   public record RouteScenario(String name, List<String> crackdownMunicipalities,
-      Double crackdownCostMultiplier, List<String> closedPorts) {
+      Double crackdownCostMultiplier, List<String> closedPorts, String date) {
+    /** The year the scenario is in force from, or null when it has no date. */
+    public Integer firstYear() {
+      return date == null ? null : java.time.LocalDate.parse(date).getYear();
+    }
+
     public List<String> crackdownMunicipalities() {
       return crackdownMunicipalities == null ? List.of() : crackdownMunicipalities;
     }

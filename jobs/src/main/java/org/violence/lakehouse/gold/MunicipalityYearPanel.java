@@ -12,6 +12,7 @@ import org.violence.lakehouse.routes.RouteExposure;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
 
@@ -29,6 +30,8 @@ public final class MunicipalityYearPanel {
   public static final String LOG_POPULATION = "log_population";
   public static final String DRUG_WAR_HOMICIDES = "drug_war_homicides";
   public static final String AFTER_2006 = "after_2006";
+  public static final String AREA = MunicipalAreas.AREA;
+  public static final String DENSITY = "population_density";
   /** The first full year of the federal offensive against the cartels (December 2006). */
   private static final int FIRST_DRUG_WAR_YEAR = 2007;
   /** Rows of other countries join from the municipal input contract (centralamerica). */
@@ -53,7 +56,8 @@ public final class MunicipalityYearPanel {
         .describedAs("Municipality-year panel on a stable geography (municipalities of the base "
             + "vintage): homicides, population, rates and covariates")
         .sourcedFrom("silver.homicides, silver.population, silver.covariates, "
-            + "silver.drug_war_homicides, silver.route_exposure and the adjacency of "
+            + "silver.drug_war_homicides, silver.route_exposure, "
+            + "silver.route_scenario_changes and the adjacency of "
             + "silver.trafficking_network_edges, on the units of "
             + "silver.municipalities")
         .partitionedBy(YEAR)
@@ -93,7 +97,12 @@ public final class MunicipalityYearPanel {
     for (String exposure : RouteExposure.PANEL_COLUMNS) {
       table.column(exposure, RouteExposure.TABLE.columns().get(exposure));
     }
+    table.column(AREA, "Land area of the unit: the areas of its municipalities' polygons "
+            + "(silver.municipal_areas, 2020 geography) added up; null without polygons")
+        .column(DENSITY, "Population per km2 of the unit's area")
+        .unit(AREA, "km2").unit(DENSITY, "persons per km2");
     SpatialFeatures.describe(table);
+    DiversionExposure.describe(table);
     table.column(COUNTRY_CODE, "ISO 3166-1 alpha-3 of the unit's country: MEX for INEGI's "
         + "municipalities; others come from the municipal input contract, keyed by official code");
     return table.build();
@@ -101,7 +110,11 @@ public final class MunicipalityYearPanel {
 
   public static Dataset<Row> build(Dataset<Row> municipalities, Dataset<Row> homicides,
       Dataset<Row> population, Dataset<Row> covariates, Dataset<Row> drugWar,
-      Dataset<Row> routeExposure) {
+      Dataset<Row> routeExposure, Dataset<Row> areas) {
+    Dataset<Row> unitAreas = municipalities.select(Municipalities.MUNICIPALITY_CODE,
+            Municipalities.STABLE_CODE).distinct()
+        .join(areas, Municipalities.MUNICIPALITY_CODE)
+        .groupBy(Municipalities.STABLE_CODE).agg(sum(AREA).as(AREA));
     Dataset<Row> units = municipalities
         .where(col(Municipalities.MUNICIPALITY_CODE).equalTo(col(Municipalities.STABLE_CODE)))
         .select(Municipalities.STABLE_CODE, Municipalities.STATE_CODE, Municipalities.STATE_NAME,
@@ -132,7 +145,8 @@ public final class MunicipalityYearPanel {
         .join(covariates, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
         .join(drugWarCounts, new String[] {Municipalities.STABLE_CODE, YEAR}, "left")
         .join(drugWarYears, new String[] {YEAR}, "left")
-        .join(routeExposure, Municipalities.STABLE_CODE, "left");
+        .join(routeExposure, Municipalities.STABLE_CODE, "left")
+        .join(unitAreas, Municipalities.STABLE_CODE, "left");
     Column registration = when(col("covers_registration"),
         coalesce(col(HomicideCounts.REGISTRATION), lit(0L)));
     Column occurrence = when(col("covers_occurrence"),
@@ -149,6 +163,8 @@ public final class MunicipalityYearPanel {
             .as(DRUG_WAR_HOMICIDES)));
     Covariates.valueColumns().forEach(name -> columns.add(col(name)));
     RouteExposure.PANEL_COLUMNS.forEach(name -> columns.add(col(name)));
+    columns.add(col(AREA));
+    columns.add(col(Population.POPULATION).divide(col(AREA)).as(DENSITY));
     columns.add(lit(MEXICO).as(COUNTRY_CODE));
     return joined.select(columns.toArray(Column[]::new));
   }

@@ -25,6 +25,7 @@ import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
 
@@ -103,7 +104,10 @@ public final class TableExpectations {
           holds("INEGI's national total equals the silver total (every homicide accounted for)",
               Reconciliation.DIFFERENCE + " = 0"),
           holds("panel + outside panel equals the silver total", Reconciliation.PANEL
-              + " + outside_panel = " + Reconciliation.SILVER_TOTAL))), CENTRAL_AMERICA);
+              + " + outside_panel = " + Reconciliation.SILVER_TOTAL))), union(Map.of(
+      MunicipalAreas.TABLE, List.of(
+          uniqueKey(Municipalities.MUNICIPALITY_CODE),
+          holds("area > 0", MunicipalAreas.AREA + " > 0"))), CENTRAL_AMERICA));
 
   private TableExpectations() {}
 
