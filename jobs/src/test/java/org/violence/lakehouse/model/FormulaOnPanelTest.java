@@ -59,26 +59,53 @@ class FormulaOnPanelTest extends LakehouseTestBase {
 
   @Test
   void everyConstructEqualsFixestOnTheRealPanel() throws IOException {
-    // The shipped event study, between and long-difference models, as configured.
-    ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
-        .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
-    Assertions.assertEquals(DEFAULTS.size() + 10, MODELS.size());
-    Dataset<Row> panel = realRun().lakehouse().read(MunicipalityYearPanel.TABLE);
-    Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
-    int compared = FixestReference.compare("fixest_formula_reference.csv", model -> true,
-        (model, vcov) -> fits.computeIfAbsent(model + vcov, key -> {
-          LakehouseConfig.ModelSpec spec = MODELS.get(model);
-          Assertions.assertNotNull(spec, model);
-          return FixestReference.summary(panel, spec.vcov().equals(vcov) ? spec
-              : new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
-                  spec.offset(), vcov, spec.sample(), null, spec.solver(), null, null));
-        }), 1e-8);
-    Assertions.assertEquals(164, compared, "every reference value was compared");
-    PanelModel.Fit collinear = PanelModel.fit(panel, MODELS.get("collinear"), "panel", 0, "test");
+    Assertions.assertEquals(164, compare(model -> true, null),
+        "every reference value was compared");
+    PanelModel.Fit collinear = PanelModel.fit(panel(), MODELS.get("collinear"), "panel", 0,
+        "test");
     Assertions.assertTrue(collinear.converged());
     Assertions.assertEquals("removed as collinear, as fixest does: on_trafficking_route, "
         + "I(2 * gini)", collinear.run().getAs("message"));
     Assertions.assertEquals(List.of("stepwise.1", "stepwise.2", "stepwise.3", "stepwise.4"),
         MODELS.keySet().stream().filter(m -> m.startsWith("stepwise")).sorted().toList());
+  }
+
+  /**
+   * The formula compiles to columns and a feature vector that every estimator path reads: the
+   * distributed path (one treeAggregate per IRLS step) on the event study, the polynomials and
+   * the panel operators gives fixest's numbers too.
+   */
+  @Test
+  void theDistributedPathReadsTheSameCompiledFormula() throws IOException {
+    Assertions.assertEquals(25 * 2 + 4 * 2 + 5 * 2, compare(model -> List.of(
+        "event_study_routes", "polynomial", "panel_operators").contains(model), "distributed"));
+  }
+
+  private Dataset<Row> panel() {
+    return realRun().lakehouse().read(MunicipalityYearPanel.TABLE);
+  }
+
+  /** Compares the chosen models' reference rows, fitted by {@code solver} (null: as given). */
+  private int compare(java.util.function.Predicate<String> models, String solver)
+      throws IOException {
+    // The shipped event study, between and long-difference models, as configured.
+    ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
+        .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
+    Assertions.assertEquals(DEFAULTS.size() + 10, MODELS.size());
+    Dataset<Row> panel = panel();
+    Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
+    return FixestReference.compare("fixest_formula_reference.csv", models,
+        (model, vcov) -> fits.computeIfAbsent(model + vcov, key -> {
+          LakehouseConfig.ModelSpec spec = MODELS.get(model);
+          Assertions.assertNotNull(spec, model);
+          FixedEffectsRegressionSummary summary = FixestReference.summary(panel,
+              new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
+                  spec.offset(), vcov, spec.sample(), null,
+                  solver == null ? spec.solver() : solver, null, null));
+          if (solver != null) {
+            Assertions.assertEquals(solver, summary.solver());
+          }
+          return summary;
+        }), 1e-8);
   }
 }
