@@ -189,6 +189,12 @@ public final class ConfigLoader {
     }
     require(spec.vcov(), key + ".vcov");
     parsed(() -> VcovKind.parse(spec.vcov()), key + ".vcov");
+    if (spec.offset() != null) {
+      parsed(() -> Formula.expression(spec.offset()), key + ".offset");
+    }
+    if (spec.weights() != null) {
+      parsed(() -> Formula.expression(spec.weights()), key + ".weights");
+    }
     if (spec.solver() != null && !FixedEffectsRegression.SOLVERS.contains(spec.solver())) {
       throw new ConfigException(key + ".solver", "'" + spec.solver() + "' is not one of "
           + FixedEffectsRegression.SOLVERS);

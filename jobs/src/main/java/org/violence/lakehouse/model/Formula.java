@@ -127,6 +127,14 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
     return new FormulaParser(text).parse().expand();
   }
 
+  /**
+   * An expression on its own, as a model's offset or weights may be written
+   * ({@code log(population)}, fixest's {@code offset = ~log(population)}).
+   */
+  public static Expression expression(String text) {
+    return new FormulaParser(text).expressionOnly();
+  }
+
   public boolean hasFixedEffects() {
     return !fixedEffects.isEmpty();
   }

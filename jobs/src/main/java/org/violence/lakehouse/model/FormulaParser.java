@@ -139,6 +139,15 @@ final class FormulaParser {
     return new Specification(outcomes, before, stepwise, steps, after, effects);
   }
 
+  /** A lone expression, e.g. an offset {@code log(population)}. */
+  Expression expressionOnly() {
+    Expression e = expression(false);
+    if (peek().kind != Kind.END) {
+      throw error(peek(), "an operator or the end");
+    }
+    return e;
+  }
+
   /** Terms joined by '+' (an argument of sw()/csw()). */
   private List<Term> sum() {
     List<Term> terms = new ArrayList<>();

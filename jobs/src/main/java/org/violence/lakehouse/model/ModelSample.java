@@ -49,10 +49,12 @@ final class ModelSample {
     List<NamedColumn> named = new ArrayList<>();
     formulas.forEach(f -> f.columns().forEach(c -> named.add(new NamedColumn("formula", c))));
     if (spec.offset() != null) {
-      named.add(new NamedColumn("offset", spec.offset()));
+      Formula.columnsOf(Formula.expression(spec.offset()))
+          .forEach(c -> named.add(new NamedColumn("offset", c)));
     }
     if (spec.weights() != null) {
-      named.add(new NamedColumn("weights", spec.weights()));
+      Formula.columnsOf(Formula.expression(spec.weights()))
+          .forEach(c -> named.add(new NamedColumn("weights", c)));
     }
     vcov.clusters().forEach(c -> named.add(new NamedColumn("vcov", c)));
     return named.stream()
@@ -123,6 +125,11 @@ final class ModelSample {
     Dataset<Row> mexico = MunicipalityYearPanel.mexico(panel);
     FormulaColumns formulaColumns = new FormulaColumns(ModelSample::column, mexico.schema());
     Column outcome = formulaColumns.input(formulaColumns.value(formula.outcome()));
+    // Offset and weights may be expressions too: offset = log(population).
+    Column offsetValue = offset == null ? null
+        : formulaColumns.input(formulaColumns.value(Formula.expression(offset)));
+    Column weightValue = weights == null ? null
+        : formulaColumns.input(formulaColumns.value(Formula.expression(weights)));
     List<List<FormulaColumns.Factor>> terms = formula.regressors().stream()
         .map(t -> t.factors().stream().map(formulaColumns::factor).toList()).toList();
     List<Column> withInputs = new ArrayList<>(List.of(col("*")));
@@ -134,8 +141,8 @@ final class ModelSample {
     columns.add(col(Municipalities.STABLE_CODE));
     columns.add(col(MunicipalityYearPanel.YEAR));
     columns.add(outcome.as(OUTCOME));
-    columns.add((offset == null ? lit(0.0) : col(offset).cast("double")).as(OFFSET));
-    columns.add((weights == null ? lit(1.0) : col(weights).cast("double")).as(WEIGHT));
+    columns.add((offset == null ? lit(0.0) : offsetValue).as(OFFSET));
+    columns.add((weights == null ? lit(1.0) : weightValue).as(WEIGHT));
     List<String> names = new ArrayList<>();
     List<String> regressorColumns = new ArrayList<>();
     for (List<FormulaColumns.Factor> factors : terms) {

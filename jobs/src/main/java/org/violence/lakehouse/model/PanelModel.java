@@ -47,8 +47,9 @@ public final class PanelModel {
       .column(RUN_ID, "Pipeline run that fitted it")
       .column("formula", "Model formula (fixest syntax: outcome ~ regressors | fixed effects)")
       .column("family", "gaussian (OLS), poisson or quasipoisson")
-      .column("offset", "Offset column (log population for rates), or null")
-      .column("weights", "Column of analytic weights, or null")
+      .column("offset", "Offset: a column or an expression, e.g. log(population) for rates; "
+          + "or null")
+      .column("weights", "Analytic weights: a column or an expression; or null")
       .column("vcov", "Kind of standard errors: iid, hc1, cluster(...)")
       .column("sample", "Sample filter as configured (years, population floor, states)")
       .column("panel_table", "Table the model read")

@@ -63,6 +63,20 @@ class ConfigLoaderTest {
         + "  homicides_registration = gini"), e.getMessage());
   }
 
+  /** An offset may be an expression; a mistake in it is pointed at under its own key. */
+  @Test
+  void offsetIsAnExpression() throws IOException {
+    assertEquals("log(population)", ConfigLoader.load(edited("offset: log_population",
+        "offset: log(population)")).models().get(1).offset());
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
+        "offset: log_population", "offset: log(population")));
+    assertTrue(e.getMessage().startsWith("config key 'models[1].offset': formula error at "
+        + "character 15: expected ',' or ')' closing the 'log(' at character 1"), e.getMessage());
+    e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
+        "offset: log_population", "offset: log(populaton)")));
+    assertTrue(e.getMessage().contains("names the column 'populaton'"), e.getMessage());
+  }
+
   /** c() and csw() make one model per outcome and step, each with its formula written out. */
   @Test
   void oneSpecificationMakesSeveralModels() throws IOException {
@@ -74,7 +88,8 @@ class ConfigLoaderTest {
         .map(LakehouseConfig.ModelSpec::name).filter(n -> n.startsWith("poisson_fe_drug_war"))
         .toList());
     assertEquals("homicides_registration ~ gini + urbanisation | municipality + year",
-        config.models().get(config.models().size() - 1).formula());
+        config.models().stream().filter(m -> m.name().equals("poisson_fe_drug_war.4"))
+            .findFirst().orElseThrow().formula());
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(edited(
         "formula: drug_war_homicides ~ gini", "formula: drug_war_homicides ~ l(gini, 1) + "
         + "i(year, on_route, ref = 2007) + gini")));

@@ -66,6 +66,13 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     Assertions.assertTrue(collinear.converged());
     Assertions.assertEquals("removed as collinear, as fixest does: on_trafficking_route, "
         + "I(2 * gini)", collinear.run().getAs("message"));
+    // fixest's offset = ~log(population), written as an expression.
+    LakehouseConfig.ModelSpec event = MODELS.get("event_study_routes");
+    PanelModel.Fit logged = PanelModel.fit(panel(), new LakehouseConfig.ModelSpec("logged",
+        event.formula(), "poisson", "log(population)", event.vcov(), null, null, null, null,
+        null), "panel", 0, "test");
+    FixedEffectsRegressionTest.assertRelative(-0.1063964301794792, logged.estimate(
+        "year::2010:on_trafficking_route"), 1e-8, "offset log(population)");
     Assertions.assertEquals(List.of("stepwise.1", "stepwise.2", "stepwise.3", "stepwise.4"),
         MODELS.keySet().stream().filter(m -> m.startsWith("stepwise")).sorted().toList());
   }
