@@ -60,6 +60,14 @@ out("panel_operators", pois(homicides_registration ~ l(homicide_rate_registratio
       f(gini) + d(urbanisation) + l(marginalisation, 1:2) | stable_municipality_code + year,
       panel.id = ~stable_municipality_code + year))
 
+# A text factor times a variable, a difference of a transform, and weights and a degree-3
+# polynomial with a range of lags.
+out("text_factor", ols(homicide_rate_registration ~ i(state_code, gini) + d(log(population)) |
+      stable_municipality_code + year, panel.id = ~stable_municipality_code + year))
+out("weighted_expression", ols(homicide_rate_registration ~ poly(urbanisation, 3) +
+      l(gini, 1:2) | stable_municipality_code + year, weights = ~sqrt(population),
+      panel.id = ~stable_municipality_code + year))
+
 # i() without ref leaves out its first level; then a regressor constant within the fixed
 # effects, and one collinear with earlier ones, are removed (fixest's collin.var). The drug-war
 # indicator's levels as the lakehouse names a boolean's, FALSE and TRUE (fixest gives a logical
@@ -92,3 +100,6 @@ out("long_difference_2000_2010", long, c("iid", "hc1"))
 multi <- pois(c(homicides_registration, drug_war_homicides) ~ csw(gini, urbanisation) |
       stable_municipality_code + year, data = subset(panel, year >= 2007 & year <= 2010))
 for (i in seq_along(multi)) out(paste0("stepwise.", i), multi[[i]])
+steps0 <- pois(homicides_registration ~ gini + sw0(urbanisation, marginalisation) |
+      stable_municipality_code + year, data = subset(panel, year >= 2007 & year <= 2010))
+for (i in seq_along(steps0)) out(paste0("steps0.", i), steps0[[i]])

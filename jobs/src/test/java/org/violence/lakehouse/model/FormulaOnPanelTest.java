@@ -18,8 +18,9 @@ import org.violence.lakehouse.gold.MunicipalityYearPanel;
  * (reference/fixest_formula_reference.R, its output committed next to it): transforms and
  * arithmetic in I(), orthogonal and raw poly(), i() as year dummies and as an event study,
  * a*b, the panel operators l(), f(), d() with a range of lags, c() ~ csw() making four
- * models from one line, and the shipped event-study, between (a mean of leads and lags as the
- * outcome) and long-difference models. Same names as fixest's, same samples (rows dropped by lags), and the
+ * models from one line, sw0(), i() of a text column times a variable, weights written as an
+ * expression, and the shipped event-study, between (a mean of leads and lags as the outcome) and
+ * long-difference models. Same names as fixest's, same samples (rows dropped by lags), and the
  * tolerances of FixedEffectsRegressionTest: 1e-8 relative on coefficients, 1e-6 on standard
  * errors and p-values.
  */
@@ -44,6 +45,14 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         + "+ d(urbanisation) + l(marginalisation, 1:2)" + PANEL, "poisson", null);
     add("collinear", "homicide_rate_registration ~ gini + i(after_2006) + on_trafficking_route "
         + "+ I(2 * gini) | municipality", "gaussian", null);
+    add("text_factor", "homicide_rate_registration ~ i(state_code, gini) + d(log(population))"
+        + PANEL, "gaussian", null);
+    MODELS.put("weighted_expression", new LakehouseConfig.ModelSpec("weighted_expression",
+        "homicide_rate_registration ~ poly(urbanisation, 3) + l(gini, 1:2)" + PANEL, "gaussian",
+        null, "iid", null, null, "local", null, "sqrt(population)"));
+    add("steps0", "homicides_registration ~ gini + sw0(urbanisation, marginalisation)" + PANEL,
+        "poisson", new LakehouseConfig.Sample(new LakehouseConfig.YearRange(2007, 2010), null,
+        null, null));
     add("stepwise", "c(homicides_registration, drug_war_homicides) ~ csw(gini, urbanisation)"
         + PANEL, "poisson", new LakehouseConfig.Sample(new LakehouseConfig.YearRange(2007, 2010),
         null, null, null));
@@ -59,7 +68,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
 
   @Test
   void everyConstructEqualsFixestOnTheRealPanel() throws IOException {
-    Assertions.assertEquals(164, compare(model -> true, null),
+    Assertions.assertEquals(250, compare(model -> true, null),
         "every reference value was compared");
     PanelModel.Fit collinear = PanelModel.fit(panel(), MODELS.get("collinear"), "panel", 0,
         "test");
@@ -98,7 +107,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     // The shipped event study, between and long-difference models, as configured.
     ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
         .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
-    Assertions.assertEquals(DEFAULTS.size() + 10, MODELS.size());
+    Assertions.assertEquals(DEFAULTS.size() + 15, MODELS.size());
     Dataset<Row> panel = panel();
     Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
     return FixestReference.compare("fixest_formula_reference.csv", models,
@@ -108,7 +117,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
           FixedEffectsRegressionSummary summary = FixestReference.summary(panel,
               new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
                   spec.offset(), vcov, spec.sample(), null,
-                  solver == null ? spec.solver() : solver, null, null));
+                  solver == null ? spec.solver() : solver, null, spec.weights()));
           if (solver != null) {
             Assertions.assertEquals(solver, summary.solver());
           }
