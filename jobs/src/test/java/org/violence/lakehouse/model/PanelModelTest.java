@@ -84,14 +84,15 @@ class PanelModelTest extends LakehouseTestBase {
     String markdown = ModelTable.markdown(realRun().outcome().fits());
     Assertions.assertTrue(markdown.startsWith("|  | cross_section_2010 | poisson_fe_inequality"
         + " | poisson_fe_drug_war | event_study_routes | poisson_fe_gini_post_2007 | "
-        + "between_2008_2012 | long_difference_2000_2010 |\n|---|---|---|---|---|---|---|---|\n"),
+        + "between_2008_2012 | long_difference_2000_2010 | diversion |\n"
+        + "|---|---|---|---|---|---|---|---|---|\n"),
         markdown);
     // The steps of one specification stand together in a table of their own.
     Assertions.assertTrue(markdown.contains("\nspillover: 2 models from one specification\n\n"
         + "|  | spillover.1 | spillover.2 |\n"), markdown);
     Assertions.assertTrue(markdown.contains("| km_to_us_border | "), markdown);
     Assertions.assertTrue(markdown.contains("| vcov | hc1 | cluster(state) | cluster(state) | "
-        + "cluster(state) | cluster(state) | cluster(state) | hc1 |"), markdown);
+        + "cluster(state) | cluster(state) | cluster(state) | hc1 | cluster(state) |"), markdown);
     java.nio.file.Path reports = java.nio.file.Path.of(java.net.URI.create(
         realRun().lakehouse().root() + "/" + ModelTable.FOLDER));
     Assertions.assertEquals(markdown, Files.readString(reports.resolve("model_table.md")));
