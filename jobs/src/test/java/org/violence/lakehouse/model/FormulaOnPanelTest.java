@@ -95,6 +95,27 @@ class FormulaOnPanelTest extends LakehouseTestBase {
   void theDistributedPathReadsTheSameCompiledFormula() throws IOException {
     Assertions.assertEquals(25 * 2 + 4 * 2 + 5 * 2, compare(model -> List.of(
         "event_study_routes", "polynomial", "panel_operators").contains(model), "distributed"));
+    // And MLlib's GeneralizedLinearRegression (the mllib solver, effects as dummies) fits the
+    // same compiled columns: an event study with a polynomial and a lag, year effects, equal to
+    // the local path at MLlib's own tolerance (it stops on the change of the coefficients).
+    String formula = "homicides_registration ~ i(year, on_trafficking_route, ref = 2006) + "
+        + "poly(urbanisation, 2) + l(gini, 1) | year";
+    FixedEffectsRegressionSummary local = FixestReference.summary(panel(), spec(formula,
+        "local"));
+    FixedEffectsRegressionSummary mllib = FixestReference.summary(panel(), spec(formula,
+        "mllib"));
+    Assertions.assertEquals("mllib", mllib.solver());
+    Assertions.assertEquals(local.terms(), mllib.terms());
+    Assertions.assertEquals(24 + 2 + 1, local.terms().size(), "1991-2015 less 2006, 2, 1");
+    for (int j = 0; j < local.terms().size(); j++) {
+      FixedEffectsRegressionTest.assertRelative(local.coefficients()[j],
+          mllib.coefficients()[j], 1e-6, local.terms().get(j));
+    }
+  }
+
+  private static LakehouseConfig.ModelSpec spec(String formula, String solver) {
+    return new LakehouseConfig.ModelSpec("paths", formula, "poisson", "log_population",
+        "cluster(state)", null, null, solver, null, null);
   }
 
   private Dataset<Row> panel() {
