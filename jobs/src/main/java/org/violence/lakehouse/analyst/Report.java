@@ -263,7 +263,8 @@ public final class Report {
         .forEach(r -> unitOf.put(r.getString(0), r.getString(1)));
     BufferedImage map = RouteMap.choropleth(RouteMapCommand.polygons(lakehouse, config),
         code -> colourOf(rateOfUnit.get(unitOf.get(code))), MAP_WIDTH);
-    legend(map, "Homicides per 100,000, " + lastYear + " (registration, local EB)");
+    // Short: a longer title runs over the Pacific coast.
+    legend(map, "Homicides per 100,000, " + lastYear + " (EB)");
     figure(RATE_MAP, png(map));
     body.append("<h2>Municipal homicide rates, ").append(lastYear).append("</h2>\n<p>Each "
         + "municipality coloured by the local empirical-Bayes rate of its panel unit "
