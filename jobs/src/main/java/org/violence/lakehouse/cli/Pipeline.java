@@ -358,13 +358,15 @@ public final class Pipeline {
           Dataset<Row> homicides = HomicideCounts.ofCubes(
               inYears(lakehouse.read(HomicideCounts.TABLE), withPrevious));
           Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
+          // Materialised once: the neighbourhood columns read the rows four times, and the
+          // plan of the joins and pivots behind them, repeated, exhausted memory.
+          Dataset<Row> base = MunicipalityYearPanel.build(municipalities, homicides,
+              lakehouse.read(Population.TABLE), lakehouse.read(Covariates.TABLE),
+              lakehouse.read(DrugWarHomicides.TABLE), lakehouse.read(RouteExposure.TABLE),
+              lakehouse.read(MunicipalAreas.TABLE)).localCheckpoint();
           Dataset<Row> mexico = DiversionExposure.withDiversionExposure(
-              SpatialFeatures.withSpatialFeatures(MunicipalityYearPanel.build(municipalities,
-                      homicides, lakehouse.read(Population.TABLE),
-                      lakehouse.read(Covariates.TABLE), lakehouse.read(DrugWarHomicides.TABLE),
-                      lakehouse.read(RouteExposure.TABLE), lakehouse.read(MunicipalAreas.TABLE)),
-                  SpatialFeatures.neighbours(lakehouse.read(TraffickingNetwork.EDGES),
-                      municipalities)),
+              SpatialFeatures.withSpatialFeatures(base, SpatialFeatures.neighbours(
+                  lakehouse.read(TraffickingNetwork.EDGES), municipalities)),
               lakehouse.read(RouteExposure.SCENARIO_CHANGES), scenarioYears());
           Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
               mexico.unionByName(centralAmerica.contractPanelRows(), true)), years);
