@@ -17,7 +17,13 @@ public final class SparkSessions {
         .set("spark.sql.session.timeZone", "UTC")
         // An overwrite that writes no rows must still commit: its commit carries the table's
         // fingerprint, and without it the next run would rebuild the table every time.
-        .set("spark.databricks.delta.skipRecordingEmptyCommits", "false");
+        .set("spark.databricks.delta.skipRecordingEmptyCommits", "false")
+        // A long-lived driver (the test suite, serve) kept every query's plan and metrics in
+        // the status store, UI or not: the suite's heap filled until a page allocation failed.
+        .setIfMissing("spark.sql.ui.retainedExecutions", "50")
+        .setIfMissing("spark.ui.retainedJobs", "200")
+        .setIfMissing("spark.ui.retainedStages", "200")
+        .setIfMissing("spark.ui.retainedTasks", "20000");
   }
 
   /**

@@ -237,8 +237,9 @@ public final class PanelModel {
     }
     Fitted result;
     try {
-      result = fitted(spec, formula, new ModelSample.Design(sample.rows().localCheckpoint(),
-          sample.regressors(), sample.columns()));
+      // Not cached: a run fits ten models and its outcome keeps them, so cached samples held
+      // the heap; the fitted values compute the sample again when they are written.
+      result = fitted(spec, formula, sample);
     } catch (ArithmeticException e) {
       return new Fit(record.failed(e.getMessage(), seconds(start)), List.of(), noRows);
     }
