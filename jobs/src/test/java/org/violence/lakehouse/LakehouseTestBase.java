@@ -24,6 +24,8 @@ import org.violence.lakehouse.io.SparkSessions;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
+  private static final Object REAL_RUN_LOCK = new Object();
+  private static final Object SMALL_RUN_LOCK = new Object();
   private static RealRun realRun;
   private static RealRun smallRun;
   /** Panel years of {@link #smallRun()}: two years keep runs that are repeated many times short. */
@@ -46,9 +48,15 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
     return false;
   }
 
+  /**
+   * Classes may run concurrently (see junit-platform.properties): the shared context must be
+   * created once, and each shared run computed once, whichever class asks first.
+   */
   @BeforeAll
   void startSpark() {
-    runBefore();
+    synchronized (LakehouseTestBase.class) {
+      runBefore();
+    }
   }
 
   public static Path projectDir() {
@@ -157,19 +165,23 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
     assertDataFrameApproximateEquals(contents(expected), contents(actual), 1e-9);
   }
 
-  protected synchronized RealRun realRun() {
-    if (realRun == null) {
-      realRun = runOnSamples(null);
+  protected RealRun realRun() {
+    synchronized (REAL_RUN_LOCK) {
+      if (realRun == null) {
+        realRun = runOnSamples(null);
+      }
+      return realRun;
     }
-    return realRun;
   }
 
   /** The pipeline on the real samples over {@link #SMALL_YEARS} only. */
-  protected synchronized RealRun smallRun() {
-    if (smallRun == null) {
-      smallRun = runOnSamples(SMALL_YEARS);
+  protected RealRun smallRun() {
+    synchronized (SMALL_RUN_LOCK) {
+      if (smallRun == null) {
+        smallRun = runOnSamples(SMALL_YEARS);
+      }
+      return smallRun;
     }
-    return smallRun;
   }
 
   private RealRun runOnSamples(LakehouseConfig.YearRange years) {

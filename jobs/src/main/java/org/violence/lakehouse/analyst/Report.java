@@ -92,6 +92,18 @@ public final class Report {
     return lakehouse.root() + "/" + ModelTable.FOLDER;
   }
 
+  /** Whether the default folder holds a report (a nightly run with no change keeps it). */
+  public static boolean isWritten(Lakehouse lakehouse) {
+    org.apache.hadoop.fs.Path index = new org.apache.hadoop.fs.Path(defaultFolder(lakehouse)
+        + "/" + INDEX);
+    try {
+      return index.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration())
+          .exists(index);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot look for the report at " + index, e);
+    }
+  }
+
   /** Writes the report and its figures into {@code folder}; returns the index page's path. */
   public String write(String folder) {
     this.folder = folder;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.violence.lakehouse.analyst.AnalystCommands;
+import org.violence.lakehouse.analyst.Report;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
@@ -99,6 +100,8 @@ public final class Main {
         --out FILE        where route-map writes its PNG (notebook, report: see above)
         --query, --file, --format, --port, --bind
                           options of sql, serve and notebook (see above)
+        --profile         (run, nightly) after the summary, each stage's wall time, Spark
+                          jobs and Delta commits: where a run's time goes
         --rows N          synthetic death certificates to write (generate-death-records,
                           benchmark-microdata, benchmark-certificate-model)
         --seed N          seed of the synthetic files
@@ -179,7 +182,7 @@ public final class Main {
             invocation.number("seed", 1), System.out);
         return OK;
       }
-      return build(invocation.command(), config);
+      return build(invocation.command(), config, invocation.profile());
     } catch (ConfigException | UsageException e) {
       System.err.println("error: " + e.getMessage());
       return BAD_USAGE_OR_CONFIG;
@@ -194,7 +197,7 @@ public final class Main {
   }
 
   /** One locked, logged run of the pipeline. */
-  private static int build(Command command, LakehouseConfig config) {
+  private static int build(Command command, LakehouseConfig config, boolean profile) {
     SparkSession spark = SparkSessions.create(config.spark());
     Lakehouse lakehouse = new Lakehouse(spark, config.lakehouse());
     Instant start = Instant.now();
@@ -213,8 +216,10 @@ public final class Main {
       RunLog.Ending ending;
       try {
         outcome = pipeline.run();
-        if (command == Command.NIGHTLY) {
-          // Before the run is logged as done: a report that cannot be drawn fails the run.
+        // Before the run is logged as done: a report that cannot be drawn fails the run. A run
+        // that changed nothing keeps the report it would redraw identically.
+        if (command == Command.NIGHTLY
+            && (outcome.changedAnything() || !Report.isWritten(lakehouse))) {
           AnalystCommands.report(lakehouse, config, null);
         }
         ending = new RunLog.Ending(outcome.changedAnything() ? "SUCCEEDED" : "UP_TO_DATE", OK,
@@ -226,6 +231,10 @@ public final class Main {
       log.finished(ending, outcome == null ? pipeline.tablesSoFar() : outcome.tables());
       if (outcome != null) {
         Pipeline.printSummary(outcome, lakehouse, System.out);
+      }
+      if (profile) {
+        pipeline.profile().print(Duration.between(start, Instant.now()).toMillis() / 1e3,
+            System.out);
       }
       return ending.exitCode();
     } catch (RunLock.RunInProgressException e) {
@@ -280,7 +289,7 @@ public final class Main {
   }
 
   /** The parsed command line. */
-  record Invocation(Command command, boolean help, Path configFile, String lakehouse,
+  record Invocation(Command command, boolean help, boolean profile, Path configFile, String lakehouse,
       String inputs, LakehouseConfig.YearRange years, String master, String out,
       java.util.Map<String, String> commandOptions) {
 
@@ -301,6 +310,7 @@ public final class Main {
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
       boolean help = false;
+      boolean profile = false;
       Command command = Command.RUN;
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
         String name = rest.remove(0);
@@ -334,6 +344,13 @@ public final class Main {
           help = true;
           continue;
         }
+        if (option.equals("--profile")) {
+          if (command != Command.RUN && command != Command.NIGHTLY) {
+            throw new UsageException("--profile is an option of run and nightly");
+          }
+          profile = true;
+          continue;
+        }
         if (i + 1 >= rest.size()) {
           throw new UsageException("option " + option + " needs a value");
         }
@@ -353,8 +370,8 @@ public final class Main {
           }
         }
       }
-      return new Invocation(command, help, config, lakehouse, inputs, years, master, out,
-          commandOptions);
+      return new Invocation(command, help, profile, config, lakehouse, inputs, years, master,
+          out, commandOptions);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -51,6 +52,7 @@ import org.violence.lakehouse.quality.TableExpectations;
 import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.run.RunLog;
+import org.violence.lakehouse.run.RunProfile;
 import org.violence.lakehouse.run.Stage;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.routes.RouteExposure;
@@ -90,6 +92,7 @@ public final class Pipeline {
   private final Timestamp loadTime;
   private final QualityGate gate;
   private final StageRunner runner;
+  private final RunProfile profile;
   private final BronzeIngest ingest;
   private final CentralAmericaStages centralAmerica;
   private final MicrodataStages microdata;
@@ -104,7 +107,8 @@ public final class Pipeline {
     this.runId = runId;
     this.loadTime = Timestamp.from(Instant.now());
     this.gate = new QualityGate(runId, TableExpectations.ALL);
-    this.runner = new StageRunner(lakehouse, gate, progress);
+    this.profile = RunProfile.attachTo(spark.sparkContext());
+    this.runner = new StageRunner(lakehouse, gate, progress, profile);
     this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);
     this.centralAmerica = new CentralAmericaStages(lakehouse, config, ingest, runId, loadTime);
     LakehouseConfig.SourceFile deathRecords = config.sources().get(DeathRecords.CONFIG_KEY);
@@ -119,18 +123,36 @@ public final class Pipeline {
   }
 
   /** What a run did, for the summary, the run log and tests. */
-  public record Outcome(String runId, Map<Table, Long> versions, long quarantinedRecords,
-      List<Row> reconciliation, List<PanelModel.Fit> fits, List<RunLog.TableReport> tables) {
+  public record Outcome(String runId, Map<Table, Long> versions, Optional<Totals> totals,
+      List<PanelModel.Fit> fits, List<RunLog.TableReport> tables) {
     public boolean changedAnything() {
+      return changedAnything(tables);
+    }
+
+    static boolean changedAnything(List<RunLog.TableReport> tables) {
       return tables.stream().anyMatch(t -> t.action().equals("written"));
     }
   }
+
+  /**
+   * The summary's totals, read back from the tables a run wrote. A run that wrote nothing does
+   * not read them: they are the last run's, and reading them cost a rerun most of its time.
+   */
+  public record Totals(long quarantinedRecords, List<Row> reconciliation) {}
 
   /**
    * Builds whatever is out of date, stage by stage. The quality results are stored even when a
    * gate stops the run, so the failure can be inspected next to the passing checks.
    */
   public Outcome run() {
+    try {
+      return buildAll();
+    } finally {
+      profile.detachFrom(lakehouse.spark().sparkContext());
+    }
+  }
+
+  private Outcome buildAll() {
     List<PanelModel.Fit> fits = new ArrayList<>();
     try {
       List<InputManifest.Entry> manifest = scanInputs();
@@ -155,9 +177,17 @@ public final class Pipeline {
     }
     Map<Table, Long> versions = new LinkedHashMap<>();
     allTables().forEach(table -> versions.put(table, lakehouse.version(table)));
-    return new Outcome(runId, versions, lakehouse.read(Quarantine.TABLE).count(),
-        lakehouse.read(Reconciliation.TABLE).orderBy(Reconciliation.BASIS, Reconciliation.YEAR)
-            .collectAsList(), List.copyOf(fits), runner.reports());
+    Optional<Totals> totals = Outcome.changedAnything(runner.reports())
+        ? Optional.of(new Totals(lakehouse.read(Quarantine.TABLE).count(),
+            lakehouse.read(Reconciliation.TABLE).orderBy(Reconciliation.BASIS,
+                Reconciliation.YEAR).collectAsList()))
+        : Optional.empty();
+    return new Outcome(runId, versions, totals, List.copyOf(fits), runner.reports());
+  }
+
+  /** Where this run's time went, stage by stage (printed by --profile). */
+  public RunProfile profile() {
+    return profile;
   }
 
   /** What the run did so far, for the run log of a run that failed. */
@@ -483,7 +513,8 @@ public final class Pipeline {
     out.println("Run " + outcome.runId() + " on the lakehouse at " + lakehouse.root());
     if (!outcome.changedAnything()) {
       out.println("Nothing to do: no input, setting or code changed since the last run; "
-          + "every table is up to date and no version moved.");
+          + "every table is up to date and no version moved (the reconciliation and the "
+          + "quarantine are the last run's: gold.reconciliation, bronze.quarantine).");
     }
     out.printf("%-45s %-10s %-12s %12s %8s%n", "table", "action", "parts", "rows written",
         "version");
@@ -493,10 +524,20 @@ public final class Pipeline {
           table.parts() == null ? "" : abbreviate(table.parts()),
           table.rowsWritten() == null ? "" : table.rowsWritten(), table.version());
     }
+    outcome.totals().ifPresent(totals -> printTotals(totals, out));
+    if (!outcome.fits().isEmpty()) {
+      outcome.fits().forEach(fit -> out.println(System.lineSeparator() + ModelTable.describe(fit)));
+    } else {
+      out.println(System.lineSeparator() + "Models unchanged since their last fit: see "
+          + "gold.model_coefficients and " + lakehouse.root() + "/" + ModelTable.FOLDER + "/");
+    }
+  }
+
+  private static void printTotals(Totals totals, PrintStream out) {
     out.println();
     out.println("Reconciliation (homicides, all years): INEGI total -> silver units -> panel");
     Map<String, long[]> byBasis = new LinkedHashMap<>();
-    for (Row row : outcome.reconciliation()) {
+    for (Row row : totals.reconciliation()) {
       long[] sums = byBasis.computeIfAbsent(row.getString(0), b -> new long[9]);
       for (int i = 0; i < 9; i++) {
         sums[i] += row.getLong(i + 2);
@@ -506,14 +547,8 @@ public final class Pipeline {
         "unspecified", "abroad", "unallocated", "in panel", "outside", "difference");
     byBasis.forEach((basis, s) -> out.printf("%-13s %10d %12d %12d %8d %12d %10d %10d %10d%n",
         basis, s[0], s[1], s[2], s[3], s[4], s[6], s[7], s[8]));
-    out.println("Quarantined records: " + outcome.quarantinedRecords()
+    out.println("Quarantined records: " + totals.quarantinedRecords()
         + " (see bronze.quarantine)");
-    if (!outcome.fits().isEmpty()) {
-      outcome.fits().forEach(fit -> out.println(System.lineSeparator() + ModelTable.describe(fit)));
-    } else {
-      out.println(System.lineSeparator() + "Models unchanged since their last fit: see "
-          + "gold.model_coefficients and " + lakehouse.root() + "/" + ModelTable.FOLDER + "/");
-    }
   }
 
   private static String abbreviate(String parts) {

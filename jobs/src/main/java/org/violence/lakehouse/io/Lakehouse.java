@@ -23,6 +23,9 @@ import scala.Option;
 public final class Lakehouse {
   private final SparkSession spark;
   private final String root;
+  /** Delta commits this process made through here, for the run's profile. */
+  private final java.util.concurrent.atomic.AtomicLong commits =
+      new java.util.concurrent.atomic.AtomicLong();
 
   public Lakehouse(SparkSession spark, String root) {
     this.spark = spark;
@@ -99,11 +102,13 @@ public final class Lakehouse {
       writer = writer.option("replaceWhere", partsPredicate);
     }
     writer.save(path(table));
+    commits.incrementAndGet();
     Snapshot written = snapshot(table);
     // A separate commit, so it is made only when needed: reruns must not move versions.
     if (!existed || !table.description().equals(written.metadata().description())) {
       spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
           + table.description().replace("'", "\\'") + "')");
+      commits.incrementAndGet();
     }
     return written.version();
   }
@@ -162,11 +167,18 @@ public final class Lakehouse {
       return;
     }
     withComments(table, rows).write().format("delta").mode("append").save(path(table));
+    commits.incrementAndGet();
   }
 
   /** Sets columns of the rows matching {@code condition}, in one commit. */
   public void update(Table table, Column condition, java.util.Map<String, Column> values) {
     DeltaTable.forPath(spark, path(table)).update(condition, values);
+    commits.incrementAndGet();
+  }
+
+  /** Delta commits made through this lakehouse object so far. */
+  public long commitsMade() {
+    return commits.get();
   }
 
   /** Rows written by a commit of the table (Delta's own operation metrics, no scan). */

@@ -32,14 +32,37 @@ public final class StageRunner {
   /** Input row counts by table and version, for rows_read. */
   private final Map<String, Long> inputRows = new java.util.HashMap<>();
 
+  private final RunProfile profile;
+
+  /** A runner whose profile counts time and commits only (no Spark listener). */
   public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress) {
+    this(lakehouse, gate, progress, new RunProfile());
+  }
+
+  public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress,
+      RunProfile profile) {
     this.lakehouse = lakehouse;
     this.gate = gate;
     this.progress = progress;
+    this.profile = profile;
   }
 
   /** Builds what changed; returns the parts that were rebuilt (empty when up to date). */
   public Set<String> run(Stage stage) {
+    var context = lakehouse.spark().sparkContext();
+    context.setLocalProperty(RunProfile.STAGE_PROPERTY, stage.name());
+    long start = System.nanoTime();
+    long commits = lakehouse.commitsMade();
+    try {
+      return build(stage);
+    } finally {
+      context.setLocalProperty(RunProfile.STAGE_PROPERTY, null);
+      profile.stageFinished(stage.name(), (System.nanoTime() - start) / 1e9,
+          lakehouse.commitsMade() - commits);
+    }
+  }
+
+  private Set<String> build(Stage stage) {
     BuildState desired = stage.desiredState(this::stateOf);
     Set<String> changed = new TreeSet<>();
     boolean complete = true;

@@ -13,6 +13,11 @@ public final class Csv {
   private Csv() {}
 
   public static List<String> fields(String line, char delimiter) {
+    // Most lines quote nothing: then RFC 4180 is a plain split, and a parser per line (the
+    // exports have ~1 M lines) cost seconds of a run.
+    if (!line.isEmpty() && line.indexOf('"') < 0) {
+      return split(line, delimiter);
+    }
     CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).build();
     try (CSVParser parser = CSVParser.parse(line, format)) {
       List<CSVRecord> records = parser.getRecords();
@@ -28,5 +33,16 @@ public final class Csv {
       throw new IllegalArgumentException("unbalanced quotes (a field opens a quote that the "
           + "line does not close)", e);
     }
+  }
+
+  private static List<String> split(String line, char delimiter) {
+    List<String> fields = new ArrayList<>();
+    int start = 0;
+    for (int end = line.indexOf(delimiter); end >= 0; end = line.indexOf(delimiter, start)) {
+      fields.add(line.substring(start, end));
+      start = end + 1;
+    }
+    fields.add(line.substring(start));
+    return fields;
   }
 }

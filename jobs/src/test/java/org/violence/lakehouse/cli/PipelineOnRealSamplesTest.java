@@ -49,7 +49,7 @@ class PipelineOnRealSamplesTest extends LakehouseTestBase {
 
   @Test
   void everyHomicideIsAccountedForLayerByLayer() {
-    List<Row> rows = realRun().outcome().reconciliation();
+    List<Row> rows = realRun().outcome().totals().orElseThrow().reconciliation();
     Assertions.assertEquals(26 + 17, rows.size(), "26 registration years and 17 occurrence years");
     for (Row row : rows) {
       long inegi = row.getLong(2);

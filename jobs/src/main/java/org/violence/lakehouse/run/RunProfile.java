@@ -1,0 +1,129 @@
+package org.violence.lakehouse.run;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+
+/**
+ * Where a run's time goes, stage by stage: wall time, Spark jobs started and their summed
+ * duration, and Delta commits. Spark's cost for small tables is per job and per commit rather
+ * than per row, so these two counts explain most of a stage's time. Jobs are attributed through
+ * a thread-local Spark property set while a stage runs; jobs outside any stage (the input scan,
+ * the run log, the summary) are counted under {@link #OUTSIDE}.
+ */
+public final class RunProfile extends SparkListener {
+  static final String STAGE_PROPERTY = "lakehouse.stage";
+  static final String OUTSIDE = "(outside stages)";
+
+  /** One stage's figures; a stage run twice in a process (tests) adds up. */
+  public static final class Figures {
+    private double seconds;
+    private int jobs;
+    private double jobSeconds;
+    private long commits;
+
+    public double seconds() {
+      return seconds;
+    }
+
+    public int jobs() {
+      return jobs;
+    }
+
+    public long commits() {
+      return commits;
+    }
+  }
+
+  private final Map<String, Figures> stages = new LinkedHashMap<>();
+  private final Map<Integer, String> stageOfJob = new ConcurrentHashMap<>();
+  private final Map<Integer, Long> startOfJob = new ConcurrentHashMap<>();
+
+  /** Listens to the context's jobs from now on. */
+  public static RunProfile attachTo(SparkContext context) {
+    RunProfile profile = new RunProfile();
+    context.addSparkListener(profile);
+    return profile;
+  }
+
+  /** Removes the listener, so a long-lived session does not keep profiles of finished runs. */
+  public void detachFrom(SparkContext context) {
+    context.removeSparkListener(this);
+  }
+
+  @Override
+  public void onJobStart(SparkListenerJobStart start) {
+    String stage = start.properties() == null ? null
+        : start.properties().getProperty(STAGE_PROPERTY);
+    stageOfJob.put(start.jobId(), stage == null ? OUTSIDE : stage);
+    if (System.getenv("DEBUG_JOBS") != null && start.stageInfos().nonEmpty()) {
+      String details = start.stageInfos().head().details();
+      String site = java.util.Arrays.stream(details.split("\n"))
+          .filter(l -> l.contains("org.violence") && !l.contains("RunProfile"))
+          .limit(3).reduce("", (a, b) -> a + " <- " + b.trim());
+      System.err.println("JOB " + stage + " " + start.jobId() + site);
+    }
+    startOfJob.put(start.jobId(), start.time());
+    synchronized (stages) {
+      figuresOf(stage == null ? OUTSIDE : stage).jobs++;
+    }
+  }
+
+  @Override
+  public void onJobEnd(SparkListenerJobEnd end) {
+    String stage = stageOfJob.remove(end.jobId());
+    Long started = startOfJob.remove(end.jobId());
+    if (stage != null && started != null) {
+      synchronized (stages) {
+        figuresOf(stage).jobSeconds += (end.time() - started) / 1e3;
+      }
+    }
+  }
+
+  /** Records a stage's wall time and commits, once the runner has finished it. */
+  void stageFinished(String stage, double seconds, long commits) {
+    synchronized (stages) {
+      Figures figures = figuresOf(stage);
+      figures.seconds += seconds;
+      figures.commits += commits;
+    }
+  }
+
+  private Figures figuresOf(String stage) {
+    return stages.computeIfAbsent(stage, s -> new Figures());
+  }
+
+  /** A copy of the figures by stage, in the order stages first appeared. */
+  public Map<String, Figures> figures() {
+    synchronized (stages) {
+      return new LinkedHashMap<>(stages);
+    }
+  }
+
+  /**
+   * The table printed by {@code --profile}. Jobs are counted by Spark's listener thread, which
+   * may lag the last job of a run by milliseconds.
+   */
+  public void print(double runSeconds, PrintStream out) {
+    out.printf("%nProfile: %.1f s in all%n", runSeconds);
+    out.printf("%-42s %9s %6s %11s %8s%n", "stage", "wall (s)", "jobs", "job time (s)",
+        "commits");
+    double seconds = 0;
+    int jobs = 0;
+    long commits = 0;
+    for (Map.Entry<String, Figures> entry : figures().entrySet()) {
+      Figures f = entry.getValue();
+      out.printf("%-42s %9.2f %6d %11.2f %8d%n", entry.getKey(), f.seconds, f.jobs,
+          f.jobSeconds, f.commits);
+      seconds += f.seconds;
+      jobs += f.jobs;
+      commits += f.commits;
+    }
+    out.printf("%-42s %9.2f %6d %11s %8d%n", "stages in all", seconds, jobs, "", commits);
+  }
+}
