@@ -12,7 +12,7 @@ import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 import org.violence.lakehouse.cli.Pipeline;
-import org.violence.lakehouse.conf.ConfigLoader;
+import org.violence.lakehouse.cli.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.SparkSessions;

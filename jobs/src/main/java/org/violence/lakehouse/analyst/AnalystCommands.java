@@ -1,5 +1,6 @@
 package org.violence.lakehouse.analyst;
 
+import org.violence.lakehouse.conf.UsageException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import org.violence.lakehouse.cli.Main;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
 
@@ -97,14 +97,14 @@ public final class AnalystCommands {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new Main.UsageException("--port takes a TCP port (1-65535), not '" + text + "'");
+    throw new UsageException("--port takes a TCP port (1-65535), not '" + text + "'");
   }
 
   static String read(Path file) {
     try {
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new Main.UsageException("cannot read " + file + ": " + e);
+      throw new UsageException("cannot read " + file + ": " + e);
     }
   }
 }

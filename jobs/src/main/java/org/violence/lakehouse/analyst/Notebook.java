@@ -1,5 +1,6 @@
 package org.violence.lakehouse.analyst;
 
+import org.violence.lakehouse.conf.UsageException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.violence.lakehouse.cli.Main;
 
 /**
  * A notebook in Databricks' source format for SQL: a {@code -- Databricks notebook source}
@@ -31,14 +31,14 @@ public record Notebook(String name, List<Cell> cells) {
     try (var files = java.nio.file.Files.list(folder)) {
       return files.filter(f -> f.toString().endsWith(".sql")).sorted().toList();
     } catch (java.io.IOException e) {
-      throw new Main.UsageException("cannot list the notebooks in " + folder + ": " + e);
+      throw new UsageException("cannot list the notebooks in " + folder + ": " + e);
     }
   }
 
   public static Notebook parse(String name, String source) {
     List<String> lines = source.lines().toList();
     if (lines.isEmpty() || !lines.get(0).strip().equals(HEADER)) {
-      throw new Main.UsageException("notebook " + name + " does not start with '" + HEADER
+      throw new UsageException("notebook " + name + " does not start with '" + HEADER
           + "' (Databricks source format)");
     }
     List<Cell> cells = new ArrayList<>();
@@ -92,11 +92,11 @@ public record Notebook(String name, List<Cell> cells) {
     try {
       kind = Charts.Kind.valueOf(words[0].toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new Main.UsageException("notebook " + name + ", cell at line " + line
+      throw new UsageException("notebook " + name + ", cell at line " + line
           + ": chart kind '" + words[0] + "' is not line, scatter or bar");
     }
     if (!options.containsKey("x") || !options.containsKey("y")) {
-      throw new Main.UsageException("notebook " + name + ", cell at line " + line
+      throw new UsageException("notebook " + name + ", cell at line " + line
           + ": a chart needs x=COLUMN and y=COLUMN");
     }
     return new Charts.Spec(kind, options.getOrDefault("title", options.get("y") + " by "

@@ -1,5 +1,6 @@
 package org.violence.lakehouse.analyst;
 
+import org.violence.lakehouse.conf.UsageException;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -7,7 +8,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.commonmark.parser.Parser;
 import org.commonmark.renderer.html.HtmlRenderer;
-import org.violence.lakehouse.cli.Main;
 
 /**
  * Executes a {@link Notebook} against the registered lakehouse tables and renders one HTML page:
@@ -77,7 +77,7 @@ public final class NotebookRunner {
       result.persist().count();
       return result;
     } catch (Exception e) {
-      throw new Main.UsageException("notebook " + notebook.name() + ", cell at line "
+      throw new UsageException("notebook " + notebook.name() + ", cell at line "
           + cell.line() + ": " + SqlShell.oneLine(e));
     }
   }

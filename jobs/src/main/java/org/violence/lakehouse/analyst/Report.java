@@ -25,7 +25,6 @@ import javax.imageio.ImageIO;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.violence.lakehouse.cli.RouteMapCommand;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.gold.SpatialFeatures;

@@ -3,7 +3,7 @@ package org.violence.lakehouse.analyst;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
-import org.violence.lakehouse.cli.Pipeline;
+import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;
@@ -21,7 +21,7 @@ public final class SqlCatalog {
 
   /** Every table SQL users may query: the pipeline's, and the run log and quality checks. */
   public static List<Table> tables() {
-    List<Table> tables = new ArrayList<>(Pipeline.allTables());
+    List<Table> tables = new ArrayList<>(Tables.all());
     tables.addAll(List.of(RunLog.RUNS, RunLog.TABLES, QualityGate.TABLE));
     return tables;
   }

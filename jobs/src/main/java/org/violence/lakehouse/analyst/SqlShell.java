@@ -1,5 +1,6 @@
 package org.violence.lakehouse.analyst;
 
+import org.violence.lakehouse.conf.UsageException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -16,7 +17,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
-import org.violence.lakehouse.cli.Main;
 
 /**
  * The analysts' SQL prompt over the registered lakehouse tables ({@link SqlCatalog}): runs
@@ -38,7 +38,7 @@ public final class SqlShell {
       try {
         return valueOf(name.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new Main.UsageException("--format takes table, csv or json, not '" + name + "'");
+        throw new UsageException("--format takes table, csv or json, not '" + name + "'");
       }
     }
   }

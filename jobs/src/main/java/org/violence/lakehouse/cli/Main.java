@@ -6,11 +6,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.violence.lakehouse.analyst.RouteMapCommand;
 import org.violence.lakehouse.analyst.AnalystCommands;
 import org.violence.lakehouse.analyst.Report;
 import org.violence.lakehouse.conf.ConfigException;
-import org.violence.lakehouse.conf.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.conf.UsageException;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.SparkSessions;
@@ -259,14 +260,6 @@ public final class Main {
     e.printStackTrace();
     System.err.println("internal failure: " + e);
     return new RunLog.Ending("FAILED", INTERNAL_FAILURE, String.valueOf(e));
-  }
-
-  public static final class UsageException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    public UsageException(String message) {
-      super(message + " (see --help)");
-    }
   }
 
   /** What the command line asks for; the name is the one logged in ops.run_log. */

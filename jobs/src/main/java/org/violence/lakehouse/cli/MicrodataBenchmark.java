@@ -38,7 +38,7 @@ import org.violence.lakehouse.model.FixedEffectsRegression;
 import org.violence.lakehouse.model.FixedEffectsRegressionModel;
 import org.violence.lakehouse.model.FixedEffectsRegressionSummary;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;

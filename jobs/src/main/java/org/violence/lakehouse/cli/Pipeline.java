@@ -22,13 +22,14 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.violence.lakehouse.catalog.Tables;
+import org.violence.lakehouse.analyst.RouteMapCommand;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.BronzeSource;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.bronze.InputManifest;
 import org.violence.lakehouse.bronze.Quarantine;
-import org.violence.lakehouse.centralamerica.CentralAmericaSources;
 import org.violence.lakehouse.centralamerica.CentralAmericaStages;
 import org.violence.lakehouse.centralamerica.GeographicUnits;
 import org.violence.lakehouse.centralamerica.MunicipalHomicides;
@@ -48,7 +49,7 @@ import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.run.RunLog;
@@ -72,20 +73,6 @@ import org.violence.lakehouse.silver.Population;
  * layer depends only on the tables below it, as a nightly rebuild of one layer would.
  */
 public final class Pipeline {
-  /** Every raw source, in the order they are landed. */
-  static final List<BronzeSource> SOURCES = List.of(InegiCubeSource.REGISTRATION,
-      InegiCubeSource.OCCURRENCE, DelimitedSources.POPULATION_ESTIMATES,
-      DelimitedSources.CONEVAL_INDICATORS, DelimitedSources.MARGINALISATION,
-      DelimitedSources.MARGINALISATION_2020, DelimitedSources.CENSUS_COUNTS,
-      DelimitedSources.CATALOGUE_2015, DelimitedSources.CATALOGUE_2020,
-      DelimitedSources.MUNICIPALITY_HEADS, DelimitedSources.METRO_ZONES,
-      DelimitedSources.ADJACENCY, DelimitedSources.DRUG_WAR_HOMICIDES,
-      DelimitedSources.PORTS_OF_ENTRY, DelimitedSources.POPPY_ERADICATION,
-      DelimitedSources.MARIJUANA_ERADICATION, DelimitedSources.DRUG_LAB_DENSITY,
-      DelimitedSources.PIPELINE_MUNICIPALITIES, CentralAmericaSources.NATIONAL_HOMICIDES,
-      CentralAmericaSources.DEPARTMENT_HOMICIDES, CentralAmericaSources.SUBDIVISION_CODES,
-      CentralAmericaSources.SLV_INDICATORS);
-
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
   private final String runId;
@@ -156,7 +143,7 @@ public final class Pipeline {
     List<PanelModel.Fit> fits = new ArrayList<>();
     try {
       List<InputManifest.Entry> manifest = scanInputs();
-      for (BronzeSource source : SOURCES) {
+      for (BronzeSource source : Tables.SOURCES) {
         runner.run(bronzeStage(source, manifest));
       }
       runner.run(manifestStage(manifest));
@@ -176,7 +163,7 @@ public final class Pipeline {
       }
     }
     Map<Table, Long> versions = new LinkedHashMap<>();
-    allTables().forEach(table -> versions.put(table, lakehouse.version(table)));
+    Tables.all().forEach(table -> versions.put(table, lakehouse.version(table)));
     Optional<Totals> totals = Outcome.changedAnything(runner.reports())
         ? Optional.of(new Totals(lakehouse.read(Quarantine.TABLE).count(),
             lakehouse.read(Reconciliation.TABLE).orderBy(Reconciliation.BASIS,
@@ -195,25 +182,11 @@ public final class Pipeline {
     return runner.reports();
   }
 
-  /** Every table a run maintains, in build order. */
-  public static List<Table> allTables() {
-    List<Table> tables = new ArrayList<>();
-    SOURCES.forEach(source -> tables.add(source.table()));
-    tables.addAll(List.of(DeathRecords.TABLE, Quarantine.TABLE, InputManifest.TABLE,
-        MunicipalAreas.TABLE, Municipalities.TABLE, DeathRecordCounts.TABLE, HomicideCounts.TABLE, Population.TABLE, Covariates.TABLE, DrugWarHomicides.TABLE,
-        TraffickingNetwork.NODES, TraffickingNetwork.EDGES, TraffickingNetwork.PORTS,
-        TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE,
-        MunicipalityYearPanel.TABLE, Reconciliation.TABLE, DrugWarReconciliation.TABLE,
-        PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS));
-    tables.addAll(CentralAmericaStages.tables());
-    return tables;
-  }
-
   private List<InputManifest.Entry> scanInputs() {
     var hadoop = lakehouse.spark().sparkContext().hadoopConfiguration();
     String root = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
     List<InputManifest.Entry> entries = new ArrayList<>();
-    for (BronzeSource source : SOURCES) {
+    for (BronzeSource source : Tables.SOURCES) {
       for (BronzeIngest.RawFile file : ingest.filesOf(sourceFiles(source), config.years())) {
         entries.add(InputManifest.scan(hadoop, root, source.configKey(), file));
       }

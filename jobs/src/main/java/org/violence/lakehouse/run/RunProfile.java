@@ -61,13 +61,6 @@ public final class RunProfile extends SparkListener {
     String stage = start.properties() == null ? null
         : start.properties().getProperty(STAGE_PROPERTY);
     stageOfJob.put(start.jobId(), stage == null ? OUTSIDE : stage);
-    if (System.getenv("DEBUG_JOBS") != null && start.stageInfos().nonEmpty()) {
-      String details = start.stageInfos().head().details();
-      String site = java.util.Arrays.stream(details.split("\n"))
-          .filter(l -> l.contains("org.violence") && !l.contains("RunProfile"))
-          .limit(3).reduce("", (a, b) -> a + " <- " + b.trim());
-      System.err.println("JOB " + stage + " " + start.jobId() + site);
-    }
     startOfJob.put(start.jobId(), start.time());
     synchronized (stages) {
       figuresOf(stage == null ? OUTSIDE : stage).jobs++;

@@ -2,6 +2,7 @@ package org.violence.lakehouse.run;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +34,8 @@ public final class StageRunner {
   private final Map<String, Long> inputRows = new java.util.HashMap<>();
 
   private final RunProfile profile;
+  /** See {@link #quarantinedParts()}; null until first asked. */
+  private Set<List<String>> quarantined;
 
   /** A runner whose profile counts time and commits only (no Spark listener). */
   public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress) {
@@ -138,21 +141,46 @@ public final class StageRunner {
       long count = rows.count();
       if (!lakehouse.exists(Quarantine.TABLE)) {
         lakehouse.replace(Quarantine.TABLE, rows, null);
+        quarantined = new HashSet<>(partsIn(rows));
         return count;
       }
-      String predicate = Quarantine.STAGE + " IN (" + stage.outputs().stream()
-          .map(table -> "'" + table.qualifiedName() + "'").collect(Collectors.joining(", "))
-          + ")" + (whole ? ""
-          : " AND " + Quarantine.PART + " IN (" + changed.stream().map(p -> "'" + p + "'")
-              .collect(Collectors.joining(", ")) + ")");
+      Set<String> stages = stage.outputs().stream().map(Table::qualifiedName)
+          .collect(Collectors.toSet());
+      java.util.function.Predicate<List<String>> replaced = key -> stages.contains(key.get(0))
+          && (whole || changed.contains(key.get(1)));
       // Most rebuilt parts refuse nothing, now as before: then there is nothing to commit.
-      if (count > 0 || !lakehouse.read(Quarantine.TABLE).where(predicate).isEmpty()) {
+      if (count > 0 || quarantinedParts().stream().anyMatch(replaced)) {
+        String predicate = Quarantine.STAGE + " IN (" + stages.stream().sorted()
+            .map(name -> "'" + name + "'").collect(Collectors.joining(", ")) + ")"
+            + (whole ? "" : " AND " + Quarantine.PART + " IN (" + changed.stream()
+                .map(p -> "'" + p + "'").collect(Collectors.joining(", ")) + ")");
         lakehouse.replaceParts(Quarantine.TABLE, rows, predicate, null);
+        quarantinedParts().removeIf(replaced);
+        if (count > 0) {
+          quarantinedParts().addAll(partsIn(rows));
+        }
       }
       return count;
     } finally {
       rows.unpersist();
     }
+  }
+
+  /**
+   * The (stage, part) pairs the quarantine holds records of, read once per run and kept up to
+   * date by {@link #writeQuarantine}: asking the table before each stage was a Delta scan each.
+   */
+  private Set<List<String>> quarantinedParts() {
+    if (quarantined == null) {
+      quarantined = new HashSet<>(partsIn(lakehouse.read(Quarantine.TABLE)));
+    }
+    return quarantined;
+  }
+
+  private static List<List<String>> partsIn(Dataset<Row> quarantine) {
+    return quarantine.select(Quarantine.STAGE, Quarantine.PART).distinct().collectAsList()
+        .stream().map(row -> java.util.Arrays.asList(row.getString(0), row.getString(1)))
+        .toList();
   }
 
   public List<RunLog.TableReport> reports() {

@@ -1,5 +1,6 @@
 package org.violence.lakehouse.analyst;
 
+import org.violence.lakehouse.conf.UsageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.cli.Main;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.routes.RouteExposure;
 
@@ -103,17 +103,17 @@ class NotebookRunnerTest extends LakehouseTestBase {
 
   @Test
   void badNotebooksAreRefusedWithTheirLine() {
-    Main.UsageException header = assertThrows(Main.UsageException.class,
+    UsageException header = assertThrows(UsageException.class,
         () -> Notebook.parse("x.sql", "SELECT 1"));
     Assertions.assertTrue(header.getMessage().contains("Databricks notebook source"),
         header.getMessage());
-    Main.UsageException chart = assertThrows(Main.UsageException.class,
+    UsageException chart = assertThrows(UsageException.class,
         () -> Notebook.parse("x.sql", Notebook.HEADER + "\n-- chart: pie x=a y=b\nSELECT 1"));
     Assertions.assertTrue(chart.getMessage().contains("line 2")
         && chart.getMessage().contains("pie"), chart.getMessage());
     Notebook failing = Notebook.parse("y.sql", Notebook.HEADER + "\nSELECT 1\n"
         + Notebook.SEPARATOR + "\nSELECT * FROM gold.missing_table");
-    Main.UsageException error = assertThrows(Main.UsageException.class,
+    UsageException error = assertThrows(UsageException.class,
         () -> new NotebookRunner(spark(), new PrintStream(new ByteArrayOutputStream()))
             .render(failing));
     Assertions.assertTrue(error.getMessage().startsWith("notebook y.sql, cell at line 4: "

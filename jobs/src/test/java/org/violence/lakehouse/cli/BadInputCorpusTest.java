@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.bronze.Quarantine;
@@ -112,7 +113,7 @@ class BadInputCorpusTest extends LakehouseTestBase {
   private static Map<Table, Long> versions(RealRun run) {
     Map<Table, Long> versions = new TreeMap<>(java.util.Comparator.comparing(
         Table::qualifiedName));
-    Pipeline.allTables().forEach(table -> versions.put(table, run.lakehouse().version(table)));
+    Tables.all().forEach(table -> versions.put(table, run.lakehouse().version(table)));
     return versions;
   }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.analyst.Report;
 import org.violence.lakehouse.io.Table;
@@ -31,11 +32,11 @@ class NightlyCommandTest extends LakehouseTestBase {
     Assertions.assertTrue(Files.exists(index), "the missing report is drawn");
     FileTime drawn = Files.getLastModifiedTime(index);
     java.util.Map<Table, Long> versions = new java.util.HashMap<>();
-    Pipeline.allTables().forEach(table -> versions.put(table, run.lakehouse().version(table)));
+    Tables.all().forEach(table -> versions.put(table, run.lakehouse().version(table)));
 
     Assertions.assertEquals(Main.OK, Main.execute(nightly));
     Assertions.assertEquals(drawn, Files.getLastModifiedTime(index), "the report is kept");
-    Pipeline.allTables().forEach(table -> Assertions.assertEquals(versions.get(table),
+    Tables.all().forEach(table -> Assertions.assertEquals(versions.get(table),
         run.lakehouse().version(table), table.qualifiedName() + " did not move"));
     List<Row> statuses = run.lakehouse().read(RunLog.RUNS).orderBy("started_at")
         .select("status").collectAsList();

@@ -12,9 +12,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
-import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
-import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 

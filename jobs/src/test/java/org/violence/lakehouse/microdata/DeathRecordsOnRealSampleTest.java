@@ -26,7 +26,7 @@ import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;

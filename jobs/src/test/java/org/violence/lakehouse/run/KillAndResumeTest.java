@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.cli.Pipeline;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 
@@ -120,7 +120,7 @@ class KillAndResumeTest extends LakehouseTestBase {
         lakehouse.resolve("resume.log")));
     Lakehouse expected = smallRun().lakehouse();
     Lakehouse actual = new Lakehouse(spark(), lakehouse.toString());
-    for (Table table : Pipeline.allTables()) {
+    for (Table table : Tables.all()) {
       assertSameContents(expected.read(table), actual.read(table));
     }
     return actual;
@@ -162,7 +162,7 @@ class KillAndResumeTest extends LakehouseTestBase {
 
   private void everyTableIsReadable(Path lakehouse) {
     Lakehouse killed = new Lakehouse(spark(), lakehouse.toString());
-    for (Table table : Pipeline.allTables()) {
+    for (Table table : Tables.all()) {
       if (killed.exists(table)) {
         killed.read(table).count();
         killed.buildState(table);

@@ -24,7 +24,7 @@ import org.violence.lakehouse.microdata.DeathRecordCounts;
 import org.violence.lakehouse.microdata.DeathRecords;
 import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.quality.TableExpectations;
+import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;

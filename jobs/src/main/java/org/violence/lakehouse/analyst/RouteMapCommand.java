@@ -1,4 +1,4 @@
-package org.violence.lakehouse.cli;
+package org.violence.lakehouse.analyst;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -23,12 +23,12 @@ import org.violence.lakehouse.silver.Municipalities;
 
 /** The {@code route-map} command: the baseline routes of a lakehouse drawn as a PNG. */
 public final class RouteMapCommand {
-  static final String POLYGONS_SOURCE = "municipal_polygons";
+  public static final String POLYGONS_SOURCE = "municipal_polygons";
   public static final int WIDTH = 1800;
 
   private RouteMapCommand() {}
 
-  static void run(Lakehouse lakehouse, LakehouseConfig config, File out) {
+  public static void run(Lakehouse lakehouse, LakehouseConfig config, File out) {
     BufferedImage image = draw(lakehouse, polygons(lakehouse, config));
     try {
       ImageIO.write(image, "png", out);

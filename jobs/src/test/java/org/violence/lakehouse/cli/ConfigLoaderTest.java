@@ -1,4 +1,4 @@
-package org.violence.lakehouse.conf;
+package org.violence.lakehouse.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.conf.ConfigException;
+import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.LakehouseTestBase;
 
 /** The shipped configuration loads; a broken one is refused with the key named. */

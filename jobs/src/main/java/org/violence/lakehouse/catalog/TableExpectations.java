@@ -1,4 +1,4 @@
-package org.violence.lakehouse.quality;
+package org.violence.lakehouse.catalog;
 
 import static org.violence.lakehouse.quality.Expectation.holds;
 import static org.violence.lakehouse.quality.Expectation.notNull;
@@ -7,6 +7,7 @@ import static org.violence.lakehouse.quality.Expectation.withinWherePresent;
 
 import java.util.List;
 import java.util.Map;
+import org.violence.lakehouse.quality.Expectation;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.centralamerica.CentralAmericaSources;
 import org.violence.lakehouse.centralamerica.CountryYear;
@@ -29,7 +30,11 @@ import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
 
-/** What must hold in each table before it is written; the one place these rules live. */
+/**
+ * What must hold in each table before it is written; the one place these rules live. Here,
+ * above the domain packages, rather than in {@code quality}: the gate itself depends on no
+ * table.
+ */
 public final class TableExpectations {
   private static final String STABLE = Municipalities.STABLE_CODE;
 

@@ -1,4 +1,4 @@
-package org.violence.lakehouse.cli;
+package org.violence.lakehouse.analyst;
 
 import java.awt.Color;
 import java.awt.geom.Point2D;

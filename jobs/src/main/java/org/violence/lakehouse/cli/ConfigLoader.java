@@ -1,4 +1,4 @@
-package org.violence.lakehouse.conf;
+package org.violence.lakehouse.cli;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.violence.lakehouse.conf.ConfigException;
+import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.model.FixedEffectsRegression;
 import org.violence.lakehouse.model.Formula;
 import org.violence.lakehouse.model.GlmFamily;
