@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.apache.spark.sql.SparkSession;
 import org.violence.lakehouse.analyst.RouteMapCommand;
 import org.violence.lakehouse.analyst.AnalystCommands;
@@ -211,8 +212,11 @@ public final class Main {
             + "releasing it; this run completes its work.");
         log.abandoned(dead);
       });
-      log.started();
-      Pipeline pipeline = new Pipeline(spark, config, runId, System.out);
+      // The start is logged beside the input scan and the up-to-date checks: a run that
+      // writes nothing does not wait for it, one that writes waits before its first write.
+      CompletableFuture<Void> logged = CompletableFuture.runAsync(log::started);
+      Pipeline pipeline = new Pipeline(spark, config, runId, System.out,
+          () -> awaitLogged(logged));
       Pipeline.Outcome outcome = null;
       RunLog.Ending ending;
       try {
@@ -228,6 +232,7 @@ public final class Main {
       } catch (Exception e) {
         ending = failure(e);
       }
+      awaitLogged(logged);
       // Once per run: the log's rows are appended, not merged.
       log.finished(ending, outcome == null ? pipeline.tablesSoFar() : outcome.tables());
       if (outcome != null) {
@@ -244,6 +249,14 @@ public final class Main {
     } catch (RunLock.LakehouseUnusableException e) {
       System.err.println("refused: " + e.getMessage());
       return LAKEHOUSE_UNUSABLE;
+    }
+  }
+
+  private static void awaitLogged(CompletableFuture<Void> logged) {
+    try {
+      logged.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
     }
   }
 

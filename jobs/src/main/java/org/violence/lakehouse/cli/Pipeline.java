@@ -89,13 +89,19 @@ public final class Pipeline {
   }
 
   public Pipeline(SparkSession spark, LakehouseConfig config, String runId, PrintStream progress) {
+    this(spark, config, runId, progress, () -> { });
+  }
+
+  /** With a step that must happen before the run's first write (see {@link StageRunner}). */
+  public Pipeline(SparkSession spark, LakehouseConfig config, String runId, PrintStream progress,
+      Runnable beforeFirstWrite) {
     this.config = config;
     this.lakehouse = new Lakehouse(spark, config.lakehouse());
     this.runId = runId;
     this.loadTime = Timestamp.from(Instant.now());
     this.gate = new QualityGate(runId, TableExpectations.ALL);
     this.profile = RunProfile.attachTo(spark.sparkContext());
-    this.runner = new StageRunner(lakehouse, gate, progress, profile);
+    this.runner = new StageRunner(lakehouse, gate, progress, profile, beforeFirstWrite);
     this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);
     this.centralAmerica = new CentralAmericaStages(lakehouse, config, ingest, runId, loadTime);
     LakehouseConfig.SourceFile deathRecords = config.sources().get(DeathRecords.CONFIG_KEY);

@@ -37,17 +37,26 @@ public final class StageRunner {
   /** See {@link #quarantinedParts()}; null until first asked. */
   private Set<List<String>> quarantined;
 
+  /** Called once, before the run's first write; see the constructor. */
+  private Runnable beforeFirstWrite;
+
   /** A runner whose profile counts time and commits only (no Spark listener). */
   public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress) {
-    this(lakehouse, gate, progress, new RunProfile());
+    this(lakehouse, gate, progress, new RunProfile(), () -> { });
   }
 
+  /**
+   * {@code beforeFirstWrite} runs once, before the first table or quarantine write of the run
+   * (never, when nothing changed): the run log's start is written beside the input scan and
+   * waited for only there, so that a run killed while writing is always in the log.
+   */
   public StageRunner(Lakehouse lakehouse, QualityGate gate, PrintStream progress,
-      RunProfile profile) {
+      RunProfile profile, Runnable beforeFirstWrite) {
     this.lakehouse = lakehouse;
     this.gate = gate;
     this.progress = progress;
     this.profile = profile;
+    this.beforeFirstWrite = beforeFirstWrite;
   }
 
   /** Builds what changed; returns the parts that were rebuilt (empty when up to date). */
@@ -98,6 +107,10 @@ public final class StageRunner {
       gate.check(table, rows, partsText);
     }
     try {
+      if (beforeFirstWrite != null) {
+        beforeFirstWrite.run();
+        beforeFirstWrite = null;
+      }
       long quarantined = writeQuarantine(stage, changed, whole, output.refused());
       long rowsRead = stage.inputs().stream().mapToLong(this::rowsOf).sum();
       for (int i = 0; i < stage.outputs().size(); i++) {
