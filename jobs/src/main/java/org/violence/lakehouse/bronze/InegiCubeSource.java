@@ -1,5 +1,7 @@
 package org.violence.lakehouse.bronze;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -43,6 +45,7 @@ public final class InegiCubeSource implements BronzeSource {
           .columns(AREA_COMMENTS).columns(Lineage.COMMENTS)
           .column(REGISTRATION_YEAR, "Year in which the deaths were registered")
           .column(HOMICIDES_BY_MONTH, "Homicides by month of registration, January first")
+          .expect(holds("homicide counts are >= 0", HOMICIDES + " >= 0"))
           .build(),
       "registro",
       new StructType()
@@ -66,6 +69,7 @@ public final class InegiCubeSource implements BronzeSource {
           .column(AGE_GROUP, "Age group as printed by INEGI ('Total' for all ages)")
           .column(SEX, "Hombre, Mujer, No especificado, or Total")
           .column(REGISTRATION_YEAR, "Year in which the deaths were registered")
+          .expect(holds("homicide counts are >= 0", HOMICIDES + " >= 0"))
           .build(),
       "ocurrencia",
       new StructType()

@@ -1,5 +1,7 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -45,6 +47,8 @@ public final class CountryYear {
           + "America the one implied by the published count and rate")
       .column(RATE, DataTypes.DoubleType, "Homicides per 100,000 inhabitants")
       .column(RATE_ORIGIN, DataTypes.StringType, "published, or computed (Mexico)")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE, YEAR, SOURCE),
+          holds("homicide rates >= 0", RATE + " >= 0"))
       .build();
 
   private CountryYear() {}

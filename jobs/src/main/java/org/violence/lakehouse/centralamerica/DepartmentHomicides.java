@@ -1,5 +1,6 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.List;
@@ -47,6 +48,8 @@ public final class DepartmentHomicides {
           + "name shared by several departments or changed since")
       .column(Lineage.SOURCE_FILE, DataTypes.StringType, "File the row comes from")
       .column(Lineage.LINE_NUMBER, DataTypes.LongType, "Its line")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE,
+          ADMIN1_CODE, YEAR))
       .build();
 
   /** A published name and population placed in one department, and why. */

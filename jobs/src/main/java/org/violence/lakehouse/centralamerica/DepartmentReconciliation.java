@@ -1,5 +1,6 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.holds;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Dataset;
@@ -38,6 +39,9 @@ public final class DepartmentReconciliation {
       .column(NATIONAL_POPULATION, DataTypes.DoubleType, "National population (implied by the "
           + "published rate for Central America)")
       .column(DIFFERENCE, DataTypes.LongType, "National minus department homicides")
+      .expect(holds("Mexico's states sum to INEGI's national total less deaths abroad",
+              GeographicUnits.COUNTRY_CODE + " <> 'MEX' OR "
+                  + DIFFERENCE + " >= 0"))
       .build();
 
   private DepartmentReconciliation() {}

@@ -1,5 +1,6 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Dataset;
@@ -34,6 +35,8 @@ public final class DepartmentYear {
       .column(CountryYear.HOMICIDES, DataTypes.LongType, "Homicides")
       .column(CountryYear.POPULATION, DataTypes.DoubleType, "Population")
       .column(CountryYear.RATE, DataTypes.DoubleType, "Homicides per 100,000 inhabitants")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE,
+          ADMIN1_CODE, CountryYear.YEAR, CountryYear.SOURCE))
       .build();
 
   private DepartmentYear() {}

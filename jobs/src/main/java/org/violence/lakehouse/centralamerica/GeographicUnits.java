@@ -1,5 +1,7 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.notNull;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -47,6 +49,8 @@ public final class GeographicUnits {
           + "(OCHA P-code of El Salvador's departments)")
       .column(STABLE_CODE, DataTypes.StringType, "Unit of the stable geography it belongs to, "
           + "through silver.unit_changes (itself when it never changed)")
+      .expect(uniqueKey(COUNTRY_CODE, ADMIN_LEVEL, UNIT_CODE),
+          notNull(STABLE_CODE), notNull(COUNTRY_CODE))
       .build();
 
   private GeographicUnits() {}

@@ -1,5 +1,7 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 import static org.violence.lakehouse.centralamerica.CentralAmericaSources.BASIS;
 import static org.violence.lakehouse.centralamerica.CentralAmericaSources.HOMICIDES;
@@ -46,6 +48,10 @@ public final class MunicipalHomicides {
       .column(SOURCE, DataTypes.StringType, "Who counted them, as the file says")
       .column(Lineage.SOURCE_FILE, DataTypes.StringType, "File the row comes from")
       .column(Lineage.LINE_NUMBER, DataTypes.LongType, "Its line")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE, CentralAmericaSources.MUNICIPALITY_CODE,
+              CentralAmericaSources.YEAR, CentralAmericaSources.BASIS),
+          holds("homicides >= 0 and population > 0", CentralAmericaSources.HOMICIDES
+              + " >= 0 AND " + CentralAmericaSources.POPULATION + " > 0"))
       .build();
 
   private MunicipalHomicides() {}

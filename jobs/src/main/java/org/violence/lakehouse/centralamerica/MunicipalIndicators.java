@@ -1,5 +1,7 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
+import static org.violence.lakehouse.io.Expectation.withinWherePresent;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.List;
@@ -47,6 +49,8 @@ public final class MunicipalIndicators {
       .column(MATCHED_BY, DataTypes.StringType, "'normalised name', or why an alias applies")
       .column(Lineage.SOURCE_FILE, DataTypes.StringType, "File the row comes from")
       .column(Lineage.LINE_NUMBER, DataTypes.LongType, "Its line")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE, MUNICIPALITY_CODE, CENSUS_YEAR),
+          withinWherePresent(PERCENT_URBAN, 0, 100))
       .build();
 
   /** A municipality published under another name than OCHA's: where it goes, and why. */

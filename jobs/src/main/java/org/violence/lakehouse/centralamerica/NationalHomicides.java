@@ -1,5 +1,7 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -33,6 +35,8 @@ public final class NationalHomicides {
       .column(RATE, DataTypes.DoubleType, "Homicides per 100,000 inhabitants, as published")
       .column(Lineage.SOURCE_FILE, DataTypes.StringType, "File the row comes from")
       .column(Lineage.LINE_NUMBER, DataTypes.LongType, "Its line")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE, YEAR, SOURCE),
+          holds("homicides >= 0", HOMICIDES + " >= 0"))
       .build();
 
   private NationalHomicides() {}

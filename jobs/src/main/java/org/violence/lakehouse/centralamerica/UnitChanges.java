@@ -1,5 +1,6 @@
 package org.violence.lakehouse.centralamerica;
 
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -45,6 +46,8 @@ public final class UnitChanges {
           + "conapo_backprojection, census_population_drop, or a law's name")
       .column(EVIDENCE, DataTypes.StringType, "People moved by the method's measure, or the "
           + "decree")
+      .expect(uniqueKey(GeographicUnits.COUNTRY_CODE,
+          GeographicUnits.ADMIN_LEVEL, PREDECESSOR, SUCCESSOR))
       .build();
 
   /** Longest chain of changes followed when resolving stable units. */

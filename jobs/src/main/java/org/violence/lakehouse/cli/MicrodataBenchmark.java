@@ -38,7 +38,6 @@ import org.violence.lakehouse.model.FixedEffectsRegression;
 import org.violence.lakehouse.model.FixedEffectsRegressionModel;
 import org.violence.lakehouse.model.FixedEffectsRegressionSummary;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -233,7 +232,7 @@ final class MicrodataBenchmark {
   private static void ingestBronze(Lakehouse bench, Path folder,
       LakehouseConfig.YearRange years, String runId) {
     MicrodataStages stages = stages(bench, folder, years);
-    new StageRunner(bench, new QualityGate(runId, TableExpectations.ALL), System.out)
+    new StageRunner(bench, new QualityGate(runId), System.out)
         .run(stages.bronze(runId, new Timestamp(System.currentTimeMillis())));
   }
 
@@ -248,7 +247,7 @@ final class MicrodataBenchmark {
   private static void ingest(Lakehouse bench, Path folder, LakehouseConfig.YearRange years,
       String runId) {
     MicrodataStages stages = stages(bench, folder, years);
-    StageRunner runner = new StageRunner(bench, new QualityGate(runId, TableExpectations.ALL),
+    StageRunner runner = new StageRunner(bench, new QualityGate(runId),
         System.out);
     runner.run(stages.bronze(runId, new Timestamp(System.currentTimeMillis())));
     runner.run(stages.counts());

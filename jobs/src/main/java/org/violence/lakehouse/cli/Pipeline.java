@@ -49,7 +49,6 @@ import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.reconcile.DrugWarReconciliation;
 import org.violence.lakehouse.reconcile.Reconciliation;
 import org.violence.lakehouse.run.RunLog;
@@ -99,7 +98,7 @@ public final class Pipeline {
     this.lakehouse = new Lakehouse(spark, config.lakehouse());
     this.runId = runId;
     this.loadTime = Timestamp.from(Instant.now());
-    this.gate = new QualityGate(runId, TableExpectations.ALL);
+    this.gate = new QualityGate(runId);
     this.profile = RunProfile.attachTo(spark.sparkContext());
     this.runner = new StageRunner(lakehouse, gate, progress, profile, beforeFirstWrite);
     this.ingest = new BronzeIngest(spark, config.inputs(), runId, loadTime);

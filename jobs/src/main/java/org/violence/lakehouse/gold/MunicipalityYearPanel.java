@@ -1,5 +1,7 @@
 package org.violence.lakehouse.gold;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
@@ -105,6 +107,13 @@ public final class MunicipalityYearPanel {
     DiversionExposure.describe(table);
     table.column(COUNTRY_CODE, "ISO 3166-1 alpha-3 of the unit's country: MEX for INEGI's "
         + "municipalities; others come from the municipal input contract, keyed by official code");
+    table.expect(uniqueKey(COUNTRY_CODE, Municipalities.STABLE_CODE, YEAR),
+          holds("population > 0", Population.POPULATION + " > 0"),
+          holds("homicide rates >= 0", "coalesce(" + RATE_REGISTRATION
+              + ", 0) >= 0 AND coalesce(" + RATE_OCCURRENCE + ", 0) >= 0"),
+          // Small municipalities do reach such rates in real years; worth a look, not a stop.
+          holds("homicide rate by registration <= 1,000 per 100,000", "coalesce("
+              + RATE_REGISTRATION + ", 0) <= 1000").asWarning());
     return table.build();
   }
 

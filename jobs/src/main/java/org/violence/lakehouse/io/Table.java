@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 public record Table(
     Layer layer, String name, String description, List<String> partitionBy,
     Map<String, String> columns, StructType schema, String source, Map<String, String> units,
-    Map<String, String> properties) {
+    Map<String, String> properties, List<Expectation> expectations) {
 
   public enum Layer {
     BRONZE, SILVER, GOLD,
@@ -46,6 +46,7 @@ public record Table(
     private String source = "";
     private final Map<String, String> units = new LinkedHashMap<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<Expectation> expectations = new java.util.ArrayList<>();
 
     private Builder(Layer layer, String name) {
       this.layer = layer;
@@ -94,6 +95,15 @@ public record Table(
       return this;
     }
 
+    /**
+     * What must hold in the rows before they are written: an error-level expectation that
+     * fails stops the run with this table and everything after it at their last good version.
+     */
+    public Builder expect(Expectation... rules) {
+      expectations.addAll(List.of(rules));
+      return this;
+    }
+
     public Builder columns(Map<String, String> more) {
       columns.putAll(more);
       return this;
@@ -101,7 +111,7 @@ public record Table(
 
     public Table build() {
       return new Table(layer, name, description, partitionBy, Map.copyOf(columns), schema,
-          source, Map.copyOf(units), Map.copyOf(properties));
+          source, Map.copyOf(units), Map.copyOf(properties), List.copyOf(expectations));
     }
   }
 }

@@ -1,5 +1,7 @@
 package org.violence.lakehouse.microdata;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.notNull;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -66,6 +68,9 @@ public final class DeathRecordCounts {
       .column(Lineage.SOURCE_FILE, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
       .column(Lineage.RUN_ID, "Run that landed the certificates in bronze")
       .column(Lineage.LOAD_TIME, "When that run landed them (UTC)")
+      .expect(notNull(HomicideCounts.UNIT_CODE),
+          holds("deaths > 0 (groups without deaths have no row)",
+              DEATHS + " > 0"))
       .build();
 
   private DeathRecordCounts() {}

@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,6 +23,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.functions;
+import org.violence.lakehouse.io.Expectation;
 import org.violence.lakehouse.io.Table;
 
 /**
@@ -52,17 +52,16 @@ public final class QualityGate {
   static final String FAILURE = "Failure";
 
   private final String runId;
-  private final Map<Table, List<Expectation>> expectations;
   private final List<Row> results = new ArrayList<>();
 
-  public QualityGate(String runId, Map<Table, List<Expectation>> expectations) {
+  /** A gate for one run: each table brings its own expectations ({@link Table#expectations}). */
+  public QualityGate(String runId) {
     this.runId = runId;
-    this.expectations = expectations;
   }
 
   /** Whether {@code table} has expectations, so that {@link #check} reads its rows. */
   public boolean checks(Table table) {
-    return !expectations.getOrDefault(table, List.of()).isEmpty();
+    return !table.expectations().isEmpty();
   }
 
   /**
@@ -72,7 +71,7 @@ public final class QualityGate {
    * gate costs its passes, not its rows.
    */
   public void check(Table table, Dataset<Row> candidate, String parts) {
-    List<Expectation> declared = expectations.getOrDefault(table, List.of());
+    List<Expectation> declared = table.expectations();
     if (declared.isEmpty()) {
       return;
     }

@@ -1,5 +1,6 @@
 package org.violence.lakehouse.reconcile;
 
+import static org.violence.lakehouse.io.Expectation.holds;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Dataset;
@@ -32,6 +33,8 @@ public final class DrugWarReconciliation {
           + "not covered in full and the column is null)")
       .column("outside_panel", "Silver total minus panel: unknown municipality, or a partial year")
       .column(DIFFERENCE, "Source total minus silver total (0 when reconciled)")
+      .expect(holds("the Presidencia file's total equals the silver total",
+              DIFFERENCE + " = 0"))
       .build();
 
   private DrugWarReconciliation() {}

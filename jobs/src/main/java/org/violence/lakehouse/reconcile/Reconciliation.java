@@ -1,5 +1,6 @@
 package org.violence.lakehouse.reconcile;
 
+import static org.violence.lakehouse.io.Expectation.holds;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.List;
@@ -44,6 +45,10 @@ public final class Reconciliation {
       .column(PANEL, "Gold: homicides in the municipality-year panel")
       .column("outside_panel", "Silver total minus panel: deaths with no municipality")
       .column(DIFFERENCE, "INEGI national total minus silver total (0 when reconciled)")
+      .expect(holds("INEGI's national total equals the silver total (every homicide accounted for)",
+              DIFFERENCE + " = 0"),
+          holds("panel + outside panel equals the silver total", PANEL
+              + " + outside_panel = " + SILVER_TOTAL))
       .build();
 
   private Reconciliation() {}

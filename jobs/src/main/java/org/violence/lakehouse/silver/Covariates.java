@@ -1,5 +1,7 @@
 package org.violence.lakehouse.silver;
 
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
+import static org.violence.lakehouse.io.Expectation.withinWherePresent;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
@@ -60,6 +62,10 @@ public final class Covariates {
               + "false where filled")
           .column(fillRuleColumn(covariate), "Rule that filled " + covariate + " in other years");
     }
+    table.expect(uniqueKey(Municipalities.STABLE_CODE, YEAR),
+          withinWherePresent(GINI, 0, 1),
+          withinWherePresent(POVERTY, 0, 100),
+          withinWherePresent(URBANISATION, 0, 100));
     return table.build();
   }
 

@@ -1,5 +1,7 @@
 package org.violence.lakehouse.silver;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 import static org.violence.lakehouse.bronze.InegiCubeSource.AREA_KIND;
 import static org.violence.lakehouse.bronze.InegiCubeSource.HOMICIDES;
@@ -56,6 +58,8 @@ public final class HomicideCounts {
       .column(Lineage.SOURCE_FILE, "INEGI export(s) the count comes from")
       .column(SOURCE, "inegi_cube: INEGI's aggregate exports (the panel's counts); "
           + "death_records: counted from INEGI's death certificates (microdata)")
+      .expect(uniqueKey(UNIT_CODE, YEAR, BASIS, SOURCE),
+          holds("homicides > 0 (units without deaths have no row)", "homicides > 0"))
       .build();
 
   private HomicideCounts() {}

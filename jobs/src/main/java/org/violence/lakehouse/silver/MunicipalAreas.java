@@ -1,5 +1,8 @@
 package org.violence.lakehouse.silver;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -37,6 +40,8 @@ public final class MunicipalAreas {
       .column(AREA, DataTypes.DoubleType, "Area on the authalic sphere (Chamberlain and Duquette 2007), holes "
           + "subtracted; of simplified polygons")
       .unit(AREA, "km2")
+      .expect(uniqueKey(Municipalities.MUNICIPALITY_CODE),
+          holds("area > 0", AREA + " > 0"))
       .build();
 
   private MunicipalAreas() {}

@@ -1,5 +1,7 @@
 package org.violence.lakehouse.silver;
 
+import static org.violence.lakehouse.io.Expectation.notNull;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -65,6 +67,8 @@ public final class Municipalities {
       .unit(SEAT_LONGITUDE, "degrees").unit(SEAT_LATITUDE, "degrees")
       .column(METRO_ZONE_CODE, "Metropolitan zone 2015 it belongs to, if any")
       .column(METRO_ZONE_NAME, "Name of that metropolitan zone")
+      .expect(uniqueKey(MUNICIPALITY_CODE), notNull(STABLE_CODE),
+          notNull(STATE_CODE))
       .build();
 
   /** Longest chain of successive splits followed when resolving stable units. */

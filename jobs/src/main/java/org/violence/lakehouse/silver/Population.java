@@ -1,5 +1,7 @@
 package org.violence.lakehouse.silver;
 
+import static org.violence.lakehouse.io.Expectation.holds;
+import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
 import org.apache.spark.sql.Column;
@@ -31,6 +33,8 @@ public final class Population {
       .column(POPULATION, "Mid-year population (persons)")
       .unit(POPULATION, "persons")
       .column(METHOD, "conapo_estimate, or geometric_interpolation for years CONAPO leaves empty")
+      .expect(uniqueKey(Municipalities.STABLE_CODE, YEAR),
+          holds("population > 0", POPULATION + " > 0"))
       .build();
 
   private Population() {}

@@ -26,7 +26,6 @@ import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -266,8 +265,7 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
         "ISO-8859-1", null);
     List<BronzeIngest.RawFile> files = List.of(new BronzeIngest.RawFile("deaths_2005.csv",
         2005));
-    StageRunner first = new StageRunner(lakehouse, new QualityGate("test",
-        TableExpectations.ALL), System.out);
+    StageRunner first = new StageRunner(lakehouse, new QualityGate("test"), System.out);
     first.run(new MicrodataStages(lakehouse, inputs.toString(), source, files)
         .bronze("first", new Timestamp(0)));
     long males = lakehouse.read(DeathRecords.TABLE).where(col(DeathRecords.SEX).equalTo("1"))
@@ -288,8 +286,7 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
     Files.setLastModifiedTime(file, time);
     Assertions.assertEquals(published.length, Files.size(file), "same size");
 
-    StageRunner second = new StageRunner(lakehouse, new QualityGate("test",
-        TableExpectations.ALL), System.out);
+    StageRunner second = new StageRunner(lakehouse, new QualityGate("test"), System.out);
     Assertions.assertEquals(java.util.Set.of("2005"), second.run(new MicrodataStages(lakehouse,
         inputs.toString(), source, files).bronze("second", new Timestamp(0))));
     Assertions.assertEquals(males - 1, lakehouse.read(DeathRecords.TABLE)

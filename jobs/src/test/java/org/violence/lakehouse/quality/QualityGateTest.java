@@ -1,7 +1,6 @@
 package org.violence.lakehouse.quality;
 
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -10,6 +9,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.io.Expectation;
 import org.violence.lakehouse.io.Table;
 
 /**
@@ -18,21 +18,22 @@ import org.violence.lakehouse.io.Table;
  * conditions that are false or null, and no rows at all.
  */
 class QualityGateTest extends LakehouseTestBase {
-  private static final Table TABLE = Table.in(Table.Layer.SILVER, "gate_test")
-      .describedAs("rows for the gate")
-      .column("state", DataTypes.StringType, "state")
-      .column("municipality", DataTypes.StringType, "municipality")
-      .column("population", DataTypes.LongType, "population")
-      .build();
-  private static final StructType SCHEMA = TABLE.schema();
+  private static final StructType SCHEMA = table().schema();
+
+  /** The test table, declared with {@code expectations}. */
+  private static Table table(Expectation... expectations) {
+    return Table.in(Table.Layer.SILVER, "gate_test")
+        .describedAs("rows for the gate")
+        .column("state", DataTypes.StringType, "state")
+        .column("municipality", DataTypes.StringType, "municipality")
+        .column("population", DataTypes.LongType, "population")
+        .expect(expectations)
+        .build();
+  }
 
   private Dataset<Row> rows(Object[]... values) {
     return spark().createDataFrame(java.util.Arrays.stream(values).map(RowFactory::create)
         .toList(), SCHEMA);
-  }
-
-  private static QualityGate gate(Expectation... expectations) {
-    return new QualityGate("test", Map.of(TABLE, List.of(expectations)));
   }
 
   /** Status and message per expectation, in declaration order. */
@@ -43,10 +44,10 @@ class QualityGateTest extends LakehouseTestBase {
 
   @Test
   void everyViolationIsCountedInOnePass() {
-    QualityGate gate = gate(Expectation.uniqueKey("state", "municipality").asWarning(),
+    QualityGate gate = new QualityGate("test");
+    gate.check(table(Expectation.uniqueKey("state", "municipality").asWarning(),
         Expectation.notNull("population").asWarning(),
-        Expectation.holds("population > 0", "population > 0").asWarning());
-    gate.check(TABLE, rows(
+        Expectation.holds("population > 0", "population > 0").asWarning()), rows(
         new Object[] {"01", "001", 10L},
         new Object[] {"01", "001", 12L},    // a repeated key
         new Object[] {"01", null, 5L},
@@ -63,10 +64,11 @@ class QualityGateTest extends LakehouseTestBase {
 
   @Test
   void errorsStopTheRunAndNamesTheTable() {
-    QualityGate gate = gate(Expectation.uniqueKey("state", "municipality"),
+    QualityGate gate = new QualityGate("test");
+    Table table = table(Expectation.uniqueKey("state", "municipality"),
         Expectation.holds("population > 0", "population > 0"));
     QualityGate.QualityGateException failure = Assertions.assertThrows(
-        QualityGate.QualityGateException.class, () -> gate.check(TABLE, rows(
+        QualityGate.QualityGateException.class, () -> gate.check(table, rows(
             new Object[] {"01", "001", 10L}, new Object[] {"01", "002", 0L}), "2010"));
     Assertions.assertEquals("silver.gate_test (2010) failed its quality gate: population > 0 "
         + "(1 of 2 row(s) violate it). Nothing was written to it or to any later table.",
@@ -76,8 +78,9 @@ class QualityGateTest extends LakehouseTestBase {
 
   @Test
   void noRowsHoldEveryExpectation() {
-    QualityGate gate = gate(Expectation.uniqueKey("state"), Expectation.notNull("population"));
-    gate.check(TABLE, rows(), "2011");
+    QualityGate gate = new QualityGate("test");
+    gate.check(table(Expectation.uniqueKey("state"), Expectation.notNull("population")), rows(),
+        "2011");
     Assertions.assertEquals(List.of(List.of(QualityGate.SUCCESS, "no rows to check"),
         List.of(QualityGate.SUCCESS, "no rows to check")), outcomes(gate));
   }

@@ -24,7 +24,6 @@ import org.violence.lakehouse.microdata.DeathRecordCounts;
 import org.violence.lakehouse.microdata.DeathRecords;
 import org.violence.lakehouse.microdata.MicrodataStages;
 import org.violence.lakehouse.quality.QualityGate;
-import org.violence.lakehouse.catalog.TableExpectations;
 import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
@@ -104,7 +103,7 @@ class SyntheticDeathRecordsTest extends LakehouseTestBase {
   }
 
   private static StageRunner runner(Lakehouse lakehouse) {
-    return new StageRunner(lakehouse, new QualityGate("test", TableExpectations.ALL),
+    return new StageRunner(lakehouse, new QualityGate("test"),
         System.out);
   }
 

@@ -1,17 +1,18 @@
-package org.violence.lakehouse.quality;
+package org.violence.lakehouse.io;
 
 import java.util.List;
 
 /**
- * One declared expectation on a table's rows. Error-level expectations stop a run before the
- * table is written; warnings are recorded and reported only.
+ * One expectation on a table's rows, declared with the table ({@link Table.Builder#expect}) and
+ * evaluated by the quality gate before each write. Error-level expectations stop a run before
+ * the table is written; warnings are recorded and reported only.
  */
 public record Expectation(Level level, Kind kind, String description, List<String> columns,
     String condition) {
 
   public enum Level { ERROR, WARNING }
 
-  enum Kind { UNIQUE_KEY, NOT_NULL, HOLDS }
+  public enum Kind { UNIQUE_KEY, NOT_NULL, HOLDS }
 
   /** No two rows share these columns' values (and none is null). */
   public static Expectation uniqueKey(String... columns) {
