@@ -36,9 +36,9 @@ public final class Main {
   /** A lock whose owner stopped refreshing it for this long is taken over. */
   private static final Duration STALE_LOCK = Duration.ofMinutes(5);
   /** The issue's default national size: about Mexico's deaths 1990-2015. */
-  private static final long DEFAULT_ROWS = 15_000_000L;
+  static final long DEFAULT_ROWS = 15_000_000L;
 
-  static final String HELP = """
+  private static final String USAGE = """
       violence-lakehouse: INEGI, CONAPO and CONEVAL exports to a Delta lakehouse
       (bronze -> silver -> gold municipality-year panel) and the configured models.
 
@@ -47,49 +47,9 @@ public final class Main {
         on Spark:   spark-submit --class org.violence.lakehouse.cli.Main \\
                       jobs/target/violence-lakehouse.jar run --config conf/lakehouse.yaml
 
-      Commands:
-        run           bring every table up to date with the raw files, the configuration and
-                      the code, and fit the models (default). Only what depends on a change is
-                      rebuilt (a new year of one source rewrites that year); with no change it
-                      writes nothing and says so. Safe to kill at any moment and to rerun.
-        nightly       the same, for schedulers: one run at a time per lakehouse, logged in
-                      ops.run_log / ops.run_tables, quality results in ops.quality_checks
-        benchmark-models
-                      time the configured panel Poisson FE model against R fixest's fepois
-                      on the same rows (needs a built lakehouse; installs R and fixest
-                      offline with jobs/r/install.sh first)
-        routes        recompute the trafficking network, routes, exposure and scenarios from
-                      the bronze and silver tables of an earlier run (the gold panel keeps
-                      the exposure of that run until the next `run`), and print how long
-                      each step took: the benchmark of the route model
-        route-map     draw the baseline routes of an earlier run over the municipal map
-                      as a PNG (--out FILE, default route-map.png)
-        sql           SQL over the tables, named layer.table (silver.homicides): one
-                      --query "SELECT ...", a --file of statements, or an interactive prompt;
-                      --format table (default), csv or json. Delta time travel works:
-                      SELECT * FROM gold.model_runs VERSION AS OF 0
-        serve         the JDBC/ODBC endpoint (Spark Thrift Server, HiveServer2 protocol) over
-                      the same tables for beeline, DBeaver, Tableau: --port (10000), --bind
-                      (127.0.0.1; see the README before opening it further)
-        notebook      execute a notebook of notebooks/ (--file, default: all of them) and
-                      render it as HTML with its result tables and charts (--out FILE or
-                      folder, default <lakehouse>/reports/notebooks/)
-        report        the HTML report with figures and maps, and the data dictionary
-                      (--out FOLDER, default <lakehouse>/reports/); nightly ends with it
-        generate-death-records
-                      write synthetic national death-certificate files (INEGI's layout,
-                      1990-2015 or --years) into --out DIR, --rows N in all (default
-                      15,000,000), --seed N (default 1); homicides equal INEGI's counts per
-                      municipality and year of the lakehouse of an earlier run
-        benchmark-microdata
-                      time the microdata pipeline on synthetic files of --rows N (cold ingest,
-                      nightly run with one new year) against DuckDB on the same files (with
-                      -Pbenchmark); files and a scratch lakehouse go to --out DIR
-        benchmark-certificate-model
-                      the distributed estimator at scale: a logit of "homicide" on sex and
-                      age group with municipality and year effects over synthetic
-                      certificates of --rows N (files and lakehouse under --out DIR)
-        help          print this text (also --help, -h)
+      """;
+
+  private static final String GENERAL_OPTIONS = """
 
       Options (each overrides the config file):
         --config FILE     YAML configuration (default conf/lakehouse.yaml)
@@ -100,13 +60,9 @@ public final class Main {
                           files outside it are not read
         --master URL      Spark master when not launched by spark-submit (spark.master)
         --out FILE        where route-map writes its PNG (notebook, report: see above)
-        --query, --file, --format, --port, --bind
-                          options of sql, serve and notebook (see above)
-        --profile         (run, nightly) after the summary, each stage's wall time, Spark
-                          jobs and Delta commits: where a run's time goes
-        --rows N          synthetic death certificates to write (generate-death-records,
-                          benchmark-microdata, benchmark-certificate-model)
-        --seed N          seed of the synthetic files
+      """;
+
+  private static final String EXIT_CODES = """
 
       Exit codes:
         0  success
@@ -122,6 +78,9 @@ public final class Main {
            no run wrote (the message says what to do)
       """;
 
+  /** The --help text; the commands and their own options come from {@link Command}. */
+  static final String HELP = USAGE + Command.help() + GENERAL_OPTIONS + EXIT_CODES;
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -136,55 +95,7 @@ public final class Main {
         return OK;
       }
       LakehouseConfig config = invocation.applyTo(ConfigLoader.load(invocation.configFile()));
-      if (invocation.command() == Command.BENCHMARK_MODELS) {
-        ModelBenchmark.run(lakehouseOf(config), config, System.out);
-        return OK;
-      }
-      if (invocation.command() == Command.ROUTES) {
-        RouteBenchmark.run(lakehouseOf(config), config.trafficking(), System.out);
-        return OK;
-      }
-      if (invocation.command() == Command.ROUTE_MAP) {
-        RouteMapCommand.run(lakehouseOf(config), config, new java.io.File(
-            invocation.outOr("route-map.png")));
-        return OK;
-      }
-      if (invocation.command() == Command.SQL) {
-        return AnalystCommands.sql(config, invocation.commandOptions()) ? OK
-            : BAD_USAGE_OR_CONFIG;
-      }
-      if (invocation.command() == Command.SERVE) {
-        AnalystCommands.serve(config, invocation.commandOptions());
-        return OK;
-      }
-      if (invocation.command() == Command.NOTEBOOK) {
-        AnalystCommands.notebook(config, invocation.commandOptions(), invocation.out());
-        return OK;
-      }
-      if (invocation.command() == Command.REPORT) {
-        AnalystCommands.report(config, invocation.out());
-        return OK;
-      }
-      if (invocation.command() == Command.GENERATE_DEATH_RECORDS) {
-        MicrodataBenchmark.generate(lakehouseOf(config), Path.of(invocation.outOr(
-            "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
-            invocation.number("seed", 1), invocation.years() == null ? new LakehouseConfig.YearRange(1990, 2015)
-                : invocation.years(), System.out);
-        return OK;
-      }
-      if (invocation.command() == Command.BENCHMARK_MICRODATA) {
-        MicrodataBenchmark.run(lakehouseOf(config), Path.of(invocation.outOr(
-            "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
-            invocation.number("seed", 1), System.out);
-        return OK;
-      }
-      if (invocation.command() == Command.BENCHMARK_CERTIFICATE_MODEL) {
-        MicrodataBenchmark.certificateModel(lakehouseOf(config), Path.of(invocation.outOr(
-            "synthetic-death-records")), invocation.number("rows", DEFAULT_ROWS),
-            invocation.number("seed", 1), System.out);
-        return OK;
-      }
-      return build(invocation.command(), config, invocation.profile());
+      return invocation.command().action.run(invocation, config);
     } catch (ConfigException | UsageException e) {
       System.err.println("error: " + e.getMessage());
       return BAD_USAGE_OR_CONFIG;
@@ -194,12 +105,12 @@ public final class Main {
   }
 
   /** The lakehouse of an earlier run, for the commands that read it. */
-  private static Lakehouse lakehouseOf(LakehouseConfig config) {
+  static Lakehouse lakehouseOf(LakehouseConfig config) {
     return new Lakehouse(SparkSessions.create(config.spark()), config.lakehouse());
   }
 
   /** One locked, logged run of the pipeline. */
-  private static int build(Command command, LakehouseConfig config, boolean profile) {
+  static int build(Command command, LakehouseConfig config, boolean profile) {
     SparkSession spark = SparkSessions.create(config.spark());
     Lakehouse lakehouse = new Lakehouse(spark, config.lakehouse());
     Instant start = Instant.now();
@@ -275,29 +186,15 @@ public final class Main {
     return new RunLog.Ending("FAILED", INTERNAL_FAILURE, String.valueOf(e));
   }
 
-  /** What the command line asks for; the name is the one logged in ops.run_log. */
-  enum Command {
-    RUN("run"), NIGHTLY("nightly"), BENCHMARK_MODELS("benchmark-models"), ROUTES("routes"),
-    ROUTE_MAP("route-map"), SQL("sql", "--query", "--file", "--format"),
-    SERVE("serve", "--port", "--bind"), NOTEBOOK("notebook", "--file"), REPORT("report"),
-    GENERATE_DEATH_RECORDS("generate-death-records", "--rows", "--seed"),
-    BENCHMARK_MICRODATA("benchmark-microdata", "--rows", "--seed"),
-    BENCHMARK_CERTIFICATE_MODEL("benchmark-certificate-model", "--rows", "--seed");
-
-    final String name;
-    /** Options of this command alone, passed to it without their dashes. */
-    final List<String> options;
-
-    Command(String name, String... options) {
-      this.name = name;
-      this.options = List.of(options);
-    }
-  }
-
   /** The parsed command line. */
-  record Invocation(Command command, boolean help, boolean profile, Path configFile, String lakehouse,
+  record Invocation(Command command, boolean help, Path configFile, String lakehouse,
       String inputs, LakehouseConfig.YearRange years, String master, String out,
       java.util.Map<String, String> commandOptions) {
+
+    /** Whether a flag of the command ({@code profile} for --profile) was given. */
+    boolean flag(String name) {
+      return commandOptions.containsKey(name);
+    }
 
     String outOr(String fallback) {
       return out == null ? fallback : out;
@@ -316,25 +213,13 @@ public final class Main {
     static Invocation parse(String[] args) {
       List<String> rest = new ArrayList<>(List.of(args));
       boolean help = false;
-      boolean profile = false;
       Command command = Command.RUN;
       if (!rest.isEmpty() && !rest.get(0).startsWith("-")) {
         String name = rest.remove(0);
-        switch (name) {
-          case "run" -> { }
-          case "nightly" -> command = Command.NIGHTLY;
-          case "benchmark-models" -> command = Command.BENCHMARK_MODELS;
-          case "routes" -> command = Command.ROUTES;
-          case "route-map" -> command = Command.ROUTE_MAP;
-          case "sql" -> command = Command.SQL;
-          case "serve" -> command = Command.SERVE;
-          case "notebook" -> command = Command.NOTEBOOK;
-          case "report" -> command = Command.REPORT;
-          case "generate-death-records" -> command = Command.GENERATE_DEATH_RECORDS;
-          case "benchmark-microdata" -> command = Command.BENCHMARK_MICRODATA;
-          case "benchmark-certificate-model" -> command = Command.BENCHMARK_CERTIFICATE_MODEL;
-          case "help" -> help = true;
-          default -> throw new UsageException("unknown command '" + name + "'");
+        if (name.equals("help")) {
+          help = true;
+        } else {
+          command = Command.named(name);
         }
       }
       Path config = Path.of("conf/lakehouse.yaml");
@@ -350,11 +235,9 @@ public final class Main {
           help = true;
           continue;
         }
-        if (option.equals("--profile")) {
-          if (command != Command.RUN && command != Command.NIGHTLY) {
-            throw new UsageException("--profile is an option of run and nightly");
-          }
-          profile = true;
+        java.util.Optional<Command.Option> own = command.option(option);
+        if (own.isPresent() && own.get().isFlag()) {
+          commandOptions.put(option.substring(2), "true");
           continue;
         }
         if (i + 1 >= rest.size()) {
@@ -369,15 +252,15 @@ public final class Main {
           case "--master" -> master = value;
           case "--out" -> out = value;
           default -> {
-            if (!command.options.contains(option)) {
-              throw new UsageException("unknown option '" + option + "'");
+            if (own.isEmpty()) {
+              throw new UsageException("unknown option '" + option + "' for " + command.name);
             }
             commandOptions.put(option.substring(2), value);
           }
         }
       }
-      return new Invocation(command, help, profile, config, lakehouse, inputs, years, master,
-          out, commandOptions);
+      return new Invocation(command, help, config, lakehouse, inputs, years, master, out,
+          commandOptions);
     }
 
     private static LakehouseConfig.YearRange yearRange(String value) {
