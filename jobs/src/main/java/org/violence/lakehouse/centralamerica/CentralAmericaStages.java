@@ -23,6 +23,7 @@ import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;
+import org.violence.lakehouse.run.StageInputs;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
@@ -82,22 +83,22 @@ public final class CentralAmericaStages {
             CentralAmericaSources.NATIONAL_HOMICIDES.table(),
             CentralAmericaSources.DEPARTMENT_HOMICIDES.table(),
             CentralAmericaSources.SLV_INDICATORS.table(),
-            CentralAmericaSources.MUNICIPAL_CONTRACT.table()), "", () -> {
-          Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
+            CentralAmericaSources.MUNICIPAL_CONTRACT.table()), "", in -> {
+          Dataset<Row> municipalities = in.read(Municipalities.TABLE);
           Dataset<Row> changes = UnitChanges.ofMexicanSplits(municipalities);
           GeographicUnits.Result units = GeographicUnits.build(municipalities,
-              bronze(CentralAmericaSources.SUBDIVISION_CODES), lakehouse.read(OchaAdmin2.TABLE),
+              in.read(CentralAmericaSources.SUBDIVISION_CODES.table()), in.read(OchaAdmin2.TABLE),
               changes);
           Dataset<Row> unitRows = units.units().persist();
           NationalHomicides.Result national = NationalHomicides.build(
-              bronze(CentralAmericaSources.NATIONAL_HOMICIDES));
+              in.read(CentralAmericaSources.NATIONAL_HOMICIDES.table()));
           DepartmentHomicides.Result departments = DepartmentHomicides.build(
-              bronze(CentralAmericaSources.DEPARTMENT_HOMICIDES), unitRows,
+              in.read(CentralAmericaSources.DEPARTMENT_HOMICIDES.table()), unitRows,
               CentralAmericaSources.DEPARTMENT_FILE_YEAR);
           MunicipalIndicators.Result indicators = MunicipalIndicators.build(
-              bronze(CentralAmericaSources.SLV_INDICATORS), unitRows);
+              in.read(CentralAmericaSources.SLV_INDICATORS.table()), unitRows);
           MunicipalHomicides.Result contract = MunicipalHomicides.build(
-              bronze(CentralAmericaSources.MUNICIPAL_CONTRACT), unitRows);
+              in.read(CentralAmericaSources.MUNICIPAL_CONTRACT.table()), unitRows);
           return new Stage.Output(Map.of(GeographicUnits.TABLE, unitRows,
               UnitChanges.TABLE, TableRows.as(UnitChanges.TABLE, changes),
               NationalHomicides.TABLE, national.series(),
@@ -116,14 +117,14 @@ public final class CentralAmericaStages {
     return Stage.whole(List.of(CountryYear.TABLE, DepartmentYear.TABLE,
             DepartmentReconciliation.TABLE), List.of(NationalHomicides.TABLE,
             DepartmentHomicides.TABLE, HomicideCounts.TABLE, Population.TABLE,
-            GeographicUnits.TABLE), "", () -> {
-          Dataset<Row> homicides = HomicideCounts.ofCubes(lakehouse.read(HomicideCounts.TABLE));
-          Dataset<Row> population = lakehouse.read(Population.TABLE);
-          Dataset<Row> countryYear = CountryYear.build(lakehouse.read(NationalHomicides.TABLE),
+            GeographicUnits.TABLE), "", in -> {
+          Dataset<Row> homicides = HomicideCounts.ofCubes(in.read(HomicideCounts.TABLE));
+          Dataset<Row> population = in.read(Population.TABLE);
+          Dataset<Row> countryYear = CountryYear.build(in.read(NationalHomicides.TABLE),
               homicides, population).persist();
           Dataset<Row> departmentYear = DepartmentYear.build(
-              lakehouse.read(DepartmentHomicides.TABLE), homicides, population,
-              lakehouse.read(GeographicUnits.TABLE)).persist();
+              in.read(DepartmentHomicides.TABLE), homicides, population,
+              in.read(GeographicUnits.TABLE)).persist();
           return new Stage.Output(Map.of(CountryYear.TABLE, countryYear, DepartmentYear.TABLE,
               departmentYear, DepartmentReconciliation.TABLE,
               DepartmentReconciliation.build(departmentYear, countryYear)), noRefusals());
@@ -131,9 +132,9 @@ public final class CentralAmericaStages {
   }
 
   /** The contract's municipalities as panel rows (none when no contract is configured). */
-  public Dataset<Row> contractPanelRows() {
-    return MunicipalHomicides.panelRows(lakehouse.read(MunicipalHomicides.TABLE),
-        lakehouse.read(GeographicUnits.TABLE));
+  public Dataset<Row> contractPanelRows(StageInputs in) {
+    return MunicipalHomicides.panelRows(in.read(MunicipalHomicides.TABLE),
+        in.read(GeographicUnits.TABLE));
   }
 
   /**
@@ -190,10 +191,6 @@ public final class CentralAmericaStages {
 
   private String root() {
     return config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
-  }
-
-  private Dataset<Row> bronze(BronzeSource source) {
-    return lakehouse.read(source.table());
   }
 
   private Dataset<Row> noRefusals() {

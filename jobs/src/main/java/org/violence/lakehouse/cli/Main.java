@@ -126,7 +126,7 @@ public final class Main {
       // The start is logged beside the input scan and the up-to-date checks: a run that
       // writes nothing does not wait for it, one that writes waits before its first write.
       CompletableFuture<Void> logged = CompletableFuture.runAsync(log::started);
-      Pipeline pipeline = new Pipeline(spark, config, runId, System.out,
+      Pipeline pipeline = new Pipeline(lakehouse, config, runId, System.out,
           () -> awaitLogged(logged));
       Pipeline.Outcome outcome = null;
       RunLog.Ending ending;

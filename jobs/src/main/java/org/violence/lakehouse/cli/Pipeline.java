@@ -88,14 +88,18 @@ public final class Pipeline {
   }
 
   public Pipeline(SparkSession spark, LakehouseConfig config, String runId, PrintStream progress) {
-    this(spark, config, runId, progress, () -> { });
+    this(new Lakehouse(spark, config.lakehouse()), config, runId, progress, () -> { });
   }
 
-  /** With a step that must happen before the run's first write (see {@link StageRunner}). */
-  public Pipeline(SparkSession spark, LakehouseConfig config, String runId, PrintStream progress,
-      Runnable beforeFirstWrite) {
+  /**
+   * On the command's own lakehouse (one per process), with a step that must happen before the
+   * run's first write (see {@link StageRunner}).
+   */
+  public Pipeline(Lakehouse lakehouse, LakehouseConfig config, String runId,
+      PrintStream progress, Runnable beforeFirstWrite) {
+    SparkSession spark = lakehouse.spark();
     this.config = config;
-    this.lakehouse = new Lakehouse(spark, config.lakehouse());
+    this.lakehouse = lakehouse;
     this.runId = runId;
     this.loadTime = Timestamp.from(Instant.now());
     this.gate = new QualityGate(runId);
@@ -264,32 +268,36 @@ public final class Pipeline {
             DelimitedSources.MUNICIPALITY_HEADS.table()),
         "base vintage " + config.geography().baseVintage() + ", overrides "
             + parentOverridesFingerprint(),
-        () -> new Stage.Output(Map.of(Municipalities.TABLE, Municipalities.build(
-            new Municipalities.Inputs(bronze(DelimitedSources.CENSUS_COUNTS),
-                bronze(DelimitedSources.CATALOGUE_2015), bronze(DelimitedSources.CATALOGUE_2020),
-                bronze(DelimitedSources.POPULATION_ESTIMATES), bronze(DelimitedSources.ADJACENCY),
-                bronze(DelimitedSources.METRO_ZONES), bronze(DelimitedSources.MUNICIPALITY_HEADS),
+        in -> new Stage.Output(Map.of(Municipalities.TABLE, Municipalities.build(
+            new Municipalities.Inputs(in.read(DelimitedSources.CENSUS_COUNTS.table()),
+                in.read(DelimitedSources.CATALOGUE_2015.table()),
+                in.read(DelimitedSources.CATALOGUE_2020.table()),
+                in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
+                in.read(DelimitedSources.ADJACENCY.table()),
+                in.read(DelimitedSources.METRO_ZONES.table()),
+                in.read(DelimitedSources.MUNICIPALITY_HEADS.table()),
                 parentOverrides()), config.geography().baseVintage())), noRefusals()));
 
     Stage homicides = Stage.byYear(List.of(HomicideCounts.TABLE), List.of(
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
             Stage.Input.whole(Municipalities.TABLE), Stage.Input.whole(DeathRecordCounts.TABLE)),
-        "", this::homicideYears, years -> {
+        "", this::homicideYears, (in, years) -> {
           HomicideCounts.Result result = HomicideCounts.build(
-              bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
-              lakehouse.read(Municipalities.TABLE));
+              in.read(InegiCubeSource.REGISTRATION.table()),
+              in.read(InegiCubeSource.OCCURRENCE.table()), in.read(Municipalities.TABLE));
           Dataset<Row> counts = result.counts().unionByName(
-              DeathRecordCounts.homicides(lakehouse.read(DeathRecordCounts.TABLE)));
+              DeathRecordCounts.homicides(in.read(DeathRecordCounts.TABLE)));
           return new Stage.Output(Map.of(HomicideCounts.TABLE, inYears(counts, years)), Quarantine.of(HomicideCounts.TABLE,
               inYears(result.refused(), years), col(HomicideCounts.YEAR)));
         });
 
     Stage population = Stage.whole(List.of(Population.TABLE), List.of(
             DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
-        "years " + config.years(), () -> {
+        "years " + config.years(), in -> {
           Population.Result result = Population.build(
-              bronze(DelimitedSources.POPULATION_ESTIMATES), lakehouse.read(Municipalities.TABLE),
+              in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
+              in.read(Municipalities.TABLE),
               config.years());
           return new Stage.Output(Map.of(Population.TABLE, result.population()),
               Quarantine.of(Population.TABLE, result.refused()));
@@ -299,20 +307,21 @@ public final class Pipeline {
             DelimitedSources.CONEVAL_INDICATORS.table(), DelimitedSources.MARGINALISATION.table(),
             DelimitedSources.MARGINALISATION_2020.table(),
             DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
-        "years " + config.years() + ", fill " + new TreeMap<>(config.covariateFill()), () -> {
+        "years " + config.years() + ", fill " + new TreeMap<>(config.covariateFill()), in -> {
           Covariates.Result result = Covariates.build(new Covariates.Inputs(
-                  bronze(DelimitedSources.CONEVAL_INDICATORS),
-                  bronze(DelimitedSources.MARGINALISATION),
-                  bronze(DelimitedSources.MARGINALISATION_2020),
-                  bronze(DelimitedSources.POPULATION_ESTIMATES)),
-              lakehouse.read(Municipalities.TABLE), config.years(), config.covariateFill());
+                  in.read(DelimitedSources.CONEVAL_INDICATORS.table()),
+                  in.read(DelimitedSources.MARGINALISATION.table()),
+                  in.read(DelimitedSources.MARGINALISATION_2020.table()),
+                  in.read(DelimitedSources.POPULATION_ESTIMATES.table())),
+              in.read(Municipalities.TABLE), config.years(), config.covariateFill());
           return new Stage.Output(Map.of(Covariates.TABLE, result.covariates()),
               Quarantine.of(Covariates.TABLE, result.refused()));
         });
     Stage drugWar = Stage.whole(List.of(DrugWarHomicides.TABLE), List.of(
-            DelimitedSources.DRUG_WAR_HOMICIDES.table(), Municipalities.TABLE), "", () -> {
+            DelimitedSources.DRUG_WAR_HOMICIDES.table(), Municipalities.TABLE), "", in -> {
           DrugWarHomicides.Result result = DrugWarHomicides.build(
-              bronze(DelimitedSources.DRUG_WAR_HOMICIDES), lakehouse.read(Municipalities.TABLE));
+              in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table()),
+              in.read(Municipalities.TABLE));
           return new Stage.Output(Map.of(DrugWarHomicides.TABLE, result.counts()),
               Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
         });
@@ -334,10 +343,10 @@ public final class Pipeline {
             DelimitedSources.POPPY_ERADICATION.table(),
             DelimitedSources.MARIJUANA_ERADICATION.table(),
             DelimitedSources.PIPELINE_MUNICIPALITIES.table()),
-        "trafficking " + config.trafficking(), () -> {
+        "trafficking " + config.trafficking(), in -> {
           Map<Table, Dataset<Row>> built = new LinkedHashMap<>();
           Dataset<Row> refused = RouteStage.run(
-              table -> built.containsKey(table) ? built.get(table) : lakehouse.read(table),
+              table -> built.containsKey(table) ? built.get(table) : in.read(table),
               (table, rows) -> built.put(table, rows.persist()), config.trafficking()).refused();
           return new Stage.Output(built, refused);
         });
@@ -359,27 +368,28 @@ public final class Pipeline {
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
             Stage.Input.whole(MunicipalHomicides.TABLE), Stage.Input.whole(GeographicUnits.TABLE)),
-        "diversion from " + scenarioYears(), this::panelYears, years -> {
+        "diversion from " + scenarioYears(), this::panelYears, (in, years) -> {
           // The year before each one too: the spatial lag's lag reads it.
           Set<String> withPrevious = new TreeSet<>(years);
           years.forEach(y -> withPrevious.add(Integer.toString(Integer.parseInt(y) - 1)));
           Dataset<Row> homicides = HomicideCounts.ofCubes(
-              inYears(lakehouse.read(HomicideCounts.TABLE), withPrevious));
-          Dataset<Row> municipalities = lakehouse.read(Municipalities.TABLE);
+              inYears(in.read(HomicideCounts.TABLE), withPrevious));
+          Dataset<Row> municipalities = in.read(Municipalities.TABLE);
           // Materialised once: the neighbourhood columns read the rows four times, and the
           // plan of the joins and pivots behind them, repeated, exhausted memory.
           Dataset<Row> base = MunicipalityYearPanel.build(municipalities, homicides,
-              lakehouse.read(Population.TABLE), lakehouse.read(Covariates.TABLE),
-              lakehouse.read(DrugWarHomicides.TABLE), lakehouse.read(RouteExposure.TABLE),
-              lakehouse.read(MunicipalAreas.TABLE)).localCheckpoint();
+              in.read(Population.TABLE), in.read(Covariates.TABLE),
+              in.read(DrugWarHomicides.TABLE), in.read(RouteExposure.TABLE),
+              in.read(MunicipalAreas.TABLE)).localCheckpoint();
           Dataset<Row> mexico = DiversionExposure.withDiversionExposure(
               SpatialFeatures.withSpatialFeatures(base, SpatialFeatures.neighbours(
-                  lakehouse.read(TraffickingNetwork.EDGES), municipalities)),
-              lakehouse.read(RouteExposure.SCENARIO_CHANGES), scenarioYears());
+                  in.read(TraffickingNetwork.EDGES), municipalities)),
+              in.read(RouteExposure.SCENARIO_CHANGES), scenarioYears());
           Dataset<Row> panel = inYears(MunicipalityYearPanel.withYearIndicators(
-              mexico.unionByName(centralAmerica.contractPanelRows(), true)), years);
+              mexico.unionByName(centralAmerica.contractPanelRows(in), true)), years);
           Dataset<Row> reconciliation = inYears(Reconciliation.build(
-              bronze(InegiCubeSource.REGISTRATION), bronze(InegiCubeSource.OCCURRENCE),
+              in.read(InegiCubeSource.REGISTRATION.table()),
+              in.read(InegiCubeSource.OCCURRENCE.table()),
               inYears(homicides, years), panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
                   .equalTo(MunicipalityYearPanel.MEXICO))), years);
           return new Stage.Output(Map.of(MunicipalityYearPanel.TABLE, panel,
@@ -391,16 +401,16 @@ public final class Pipeline {
     return Stage.whole(List.of(DrugWarReconciliation.TABLE), List.of(
             DelimitedSources.DRUG_WAR_HOMICIDES.table(), DrugWarHomicides.TABLE,
             MunicipalityYearPanel.TABLE), "",
-        () -> new Stage.Output(Map.of(DrugWarReconciliation.TABLE, DrugWarReconciliation.build(
-            bronze(DelimitedSources.DRUG_WAR_HOMICIDES), lakehouse.read(DrugWarHomicides.TABLE),
-            lakehouse.read(MunicipalityYearPanel.TABLE))), noRefusals()));
+        in -> new Stage.Output(Map.of(DrugWarReconciliation.TABLE, DrugWarReconciliation.build(
+            in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table()), in.read(DrugWarHomicides.TABLE),
+            in.read(MunicipalityYearPanel.TABLE))), noRefusals()));
   }
 
   /** Model tables are written last, runs last of all: a run row means its model is complete. */
   private Stage modelStage(List<PanelModel.Fit> fits) {
     return Stage.whole(List.of(PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS),
-        List.of(MunicipalityYearPanel.TABLE), "models " + config.models(), () -> {
-          Dataset<Row> panel = lakehouse.read(MunicipalityYearPanel.TABLE);
+        List.of(MunicipalityYearPanel.TABLE), "models " + config.models(), in -> {
+          Dataset<Row> panel = in.read(MunicipalityYearPanel.TABLE);
           long panelVersion = lakehouse.version(MunicipalityYearPanel.TABLE);
           for (LakehouseConfig.ModelSpec spec : config.models()) {
             lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
@@ -441,10 +451,6 @@ public final class Pipeline {
 
   private static Dataset<Row> inYears(Dataset<Row> rows, Set<String> years) {
     return rows.where(col("year").isin(years.stream().map(Integer::valueOf).toArray()));
-  }
-
-  private Dataset<Row> bronze(BronzeSource source) {
-    return lakehouse.read(source.table());
   }
 
   private String parentOverridesFingerprint() {

@@ -17,6 +17,7 @@ import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.run.Stage;
+import org.violence.lakehouse.run.StageInputs;
 import org.violence.lakehouse.silver.Municipalities;
 
 /**
@@ -69,11 +70,11 @@ public final class MicrodataStages {
     if (files.isEmpty()) {
       return Stage.whole(List.of(DeathRecordCounts.TABLE),
           inputs.stream().map(Stage.Input::table).toList(), "",
-          () -> count(lakehouse.read(DeathRecords.TABLE)));
+          in -> count(in, in.read(DeathRecords.TABLE)));
     }
     return Stage.byYear(List.of(DeathRecordCounts.TABLE), inputs, "", this::years,
-        parts -> count(lakehouse.read(DeathRecords.TABLE).where(functions.col(DeathRecords.YEAR)
-            .isin(parts.stream().map(Integer::valueOf).toArray()))));
+        (in, parts) -> count(in, in.read(DeathRecords.TABLE).where(functions.col(
+            DeathRecords.YEAR).isin(parts.stream().map(Integer::valueOf).toArray()))));
   }
 
   /** Years of registration covered by the run's files. */
@@ -83,9 +84,9 @@ public final class MicrodataStages {
     return years;
   }
 
-  private Stage.Output count(Dataset<Row> certificates) {
+  private Stage.Output count(StageInputs in, Dataset<Row> certificates) {
     DeathRecordCounts.Result result = DeathRecordCounts.build(certificates,
-        lakehouse.read(Municipalities.TABLE));
+        in.read(Municipalities.TABLE));
     return new Stage.Output(Map.of(DeathRecordCounts.TABLE, result.counts()), result.refused());
   }
 

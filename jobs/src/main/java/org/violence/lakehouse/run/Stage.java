@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
@@ -15,7 +16,8 @@ import org.violence.lakehouse.io.Table;
 /**
  * One table-producing step of the pipeline: the tables it writes, what each part of them is built
  * from, and how to build some of the parts. Deciding what to rebuild, checking and writing are
- * the {@link StageRunner}'s job, so a stage only computes.
+ * the {@link StageRunner}'s job, so a stage only computes, from the input tables the runner
+ * hands it ({@link StageInputs}: those it declared, and no other).
  *
  * <p>A table is built in parts (years) when it is partitioned that way and a part depends only
  * on the same part of its inputs: then a new year of data rewrites that year alone.
@@ -45,12 +47,13 @@ public final class Stage {
   private final List<Table> outputs;
   private final Function<Function<Table, BuildState>, BuildState> desiredState;
   private final Function<Set<String>, String> partsPredicate;
-  private final Function<Set<String>, Output> build;
+  private final BiFunction<StageInputs, Set<String>, Output> build;
   private final List<Table> inputs;
 
   private Stage(List<Table> outputs, List<Table> inputs,
-      Function<Function<Table, BuildState>, BuildState> desiredState, Function<Set<String>, String> partsPredicate,
-      Function<Set<String>, Output> build) {
+      Function<Function<Table, BuildState>, BuildState> desiredState,
+      Function<Set<String>, String> partsPredicate,
+      BiFunction<StageInputs, Set<String>, Output> build) {
     this.outputs = List.copyOf(outputs);
     this.inputs = List.copyOf(inputs);
     this.desiredState = desiredState;
@@ -61,7 +64,8 @@ public final class Stage {
   /** A stage whose state is computed by the caller, e.g. from the raw files' checksums. */
   public static Stage fromState(List<Table> outputs, Function<Function<Table, BuildState>, BuildState> state,
       Function<Set<String>, String> partsPredicate, Function<Set<String>, Output> build) {
-    return new Stage(outputs, List.of(), state, partsPredicate, build);
+    return new Stage(outputs, List.of(), state, partsPredicate,
+        (inputs, parts) -> build.apply(parts));
   }
 
   /**
@@ -69,11 +73,11 @@ public final class Stage {
    * depends on (given as text) change.
    */
   public static Stage whole(List<Table> outputs, List<Table> inputs, String settings,
-      Supplier<Output> build) {
+      Function<StageInputs, Output> build) {
     return new Stage(outputs, inputs,
         stateOf -> BuildState.whole(fingerprint(statesOf(stateOf, inputs.stream()
             .map(Input::whole).toList()), settings, BuildState.WHOLE)),
-        null, parts -> build.get());
+        null, (tables, parts) -> build.apply(tables));
   }
 
   /**
@@ -82,7 +86,7 @@ public final class Stage {
    * whole input, or the settings change.
    */
   public static Stage byYear(List<Table> outputs, List<Input> inputs, String settings,
-      Supplier<Set<Integer>> years, Function<Set<String>, Output> build) {
+      Supplier<Set<Integer>> years, BiFunction<StageInputs, Set<String>, Output> build) {
     return new Stage(outputs, inputs.stream().map(Input::table).toList(), stateOf -> {
       Map<Input, BuildState> states = statesOf(stateOf, inputs);
       TreeMap<String, String> parts = new TreeMap<>();
@@ -140,7 +144,7 @@ public final class Stage {
     return partsPredicate.apply(parts);
   }
 
-  Output build(Set<String> parts) {
-    return build.apply(parts);
+  Output build(StageInputs inputs, Set<String> parts) {
+    return build.apply(inputs, parts);
   }
 }

@@ -94,7 +94,8 @@ public final class StageRunner {
     progress.println("  building " + stage.name() + " (" + partsText + ")");
     long start = System.nanoTime();
 
-    Stage.Output output = stage.build(changed);
+    Stage.Output output = stage.build(new StageInputs(lakehouse, stage.name(),
+        Set.copyOf(stage.inputs())), changed);
     List<Dataset<Row>> candidates = new ArrayList<>();
     for (Table table : stage.outputs()) {
       Dataset<Row> rows = output.rows().get(table);
