@@ -46,6 +46,7 @@ import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.microdata.DeathRecordCounts;
 import org.violence.lakehouse.microdata.DeathRecords;
 import org.violence.lakehouse.microdata.MicrodataStages;
+import org.violence.lakehouse.model.ModelStage;
 import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.quality.QualityGate;
@@ -58,7 +59,6 @@ import org.violence.lakehouse.run.StageRunner;
 import org.violence.lakehouse.routes.RouteExposure;
 import org.violence.lakehouse.routes.RouteStage;
 import org.violence.lakehouse.routes.TraffickingNetwork;
-import org.violence.lakehouse.routes.TraffickingRoutes;
 import org.violence.lakehouse.silver.Covariates;
 import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
@@ -161,8 +161,8 @@ public final class Pipeline {
       silverStages().forEach(runner::run);
       centralAmerica.stages().forEach(runner::run);
       runner.run(panelStage());
-      runner.run(drugWarReconciliationStage());
-      if (!runner.run(modelStage(fits)).isEmpty()) {
+      runner.run(DrugWarReconciliation.stage());
+      if (!runner.run(ModelStage.stage(config.models(), runId, fits)).isEmpty()) {
         ModelTable.write(lakehouse, fits);
       }
     } finally {
@@ -326,30 +326,7 @@ public final class Pipeline {
               Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
         });
     return List.of(municipalities, microdata.counts(), homicides, population, covariates,
-        drugWar, routeStage());
-  }
-
-  /**
-   * The trafficking network, routes, exposure and scenarios. The route computation reads back
-   * the tables of its earlier steps; here it reads the rows just built, so that all of them are
-   * checked and written together, as one stage.
-   */
-  private Stage routeStage() {
-    List<Table> tables = List.of(TraffickingNetwork.NODES, TraffickingNetwork.EDGES,
-        TraffickingNetwork.PORTS, TraffickingRoutes.ROUTES, RouteExposure.SCENARIO_CHANGES,
-        RouteExposure.TABLE);
-    return Stage.whole(tables, List.of(Municipalities.TABLE, DelimitedSources.ADJACENCY.table(),
-            DelimitedSources.MUNICIPALITY_HEADS.table(), DelimitedSources.PORTS_OF_ENTRY.table(),
-            DelimitedSources.POPPY_ERADICATION.table(),
-            DelimitedSources.MARIJUANA_ERADICATION.table(),
-            DelimitedSources.PIPELINE_MUNICIPALITIES.table()),
-        "trafficking " + config.trafficking(), in -> {
-          Map<Table, Dataset<Row>> built = new LinkedHashMap<>();
-          Dataset<Row> refused = RouteStage.run(
-              table -> built.containsKey(table) ? built.get(table) : in.read(table),
-              (table, rows) -> built.put(table, rows.persist()), config.trafficking()).refused();
-          return new Stage.Output(built, refused);
-        });
+        drugWar, RouteStage.stage(config.trafficking()));
   }
 
   /**
@@ -394,33 +371,6 @@ public final class Pipeline {
                   .equalTo(MunicipalityYearPanel.MEXICO))), years);
           return new Stage.Output(Map.of(MunicipalityYearPanel.TABLE, panel,
               Reconciliation.TABLE, reconciliation), noRefusals());
-        });
-  }
-
-  private Stage drugWarReconciliationStage() {
-    return Stage.whole(List.of(DrugWarReconciliation.TABLE), List.of(
-            DelimitedSources.DRUG_WAR_HOMICIDES.table(), DrugWarHomicides.TABLE,
-            MunicipalityYearPanel.TABLE), "",
-        in -> new Stage.Output(Map.of(DrugWarReconciliation.TABLE, DrugWarReconciliation.build(
-            in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table()), in.read(DrugWarHomicides.TABLE),
-            in.read(MunicipalityYearPanel.TABLE))), noRefusals()));
-  }
-
-  /** Model tables are written last, runs last of all: a run row means its model is complete. */
-  private Stage modelStage(List<PanelModel.Fit> fits) {
-    return Stage.whole(List.of(PanelModel.COEFFICIENTS, PanelModel.FITTED, PanelModel.RUNS),
-        List.of(MunicipalityYearPanel.TABLE), "models " + config.models(), in -> {
-          Dataset<Row> panel = in.read(MunicipalityYearPanel.TABLE);
-          long panelVersion = lakehouse.version(MunicipalityYearPanel.TABLE);
-          for (LakehouseConfig.ModelSpec spec : config.models()) {
-            lakehouse.spark().sparkContext().setJobDescription("fit model " + spec.name());
-            fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
-                panelVersion, runId));
-          }
-          return new Stage.Output(Map.of(
-              PanelModel.COEFFICIENTS, PanelModel.coefficients(lakehouse.spark(), fits),
-              PanelModel.FITTED, PanelModel.fitted(lakehouse.spark(), fits),
-              PanelModel.RUNS, PanelModel.runs(lakehouse.spark(), fits)), noRefusals());
         });
   }
 

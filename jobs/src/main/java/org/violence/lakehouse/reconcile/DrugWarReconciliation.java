@@ -3,10 +3,15 @@ package org.violence.lakehouse.reconcile;
 import static org.violence.lakehouse.io.Expectation.holds;
 import static org.apache.spark.sql.functions.*;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.violence.lakehouse.bronze.DelimitedSources;
+import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 import org.violence.lakehouse.silver.DrugWarHomicides;
 import org.violence.lakehouse.silver.HomicideCounts;
 
@@ -38,6 +43,16 @@ public final class DrugWarReconciliation {
       .build();
 
   private DrugWarReconciliation() {}
+
+  /** The pipeline's stage: the reconciliation is rebuilt whenever one of its layers changes. */
+  public static Stage stage() {
+    return Stage.whole(List.of(TABLE), List.of(DelimitedSources.DRUG_WAR_HOMICIDES.table(),
+            DrugWarHomicides.TABLE, MunicipalityYearPanel.TABLE), "", in -> {
+          Dataset<Row> bronze = in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table());
+          return new Stage.Output(Map.of(TABLE, build(bronze, in.read(DrugWarHomicides.TABLE),
+              in.read(MunicipalityYearPanel.TABLE))), Quarantine.none(bronze.sparkSession()));
+        });
+  }
 
   public static Dataset<Row> build(Dataset<Row> bronze, Dataset<Row> silver,
       Dataset<Row> panel) {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 import org.violence.lakehouse.silver.Municipalities;
 
 /**
@@ -25,6 +26,30 @@ import org.violence.lakehouse.silver.Municipalities;
  */
 public final class RouteStage {
   private RouteStage() {}
+
+  /** The tables this stage writes, in the order they are built. */
+  public static final List<Table> TABLES = List.of(TraffickingNetwork.NODES,
+      TraffickingNetwork.EDGES, TraffickingNetwork.PORTS, TraffickingRoutes.ROUTES,
+      RouteExposure.SCENARIO_CHANGES, RouteExposure.TABLE);
+
+  /**
+   * The pipeline's stage: the steps read back the tables of earlier steps, here the rows just
+   * built, so that all six are checked and written together.
+   */
+  public static Stage stage(LakehouseConfig.Trafficking params) {
+    return Stage.whole(TABLES, List.of(Municipalities.TABLE, DelimitedSources.ADJACENCY.table(),
+            DelimitedSources.MUNICIPALITY_HEADS.table(), DelimitedSources.PORTS_OF_ENTRY.table(),
+            DelimitedSources.POPPY_ERADICATION.table(),
+            DelimitedSources.MARIJUANA_ERADICATION.table(),
+            DelimitedSources.PIPELINE_MUNICIPALITIES.table()),
+        "trafficking " + params, in -> {
+          Map<Table, Dataset<Row>> built = new LinkedHashMap<>();
+          Dataset<Row> refused = run(
+              table -> built.containsKey(table) ? built.get(table) : in.read(table),
+              (table, rows) -> built.put(table, rows.persist()), params).refused();
+          return new Stage.Output(built, refused);
+        });
+  }
 
   /** Tables produced, quarantine rows, what was computed and how long each step took (ms). */
   public record Outcome(Dataset<Row> refused, int producers, int routes,

@@ -23,11 +23,20 @@ public final class StageInputs {
   }
 
   public Dataset<Row> read(Table table) {
+    return lakehouse.read(declared(table));
+  }
+
+  /** The Delta version of a declared input, for results that record what they were fit on. */
+  public long version(Table table) {
+    return lakehouse.version(declared(table));
+  }
+
+  private Table declared(Table table) {
     if (!declared.contains(table)) {
       throw new IllegalStateException("stage " + stage + " reads " + table.qualifiedName()
           + ", which it does not declare as an input: declare it, so that a change to it "
           + "rebuilds the stage");
     }
-    return lakehouse.read(table);
+    return table;
   }
 }
