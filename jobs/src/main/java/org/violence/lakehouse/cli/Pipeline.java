@@ -26,7 +26,6 @@ import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.analyst.RouteMapCommand;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.BronzeSource;
-import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.bronze.InputManifest;
 import org.violence.lakehouse.bronze.Quarantine;
@@ -261,23 +260,6 @@ public final class Pipeline {
   }
 
   private List<Stage> silverStages() {
-    Stage municipalities = Stage.whole(List.of(Municipalities.TABLE), List.of(
-            DelimitedSources.CENSUS_COUNTS.table(), DelimitedSources.CATALOGUE_2015.table(),
-            DelimitedSources.CATALOGUE_2020.table(), DelimitedSources.POPULATION_ESTIMATES.table(),
-            DelimitedSources.ADJACENCY.table(), DelimitedSources.METRO_ZONES.table(),
-            DelimitedSources.MUNICIPALITY_HEADS.table()),
-        "base vintage " + config.geography().baseVintage() + ", overrides "
-            + parentOverridesFingerprint(),
-        in -> new Stage.Output(Map.of(Municipalities.TABLE, Municipalities.build(
-            new Municipalities.Inputs(in.read(DelimitedSources.CENSUS_COUNTS.table()),
-                in.read(DelimitedSources.CATALOGUE_2015.table()),
-                in.read(DelimitedSources.CATALOGUE_2020.table()),
-                in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
-                in.read(DelimitedSources.ADJACENCY.table()),
-                in.read(DelimitedSources.METRO_ZONES.table()),
-                in.read(DelimitedSources.MUNICIPALITY_HEADS.table()),
-                parentOverrides()), config.geography().baseVintage())), noRefusals()));
-
     Stage homicides = Stage.byYear(List.of(HomicideCounts.TABLE), List.of(
             Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
             Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
@@ -286,47 +268,18 @@ public final class Pipeline {
           HomicideCounts.Result result = HomicideCounts.build(
               in.read(InegiCubeSource.REGISTRATION.table()),
               in.read(InegiCubeSource.OCCURRENCE.table()), in.read(Municipalities.TABLE));
+          // The certificates' counts join the cubes' here: microdata builds on silver.
           Dataset<Row> counts = result.counts().unionByName(
               DeathRecordCounts.homicides(in.read(DeathRecordCounts.TABLE)));
-          return new Stage.Output(Map.of(HomicideCounts.TABLE, inYears(counts, years)), Quarantine.of(HomicideCounts.TABLE,
-              inYears(result.refused(), years), col(HomicideCounts.YEAR)));
+          return new Stage.Output(Map.of(HomicideCounts.TABLE, inYears(counts, years)),
+              Quarantine.of(HomicideCounts.TABLE, inYears(result.refused(), years),
+                  col(HomicideCounts.YEAR)));
         });
-
-    Stage population = Stage.whole(List.of(Population.TABLE), List.of(
-            DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
-        "years " + config.years(), in -> {
-          Population.Result result = Population.build(
-              in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
-              in.read(Municipalities.TABLE),
-              config.years());
-          return new Stage.Output(Map.of(Population.TABLE, result.population()),
-              Quarantine.of(Population.TABLE, result.refused()));
-        });
-
-    Stage covariates = Stage.whole(List.of(Covariates.TABLE), List.of(
-            DelimitedSources.CONEVAL_INDICATORS.table(), DelimitedSources.MARGINALISATION.table(),
-            DelimitedSources.MARGINALISATION_2020.table(),
-            DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
-        "years " + config.years() + ", fill " + new TreeMap<>(config.covariateFill()), in -> {
-          Covariates.Result result = Covariates.build(new Covariates.Inputs(
-                  in.read(DelimitedSources.CONEVAL_INDICATORS.table()),
-                  in.read(DelimitedSources.MARGINALISATION.table()),
-                  in.read(DelimitedSources.MARGINALISATION_2020.table()),
-                  in.read(DelimitedSources.POPULATION_ESTIMATES.table())),
-              in.read(Municipalities.TABLE), config.years(), config.covariateFill());
-          return new Stage.Output(Map.of(Covariates.TABLE, result.covariates()),
-              Quarantine.of(Covariates.TABLE, result.refused()));
-        });
-    Stage drugWar = Stage.whole(List.of(DrugWarHomicides.TABLE), List.of(
-            DelimitedSources.DRUG_WAR_HOMICIDES.table(), Municipalities.TABLE), "", in -> {
-          DrugWarHomicides.Result result = DrugWarHomicides.build(
-              in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table()),
-              in.read(Municipalities.TABLE));
-          return new Stage.Output(Map.of(DrugWarHomicides.TABLE, result.counts()),
-              Quarantine.of(DrugWarHomicides.TABLE, result.refused()));
-        });
-    return List.of(municipalities, microdata.counts(), homicides, population, covariates,
-        drugWar, RouteStage.stage(config.trafficking()));
+    return List.of(Municipalities.stage(config.geography().baseVintage(),
+            parentOverridesFingerprint(), this::parentOverrides), microdata.counts(), homicides,
+        Population.stage(config.years()),
+        Covariates.stage(config.years(), config.covariateFill()), DrugWarHomicides.stage(),
+        RouteStage.stage(config.trafficking()));
   }
 
   /**

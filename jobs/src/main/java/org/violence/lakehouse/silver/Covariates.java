@@ -12,9 +12,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.violence.lakehouse.bronze.DelimitedSources;
+import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig.FillRule;
 import org.violence.lakehouse.conf.LakehouseConfig.YearRange;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 
 /**
  * Socioeconomic covariates per panel unit and year. They are observed in census years only
@@ -82,6 +85,23 @@ public final class Covariates {
       Dataset<Row> marginalisation2020, Dataset<Row> populationEstimates) {}
 
   public record Result(Dataset<Row> covariates, Dataset<Row> refused) {}
+
+  /** The pipeline's stage: rebuilt when a source, the municipalities, years or fill change. */
+  public static Stage stage(YearRange years, Map<String, FillRule> fill) {
+    return Stage.whole(List.of(TABLE), List.of(DelimitedSources.CONEVAL_INDICATORS.table(),
+            DelimitedSources.MARGINALISATION.table(),
+            DelimitedSources.MARGINALISATION_2020.table(),
+            DelimitedSources.POPULATION_ESTIMATES.table(), Municipalities.TABLE),
+        "years " + years + ", fill " + new java.util.TreeMap<>(fill), in -> {
+          Result result = build(new Inputs(in.read(DelimitedSources.CONEVAL_INDICATORS.table()),
+                  in.read(DelimitedSources.MARGINALISATION.table()),
+                  in.read(DelimitedSources.MARGINALISATION_2020.table()),
+                  in.read(DelimitedSources.POPULATION_ESTIMATES.table())),
+              in.read(Municipalities.TABLE), years, fill);
+          return new Stage.Output(Map.of(TABLE, result.covariates()),
+              Quarantine.of(TABLE, result.refused()));
+        });
+  }
 
   public static Result build(Inputs in, Dataset<Row> municipalities, YearRange years,
       Map<String, FillRule> fill) {

@@ -2,12 +2,15 @@ package org.violence.lakehouse.silver;
 
 import static org.apache.spark.sql.functions.*;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 
 /**
  * Presidencia's deaths attributed to organised-crime rivalry per unit and year: municipalities
@@ -45,6 +48,17 @@ public final class DrugWarHomicides {
 
   /** Counts for the silver table, and the rows whose municipality code no catalogue knows. */
   public record Result(Dataset<Row> counts, Dataset<Row> refused) {}
+
+  /** The pipeline's stage: rebuilt when the Presidencia file or the municipalities change. */
+  public static Stage stage() {
+    return Stage.whole(List.of(TABLE), List.of(DelimitedSources.DRUG_WAR_HOMICIDES.table(),
+        Municipalities.TABLE), "", in -> {
+          Result result = build(in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table()),
+              in.read(Municipalities.TABLE));
+          return new Stage.Output(Map.of(TABLE, result.counts()),
+              Quarantine.of(TABLE, result.refused()));
+        });
+  }
 
   public static Result build(Dataset<Row> bronze, Dataset<Row> municipalities) {
     Dataset<Row> dated = bronze.withColumn(YEAR,

@@ -4,12 +4,17 @@ import static org.violence.lakehouse.io.Expectation.notNull;
 import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.violence.lakehouse.bronze.DelimitedSources;
+import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 
 /**
  * The municipality dimension: every municipality of every vintage, the vintages it exists in,
@@ -80,6 +85,30 @@ public final class Municipalities {
   public record Inputs(Dataset<Row> censusCounts, Dataset<Row> catalogue2015,
       Dataset<Row> catalogue2020, Dataset<Row> populationEstimates, Dataset<Row> adjacency,
       Dataset<Row> metroZones, Dataset<Row> seats2007, Dataset<Row> parentOverrides) {}
+
+  /**
+   * The pipeline's stage: rebuilt when a catalogue, count or census, the base vintage or the
+   * official parent overrides (given by their fingerprint, read only when building) change.
+   */
+  public static Stage stage(int baseVintage, String overridesFingerprint,
+      java.util.function.Supplier<Dataset<Row>> overrides) {
+    return Stage.whole(List.of(TABLE), List.of(DelimitedSources.CENSUS_COUNTS.table(),
+            DelimitedSources.CATALOGUE_2015.table(), DelimitedSources.CATALOGUE_2020.table(),
+            DelimitedSources.POPULATION_ESTIMATES.table(), DelimitedSources.ADJACENCY.table(),
+            DelimitedSources.METRO_ZONES.table(), DelimitedSources.MUNICIPALITY_HEADS.table()),
+        "base vintage " + baseVintage + ", overrides " + overridesFingerprint, in -> {
+          Dataset<Row> decrees = overrides.get();
+          return new Stage.Output(Map.of(TABLE, build(new Inputs(
+              in.read(DelimitedSources.CENSUS_COUNTS.table()),
+              in.read(DelimitedSources.CATALOGUE_2015.table()),
+              in.read(DelimitedSources.CATALOGUE_2020.table()),
+              in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
+              in.read(DelimitedSources.ADJACENCY.table()),
+              in.read(DelimitedSources.METRO_ZONES.table()),
+              in.read(DelimitedSources.MUNICIPALITY_HEADS.table()), decrees), baseVintage)),
+              Quarantine.none(decrees.sparkSession()));
+        });
+  }
 
   public static Dataset<Row> build(Inputs in, int baseVintage) {
     Dataset<Row> vintagePopulation = vintagePopulation(in);

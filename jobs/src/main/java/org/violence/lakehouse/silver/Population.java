@@ -4,13 +4,18 @@ import static org.violence.lakehouse.io.Expectation.holds;
 import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
+import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.violence.lakehouse.bronze.DelimitedSources;
+import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig.YearRange;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 
 /**
  * Mid-year population per panel unit and year, on the same stable geography as the homicide
@@ -41,6 +46,17 @@ public final class Population {
 
   /** Population for the silver table, and the estimates whose code no catalogue knows. */
   public record Result(Dataset<Row> population, Dataset<Row> refused) {}
+
+  /** The pipeline's stage: rebuilt when the estimates, the municipalities or the years change. */
+  public static Stage stage(YearRange years) {
+    return Stage.whole(List.of(TABLE), List.of(DelimitedSources.POPULATION_ESTIMATES.table(),
+        Municipalities.TABLE), "years " + years, in -> {
+          Result result = build(in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
+              in.read(Municipalities.TABLE), years);
+          return new Stage.Output(Map.of(TABLE, result.population()),
+              Quarantine.of(TABLE, result.refused()));
+        });
+  }
 
   public static Result build(Dataset<Row> estimates, Dataset<Row> municipalities, YearRange years) {
     MunicipalKeys.Conformed conformed = MunicipalKeys.conform(
