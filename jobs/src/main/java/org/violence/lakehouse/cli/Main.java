@@ -112,7 +112,7 @@ public final class Main {
     SparkSession spark = SparkSessions.create(config.spark());
     Lakehouse lakehouse = new Lakehouse(spark, config.lakehouse());
     Instant start = Instant.now();
-    String runId = Pipeline.newRunId(start);
+    String runId = RunLog.newRunId(start);
     try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(),
         lakehouse.root(), runId, STALE_LOCK)) {
       RunLog log = new RunLog(lakehouse, runId, command.name, start);

@@ -3,8 +3,6 @@ package org.violence.lakehouse.cli;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.stream.Collectors;
 import static org.apache.spark.sql.functions.col;
 
@@ -83,7 +80,7 @@ public final class Pipeline {
   private final MicrodataStages microdata;
 
   public Pipeline(SparkSession spark, LakehouseConfig config) {
-    this(spark, config, newRunId(Instant.now()), System.out);
+    this(spark, config, RunLog.newRunId(Instant.now()), System.out);
   }
 
   public Pipeline(SparkSession spark, LakehouseConfig config, String runId, PrintStream progress) {
@@ -109,12 +106,6 @@ public final class Pipeline {
     LakehouseConfig.SourceFile deathRecords = config.sources().get(DeathRecords.CONFIG_KEY);
     this.microdata = new MicrodataStages(lakehouse, config.inputs(), deathRecords,
         ingest.filesOf(deathRecords, config.years()));
-  }
-
-  /** Run identifiers sort by start time and never collide. */
-  public static String newRunId(Instant start) {
-    return DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
-        .format(start) + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** What a run did, for the summary, the run log and tests. */

@@ -5,8 +5,12 @@ import static org.apache.spark.sql.functions.lit;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.violence.lakehouse.io.Lakehouse;
@@ -19,6 +23,8 @@ import org.violence.lakehouse.io.Table;
  */
 public final class RunLog {
   public static final String RUN_ID = "run_id";
+  private static final DateTimeFormatter RUN_ID_TIME =
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
   public static final Table RUNS = Table.in(Table.Layer.OPS, "run_log")
       .describedAs("One row per pipeline run: when, what it did, how it ended")
@@ -81,10 +87,31 @@ public final class RunLog {
         command, startedAt, null, "RUNNING", null, null, null)), RUNS.schema()));
   }
 
-  /** Marks a run that held the lock and died without finishing. */
+  /** Run identifiers sort by start time and never collide. */
+  public static String newRunId(Instant start) {
+    return RUN_ID_TIME.format(start) + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /**
+   * Marks a run that held the lock and died without finishing. A run killed before its start
+   * was logged (the start is written beside the input scan, before any table is) gets its row
+   * now, its start read from its identifier.
+   */
   public void abandoned(String deadRunId) {
-    lakehouse.update(RUNS, col(RUN_ID).equalTo(deadRunId).and(col("status").equalTo("RUNNING")),
-        Map.of("status", lit("ABANDONED")));
+    Column dead = col(RUN_ID).equalTo(deadRunId);
+    if (lakehouse.exists(RUNS) && !lakehouse.read(RUNS).where(dead).isEmpty()) {
+      lakehouse.update(RUNS, dead.and(col("status").equalTo("RUNNING")),
+          Map.of("status", lit("ABANDONED")));
+      return;
+    }
+    Timestamp start;
+    try {
+      start = Timestamp.from(Instant.from(RUN_ID_TIME.parse(deadRunId.split("-")[0])));
+    } catch (java.time.DateTimeException e) {
+      start = null;
+    }
+    lakehouse.append(RUNS, lakehouse.spark().createDataFrame(List.of(RowFactory.create(
+        deadRunId, null, start, null, "ABANDONED", null, null, null)), RUNS.schema()));
   }
 
   /** Completes the run's row and records its tables; called once per run. */
