@@ -1,11 +1,17 @@
 package org.violence.lakehouse;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -59,6 +65,33 @@ class ArchLayersTest {
   void packagesFormNoCycle() {
     slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(PRODUCT);
   }
+
+  /**
+   * Package-private by default: a public top-level type is one another package uses, its tests
+   * included (or the command line's entry point), so a reader knows what a package offers.
+   */
+  @Test
+  void publicTypesAreUsedByAnotherPackage() {
+    JavaClasses withTests = new ClassFileImporter().importPackages(ROOT);
+    classes().that().arePublic().and().areTopLevelClasses()
+        .and().doNotHaveSimpleName("Main").and(PRODUCT_CODE)
+        .should(new ArchCondition<JavaClass>("be used by a class of another package") {
+          @Override
+          public void check(JavaClass type, ConditionEvents events) {
+            boolean usedOutside = type.getDirectDependenciesToSelf().stream().anyMatch(
+                dependency -> !dependency.getOriginClass().getPackageName()
+                    .equals(type.getPackageName()));
+            if (!usedOutside) {
+              events.add(SimpleConditionEvent.violated(type, type.getName()
+                  + " is public but no other package uses it: make it package-private"));
+            }
+          }
+        }).check(withTests);
+  }
+
+  private static final DescribedPredicate<JavaClass> PRODUCT_CODE = DescribedPredicate.describe(
+      "product code", type -> type.getSource().map(source -> !source.getUri().toString()
+          .contains("/test-classes/")).orElse(true));
 
   @Test
   void everyPackageHasALayer() {

@@ -21,7 +21,7 @@ import org.knowm.xchart.style.Styler;
  * scatters and bars. Every chart is made from rows and column names, so notebooks and the
  * report describe a chart by the columns of their query.
  */
-public final class Charts {
+final class Charts {
   public static final int WIDTH = 900;
   public static final int HEIGHT = 500;
 

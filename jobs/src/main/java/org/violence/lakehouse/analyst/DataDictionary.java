@@ -13,7 +13,7 @@ import org.violence.lakehouse.io.Table;
  * Delta stores them (so it shows what SQL clients see, not what the code hopes), and the
  * source and unit declared with the table.
  */
-public final class DataDictionary {
+final class DataDictionary {
   public static final String PAGE = "dictionary.html";
 
   /** One column of one table; meaning is null when Delta holds no comment for it. */

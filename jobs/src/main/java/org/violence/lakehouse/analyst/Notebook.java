@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * workspace. A SQL cell may ask for a chart of its result with a comment Databricks ignores:
  * {@code -- chart: line x=year y=homicide_rate series=state_name title="..."}.
  */
-public record Notebook(String name, List<Cell> cells) {
+record Notebook(String name, List<Cell> cells) {
   public static final String HEADER = "-- Databricks notebook source";
   public static final String SEPARATOR = "-- COMMAND ----------";
   static final String MAGIC = "-- MAGIC";

@@ -15,7 +15,7 @@ import org.commonmark.renderer.html.HtmlRenderer;
  * (inline, so the page is one file). A failing cell stops the run with its line and Spark's one
  * line of error: a notebook that half-runs would publish half-true pages.
  */
-public final class NotebookRunner {
+final class NotebookRunner {
   /** Rows of a result shown on the page; the query runs in full regardless. */
   static final int SHOWN_ROWS = 200;
 

@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructField;
  * aligned table, CSV or JSON lines. A failing statement prints one line, {@code error: ...},
  * never a stack trace; in a session the prompt then simply comes back.
  */
-public final class SqlShell {
+final class SqlShell {
   static final String PROMPT = "lakehouse> ";
   static final String CONTINUATION = "        -> ";
   /** An aligned table needs every row in memory; beyond this, CSV or JSON stream them. */

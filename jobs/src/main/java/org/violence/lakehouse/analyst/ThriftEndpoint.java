@@ -12,7 +12,7 @@ import org.violence.lakehouse.io.Lakehouse;
  * It has no authentication and runs every statement as the process's user, so it listens on
  * loopback unless told otherwise (README, "Analysts").
  */
-public final class ThriftEndpoint {
+final class ThriftEndpoint {
   public static final String LOOPBACK = "127.0.0.1";
   public static final int DEFAULT_PORT = 10000;
 

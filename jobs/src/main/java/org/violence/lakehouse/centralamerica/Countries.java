@@ -13,7 +13,7 @@ import org.apache.spark.sql.Column;
  * The eight countries of the study, keyed by ISO 3166-1 alpha-3. ISO 3166-2 subdivision codes
  * start with the alpha-2 code, and the UNODC/OAS compilation names countries in English.
  */
-public final class Countries {
+final class Countries {
   public static final String MEXICO = "MEX";
   public static final String EL_SALVADOR = "SLV";
 

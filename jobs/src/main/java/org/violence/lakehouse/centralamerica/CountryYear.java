@@ -20,7 +20,7 @@ import org.violence.lakehouse.silver.Population;
  * INEGI counts (all units, so INEGI's national total) over CONAPO's population, one row per
  * basis, labelled as such.
  */
-public final class CountryYear {
+final class CountryYear {
   public static final String COUNTRY_NAME = "country_name";
   public static final String YEAR = "year";
   public static final String SOURCE = "source";

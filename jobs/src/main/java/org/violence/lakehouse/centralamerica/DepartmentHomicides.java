@@ -22,7 +22,7 @@ import org.violence.lakehouse.io.Table;
  * 3166-2 subdivision. The rows a name cannot place are placed by {@link #RESOLUTIONS}: the
  * published name and population together, with the evidence that places them.
  */
-public final class DepartmentHomicides {
+final class DepartmentHomicides {
   public static final String ADMIN1_CODE = "admin1_code";
   public static final String ADMIN1_NAME = "admin1_name";
   public static final String PUBLISHED_NAME = "name_as_published";

@@ -14,7 +14,7 @@ import org.violence.lakehouse.io.Table;
  * reported, not forced to zero; Mexico's state sums fall short of INEGI's national total by
  * exactly the deaths abroad, compared basis by basis.
  */
-public final class DepartmentReconciliation {
+final class DepartmentReconciliation {
   public static final String DEPARTMENT_SOURCE = "department_source";
   public static final String DEPARTMENTS = "departments";
   public static final String DEPARTMENT_HOMICIDES = "department_homicides";

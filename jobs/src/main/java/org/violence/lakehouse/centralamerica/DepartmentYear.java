@@ -18,7 +18,7 @@ import org.violence.lakehouse.silver.Population;
  * municipality, its unallocated subtotal; deaths abroad belong to no state), its population the
  * sum of its stable municipalities' (splits never cross state lines).
  */
-public final class DepartmentYear {
+final class DepartmentYear {
   public static final String ADMIN1_CODE = "admin1_code";
   public static final String ADMIN1_NAME = "admin1_name";
 

@@ -21,7 +21,7 @@ import org.violence.lakehouse.io.Table;
  * normalised department and municipality name; the few municipalities whose name differs from
  * OCHA's are placed by {@link #ALIASES}, and every other unmatched name is quarantined.
  */
-public final class MunicipalIndicators {
+final class MunicipalIndicators {
   public static final String MUNICIPALITY_CODE = "municipality_code";
   public static final String DEPARTMENT_CODE = "department_code";
   public static final String CENSUS_YEAR = "census_year";

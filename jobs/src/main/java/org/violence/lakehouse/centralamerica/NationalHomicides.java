@@ -15,7 +15,7 @@ import org.violence.lakehouse.io.Table;
  * National homicide series as published, one row per country, year and source: when sources
  * disagree for a country-year, every one is kept and labelled, never averaged or picked.
  */
-public final class NationalHomicides {
+final class NationalHomicides {
   public static final String YEAR = "year";
   public static final String SOURCE = "source";
   public static final String SOURCE_TYPE = "source_type";

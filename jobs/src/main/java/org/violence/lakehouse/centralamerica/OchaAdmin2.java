@@ -18,7 +18,7 @@ import org.violence.lakehouse.io.Table;
  * Salvador's municipalities and of the departments they belong to. Landed as the .dbf has them,
  * one row per record; the record number stands for the line.
  */
-public final class OchaAdmin2 {
+final class OchaAdmin2 {
   public static final String CONFIG_KEY = "slv_admin2_codes";
   public static final String ADM2_PCODE = "adm2_pcode";
   public static final String ADM2_NAME = "adm2_name";

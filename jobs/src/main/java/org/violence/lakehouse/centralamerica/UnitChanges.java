@@ -18,7 +18,7 @@ import org.violence.lakehouse.silver.Municipalities;
  * it, which is all a stable geography needs: the stable unit of a unit is the end of its chain
  * of coarser units (the parent for a split, the merged unit for a merger).
  */
-public final class UnitChanges {
+final class UnitChanges {
   public static final String PREDECESSOR = "predecessor_code";
   public static final String SUCCESSOR = "successor_code";
   public static final String KIND = "change_kind";

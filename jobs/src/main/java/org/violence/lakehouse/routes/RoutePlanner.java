@@ -20,7 +20,7 @@ import org.jgrapht.graph.SimpleWeightedGraph;
  * JGraphT's Dijkstra on the driver answers a producer in about a millisecond; a distributed graph
  * engine (GraphX, GraphFrames) would spend longer scheduling its supersteps than computing.
  */
-public final class RoutePlanner {
+final class RoutePlanner {
   /** Vertex standing for "any municipality on a route" in the distance-to-route search. */
   private static final String ANY_ROUTE = "any-route";
 
