@@ -49,8 +49,9 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
   }
 
   /**
-   * Classes may run concurrently (see junit-platform.properties): the shared context must be
-   * created once, and each shared run computed once, whichever class asks first.
+   * The shared context is created once, and each shared run computed once, whichever class
+   * asks first, even from another thread (ClusterSubmitIT runs its reference beside the
+   * cluster).
    */
   @BeforeAll
   void startSpark() {

@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
@@ -27,13 +25,9 @@ import org.violence.lakehouse.io.Table;
  * previous kill left behind. After every kill every table must be readable; the run that finally
  * completes must produce exactly what an uninterrupted run produces.
  *
- * <p>Its runs are child JVMs on one core, so the class runs concurrently with the rest of the
- * suite; its two tests run one after the other.
- *
  * <p>Two panel years keep it to a few minutes; {@code -Dkilltest.every=true} kills at every
  * progress line of the pipeline instead of one per layer.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class KillAndResumeTest extends LakehouseTestBase {
   private static final String YEARS = SMALL_YEARS.first() + "-" + SMALL_YEARS.last();
   /** Lines the pipeline prints just before each write; killing there lands inside commits. */
@@ -50,7 +44,6 @@ class KillAndResumeTest extends LakehouseTestBase {
       Map.entry("/gold/", 200_000L));
 
   @Test
-  @Execution(ExecutionMode.SAME_THREAD)
   void killedAtAnyPointTheNextRunCompletesWithExactlyTheUninterruptedResult() throws Exception {
     Path lakehouse = Files.createTempDirectory("killed");
     List<String> tried = new ArrayList<>();
@@ -87,7 +80,6 @@ class KillAndResumeTest extends LakehouseTestBase {
    * uninterrupted run, table by table.
    */
   @Test
-  @Execution(ExecutionMode.SAME_THREAD)
   void runsStoppedByAFullDiskAreCompletedExactlyByTheNextOne() throws Exception {
     Path lakehouse = Files.createTempDirectory("full-disk");
     List<String> stoppedAt = new ArrayList<>();
