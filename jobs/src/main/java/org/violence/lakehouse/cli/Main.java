@@ -149,7 +149,7 @@ public final class Main {
       }
       if (profile) {
         pipeline.profile().print(Duration.between(start, Instant.now()).toMillis() / 1e3,
-            System.out);
+            lakehouse.commitsMade(), System.out);
       }
       return ending.exitCode();
     } catch (RunLock.RunInProgressException e) {

@@ -21,21 +21,21 @@ public final class RunProfile extends SparkListener {
   static final String OUTSIDE = "(outside stages)";
 
   /** One stage's figures; a stage run twice in a process (tests) adds up. */
-  public static final class Figures {
+  static final class Figures {
     private double seconds;
     private int jobs;
     private double jobSeconds;
     private long commits;
 
-    public double seconds() {
+    double seconds() {
       return seconds;
     }
 
-    public int jobs() {
+    int jobs() {
       return jobs;
     }
 
-    public long commits() {
+    long commits() {
       return commits;
     }
   }
@@ -92,25 +92,32 @@ public final class RunProfile extends SparkListener {
   }
 
   /** A copy of the figures by stage, in the order stages first appeared. */
-  public Map<String, Figures> figures() {
+  Map<String, Figures> figures() {
     synchronized (stages) {
       return new LinkedHashMap<>(stages);
     }
   }
 
   /**
-   * The table printed by {@code --profile}. Jobs are counted by Spark's listener thread, which
-   * may lag the last job of a run by milliseconds.
+   * The table printed by {@code --profile}: the stages, then the rest of the run (lock, run
+   * log, input scan, summary) as what the stages do not account for of {@code runSeconds} and
+   * {@code runCommits}. Jobs are counted by Spark's listener thread, which may lag the last job
+   * of a run by milliseconds.
    */
-  public void print(double runSeconds, PrintStream out) {
+  public void print(double runSeconds, long runCommits, PrintStream out) {
     out.printf("%nProfile: %.1f s in all%n", runSeconds);
     out.printf("%-42s %9s %6s %11s %8s%n", "stage", "wall (s)", "jobs", "job time (s)",
         "commits");
     double seconds = 0;
     int jobs = 0;
     long commits = 0;
+    Figures outside = new Figures();
     for (Map.Entry<String, Figures> entry : figures().entrySet()) {
       Figures f = entry.getValue();
+      if (entry.getKey().equals(OUTSIDE)) {
+        outside = f;
+        continue;
+      }
       out.printf("%-42s %9.2f %6d %11.2f %8d%n", entry.getKey(), f.seconds, f.jobs,
           f.jobSeconds, f.commits);
       seconds += f.seconds;
@@ -118,5 +125,7 @@ public final class RunProfile extends SparkListener {
       commits += f.commits;
     }
     out.printf("%-42s %9.2f %6d %11s %8d%n", "stages in all", seconds, jobs, "", commits);
+    out.printf("%-42s %9.2f %6d %11.2f %8d%n", "rest: lock, run log, input scan, summary",
+        runSeconds - seconds, outside.jobs, outside.jobSeconds, runCommits - commits);
   }
 }

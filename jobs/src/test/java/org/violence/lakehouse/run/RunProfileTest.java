@@ -1,0 +1,47 @@
+package org.violence.lakehouse.run;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.quality.QualityGate;
+
+/**
+ * The profile charges a stage with the Spark jobs started while it ran and the Delta commits
+ * it made, and charges nothing to a stage that was up to date.
+ */
+class RunProfileTest extends LakehouseTestBase {
+  private static final Table OUTPUT = Table.in(Table.Layer.SILVER, "profile_test")
+      .describedAs("a stage's output").column("id", DataTypes.LongType, "row").build();
+
+  @Test
+  void aStageIsChargedItsJobsAndCommits() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(), Files.createTempDirectory("profile").toString());
+    Stage stage = Stage.whole(List.of(OUTPUT), List.of(), "", in -> new Stage.Output(
+        Map.of(OUTPUT, spark().range(5).toDF("id")), Quarantine.none(spark())));
+    RunProfile profile = RunProfile.attachTo(spark().sparkContext());
+    try {
+      StageRunner runner = new StageRunner(lakehouse, new QualityGate("test"), System.out,
+          profile, () -> { });
+      runner.run(stage);
+      long commits = lakehouse.commitsMade();
+      runner.run(stage);
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+      RunProfile.Figures figures = profile.figures().get(OUTPUT.qualifiedName());
+      Assertions.assertTrue(figures.jobs() >= 1, "the write is a Spark job");
+      // The first write creates the quarantine and the table, each with a second commit for
+      // its comment; the second run finds the stage up to date and commits nothing.
+      Assertions.assertEquals(4, commits);
+      Assertions.assertEquals(commits, figures.commits());
+      Assertions.assertTrue(figures.seconds() > 0);
+    } finally {
+      profile.detachFrom(spark().sparkContext());
+    }
+  }
+}
