@@ -50,8 +50,7 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
 
   /**
    * The shared context is created once, and each shared run computed once, whichever class
-   * asks first, even from another thread (ClusterSubmitIT runs its reference beside the
-   * cluster).
+   * asks first: the locks are the class's, not an instance's (each test class is an instance).
    */
   @BeforeAll
   void startSpark() {

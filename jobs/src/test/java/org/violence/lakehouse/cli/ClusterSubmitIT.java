@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
@@ -86,15 +85,6 @@ class ClusterSubmitIT extends LakehouseTestBase {
         "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
     // Stopped with the cluster, also when it times out.
     cluster.add(submit);
-    // The same run in local mode, meanwhile: the reference the cluster's tables must equal.
-    // The cluster's JVMs spend much of their time starting and waiting on each other.
-    LakehouseConfig shipped = sampleConfig(work.resolve("local"));
-    LakehouseConfig local = new LakehouseConfig(shipped.lakehouse(), shipped.inputs(),
-        shipped.years(), shipped.spark(), shipped.sources(), shipped.geography(),
-        shipped.covariateFill(), ConfigLoader.load(configWithDistributedModel(work)).models(),
-        shipped.trafficking()).withYears(new LakehouseConfig.YearRange(2005, 2006));
-    CompletableFuture<Pipeline.Outcome> localRun = CompletableFuture.supplyAsync(
-        () -> new Pipeline(spark(), local).run());
     // Generous: CI machines are shared, and a timeout here says nothing about the product.
     Assertions.assertTrue(submit.waitFor(25, TimeUnit.MINUTES), "spark-submit timed out");
     String log = Files.readString(work.resolve("submit.log"));
@@ -114,7 +104,12 @@ class ClusterSubmitIT extends LakehouseTestBase {
     }
     Assertions.assertEquals(Map.of(2005, 9921L, 2006, 10452L), inegi);
 
-    localRun.join();
+    LakehouseConfig shipped = sampleConfig(work.resolve("local"));
+    LakehouseConfig local = new LakehouseConfig(shipped.lakehouse(), shipped.inputs(),
+        shipped.years(), shipped.spark(), shipped.sources(), shipped.geography(),
+        shipped.covariateFill(), ConfigLoader.load(configWithDistributedModel(work)).models(),
+        shipped.trafficking()).withYears(new LakehouseConfig.YearRange(2005, 2006));
+    new Pipeline(spark(), local).run();
     Lakehouse reference = new Lakehouse(spark(), local.lakehouse());
     Column distributed = col(PanelModel.MODEL).equalTo(DISTRIBUTED_MODEL);
     for (Table table : Tables.all()) {
