@@ -1,7 +1,16 @@
 package org.violence.lakehouse.microdata;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.decode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.when;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -11,6 +20,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.BronzeIngest;
@@ -77,27 +88,31 @@ public final class DeathRecords {
       .property("delta.dataSkippingNumIndexedCols", "0")
       .build();
 
+  private static final String LINE = "line";
+  private static final String FIELDS = "fields";
+
   private DeathRecords() {}
 
   /**
    * The bronze rows of the given yearly files, lazily: one scan per file, unioned, so each row
    * knows its file and year without a path lookup.
+   *
+   * <p>Lines are read as text and split on commas; only a line holding a quote goes through an
+   * RFC 4180 parser ({@link Csv#fields}). INEGI quotes nothing, and at national scale Spark's own
+   * CSV reader (a parser call and a string conversion per field) took about twice as long as
+   * this split (jobs/BENCHMARKS.md). The reader's rules are kept:
+   * an empty field is null, blank lines are skipped, and a line without the layout's fields
+   * keeps the fields it has (missing ones null) and its raw text.
    */
   public static Dataset<Row> read(SparkSession spark, String inputsRoot, String encoding,
       List<BronzeIngest.RawFile> files, String runId, Timestamp loadTime) {
     String root = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
-    StructType fileSchema = RAW_SCHEMA.add(MALFORMED_LINE, DataTypes.StringType);
+    Charset charset = Charset.forName(encoding);
     Dataset<Row> landed = files.stream()
-        .map(file -> spark.read().option("header", "true").option("encoding", encoding)
-            .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", MALFORMED_LINE)
-            .schema(schemaOfHeader(TextFiles.firstLine(spark.sparkContext()
-                .hadoopConfiguration(), root + file.path(), file.path(),
-                java.nio.charset.Charset.forName(encoding)), file.path()))
-            .csv(root + file.path())
-            .withColumn(YEAR, lit(file.year()))
-            .withColumn(Lineage.SOURCE_FILE, lit(file.path())))
+        .map(file -> landed(spark, root + file.path(), file, charset))
         .reduce(Dataset::unionByName)
-        .orElseGet(() -> spark.createDataFrame(List.of(), fileSchema)
+        .orElseGet(() -> spark.createDataFrame(List.of(), RAW_SCHEMA
+                .add(MALFORMED_LINE, DataTypes.StringType))
             .withColumn(YEAR, lit(null).cast("int"))
             .withColumn(Lineage.SOURCE_FILE, lit(null).cast("string")));
     List<Column> bronze = new java.util.ArrayList<>(List.of(col(YEAR), col(Lineage.SOURCE_FILE)));
@@ -109,12 +124,60 @@ public final class DeathRecords {
   }
 
   /**
-   * The schema a file is read with: INEGI's columns in the order its header names them (Spark's
-   * reader goes by position), so a file with columns in another order (ENTOCU and MUNOCU
-   * swapped) is read by name. Names are compared without case (INEGI's newer files write them
-   * in lower case); a missing, unknown or repeated column is refused, naming the file.
+   * A line's fields, by RFC 4180 (a plain split when the line quotes nothing), an empty field as
+   * null, as Spark's CSV reader has it; null when the line's quotes do not balance, which makes
+   * the line malformed. A function of the line rather than Spark's {@code split} plus a null test
+   * per column: those 46 tests make the generated code too big for the JIT to compile, and the
+   * read ran interpreted, five times slower.
    */
-  static StructType schemaOfHeader(String header, String file) {
+  private static final UserDefinedFunction FIELDS_OF_LINE = udf((UDF1<String, String[]>) line -> {
+    List<String> fields;
+    try {
+      fields = Csv.fields(line, ',');
+    } catch (IllegalArgumentException unbalanced) {
+      return null;
+    }
+    String[] values = new String[fields.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = fields.get(i).isEmpty() ? null : fields.get(i);
+    }
+    return values;
+  }, DataTypes.createArrayType(DataTypes.StringType));
+
+  /** One file's lines as INEGI's columns (by its header's order), with its year and name. */
+  private static Dataset<Row> landed(SparkSession spark, String uri, BronzeIngest.RawFile file,
+      Charset charset) {
+    var hadoop = spark.sparkContext().hadoopConfiguration();
+    String header = TextFiles.firstLine(hadoop, uri, file.path(), charset);
+    List<String> names = columnsOfHeader(header, file.path());
+    // The text source hands over the bytes as they are; another encoding is decoded here.
+    Column text = charset.equals(StandardCharsets.UTF_8) ? col("value")
+        : decode(col("value").cast("binary"), charset.name());
+    Column line = col(LINE);
+    Column fields = col(FIELDS);
+    List<Column> columns = new java.util.ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      columns.add(fields.getItem(i).as(names.get(i)));
+    }
+    columns.add(when(fields.isNull().or(size(fields).notEqual(names.size())), line)
+        .as(MALFORMED_LINE));
+    columns.add(lit(file.year()).as(YEAR));
+    columns.add(lit(file.path()).as(Lineage.SOURCE_FILE));
+    return spark.read().text(uri).select(text.as(LINE))
+        // The header as the text source reads it: maybe with spaces or a byte-order mark.
+        .where(not(trim(line).isin("", header, "\uFEFF" + header)))
+        .select(line, FIELDS_OF_LINE.apply(line).as(FIELDS))
+        .select(columns.toArray(Column[]::new));
+  }
+
+
+  /**
+   * INEGI's columns in the order a file's header names them (the fields are taken by position),
+   * so a file with columns in another order (ENTOCU and MUNOCU swapped) is read by name. Names
+   * are compared without case (INEGI's newer files write them in lower case); a missing, unknown
+   * or repeated column is refused, naming the file.
+   */
+  static List<String> columnsOfHeader(String header, String file) {
     List<String> names = Csv.fields(header, ',').stream()
         .map(name -> name.strip().toUpperCase(java.util.Locale.ROOT)).toList();
     List<String> missing = COLUMNS.keySet().stream().filter(c -> !names.contains(c)).toList();
@@ -126,11 +189,7 @@ public final class DeathRecords {
           + (names.size() != new java.util.HashSet<>(names).size() ? "a column repeated " : "")
           + "in " + names.size() + " columns");
     }
-    StructType schema = new StructType();
-    for (String name : names) {
-      schema = schema.add(name, DataTypes.StringType, true);
-    }
-    return schema.add(MALFORMED_LINE, DataTypes.StringType);
+    return names;
   }
 
   private static StructType rawSchema() {

@@ -186,6 +186,39 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
   }
 
   /**
+   * The lines are split as Spark's CSV reader would: a quoted field may hold a comma, an empty
+   * field is null, the header and blank lines are no rows, CRLF ends a line, and a line whose
+   * quotes do not balance is landed as malformed.
+   */
+  @Test
+  void linesAreSplitByRfc4180WithEmptyFieldsNull() throws IOException {
+    Path inputs = Files.createTempDirectory("death-records");
+    List<String> lines = Files.readAllLines(projectDir().resolve(
+        "data-samples/mexico/inegi/death_records/deaths_2004.csv"), StandardCharsets.ISO_8859_1);
+    List<String> header = List.of(lines.get(0).strip().split(",", -1));
+    String[] quoted = lines.get(1).strip().split(",", -1);
+    quoted[header.indexOf(DeathRecords.CAUSE)] = "\"X95,0\"";
+    String[] empty = lines.get(2).strip().split(",", -1);
+    empty[header.indexOf("PESO")] = "";
+    String unbalanced = "\"X95," + lines.get(3).strip();
+    Files.write(inputs.resolve("deaths_2004.csv"), String.join("\r\n", lines.get(0).strip(),
+        String.join(",", quoted), "   ", String.join(",", empty), "", unbalanced, "")
+        .getBytes(StandardCharsets.ISO_8859_1));
+    List<Row> landed = DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1",
+        List.of(new BronzeIngest.RawFile("deaths_2004.csv", 2004)), "test", new Timestamp(0))
+        .collectAsList();
+    Assertions.assertEquals(3, landed.size(), landed.toString());
+    Assertions.assertEquals("X95,0", landed.get(0).getAs(DeathRecords.CAUSE));
+    Assertions.assertNull(landed.get(0).getAs(DeathRecords.MALFORMED_LINE));
+    Assertions.assertEquals(quoted[header.indexOf("PESO")], landed.get(0).getAs("PESO"));
+    Assertions.assertNull(landed.get(1).getAs("PESO"), "an empty field is null");
+    Assertions.assertNull(landed.get(1).getAs(DeathRecords.MALFORMED_LINE));
+    Assertions.assertEquals(empty[header.indexOf(DeathRecords.SEX)],
+        landed.get(1).getAs(DeathRecords.SEX));
+    Assertions.assertEquals(unbalanced, landed.get(2).getAs(DeathRecords.MALFORMED_LINE));
+  }
+
+  /**
    * A file's columns are read by the names in its header: the 2005 file with ENTOCU and MUNOCU
    * swapped (header and values) counts the same; a header that is not INEGI's layout is refused.
    */
