@@ -87,12 +87,15 @@ public final class DeathRecordCounts {
     Dataset<Row> certificates = whole.where(ofTheFilesYear);
     // Certificates are counted by both places' codes first, and only those counts are split into
     // the two places: splitting each certificate first would aggregate twice as many rows.
-    Column[] lineage = {col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID),
-        col(Lineage.LOAD_TIME)};
+    // A file year's rows share one lineage (a year is landed whole, from one file), so the
+    // lineage joins the counts at the end instead of widening every key of the two big
+    // aggregations by three columns.
+    Column[] lineage = {col(YEAR)};
     Column[] traits = {col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE),
         col(PRESUMED_HOMICIDE)};
-    Dataset<Row> byBothPlaces = certificates.select(col(YEAR), col(Lineage.SOURCE_FILE),
-            col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+    Dataset<Row> lineageOfYear = landed.select(col(YEAR), col(Lineage.SOURCE_FILE),
+        col(Lineage.RUN_ID), col(Lineage.LOAD_TIME)).distinct();
+    Dataset<Row> byBothPlaces = certificates.select(col(YEAR),
             year(col(DeathRecords.DEATH_YEAR)).as(OCCURRENCE_YEAR), sex(), ageGroup(),
             CauseOfDeath.classify(col(DeathRecords.CAUSE), col(YEAR)).as(CAUSE),
             coalesce(trim(col(DeathRecords.PRESUMED_INTENT)).equalTo("2"), lit(false))
@@ -139,9 +142,9 @@ public final class DeathRecordCounts {
             when(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY),
                 col(Municipalities.STABLE_CODE)).as(Municipalities.STABLE_CODE),
             concat(col("st"), col("mun")).as(CODE_AS_WRITTEN),
-            col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE),
-            col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME))
+            col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE))
         .agg(sum(DEATHS).as(DEATHS))
+        .join(broadcast(lineageOfYear), YEAR)
         .select(COLUMN_ORDER.stream().map(c -> col(c)).toArray(Column[]::new));
 
     // Derived from the counts rather than from the certificates, so that the runner, which
