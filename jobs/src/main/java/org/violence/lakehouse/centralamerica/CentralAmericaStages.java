@@ -125,9 +125,9 @@ public final class CentralAmericaStages {
           Dataset<Row> departmentYear = DepartmentYear.build(
               in.read(DepartmentHomicides.TABLE), homicides, population,
               in.read(GeographicUnits.TABLE)).persist();
-          return new Stage.Output(Map.of(CountryYear.TABLE, countryYear, DepartmentYear.TABLE,
+          return Stage.Output.of(Map.of(CountryYear.TABLE, countryYear, DepartmentYear.TABLE,
               departmentYear, DepartmentReconciliation.TABLE,
-              DepartmentReconciliation.build(departmentYear, countryYear)), noRefusals());
+              DepartmentReconciliation.build(departmentYear, countryYear)));
         });
   }
 
@@ -193,7 +193,4 @@ public final class CentralAmericaStages {
     return config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
   }
 
-  private Dataset<Row> noRefusals() {
-    return Quarantine.none(lakehouse.spark());
-  }
 }

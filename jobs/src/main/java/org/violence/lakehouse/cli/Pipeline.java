@@ -205,9 +205,9 @@ public final class Pipeline {
     return Stage.fromState(List.of(MunicipalAreas.TABLE), stateOf -> BuildState.whole(
             Fingerprints.of(Fingerprints.codeVersion(), polygons.file().path(),
                 polygons.sha256())), null,
-        parts -> new Stage.Output(Map.of(MunicipalAreas.TABLE, MunicipalAreas.build(
+        parts -> Stage.Output.of(Map.of(MunicipalAreas.TABLE, MunicipalAreas.build(
             lakehouse.spark(), RouteMapCommand.polygons(lakehouse, config),
-            polygons.file().path())), noRefusals()));
+            polygons.file().path()))));
   }
 
   private LakehouseConfig.SourceFile sourceFiles(BronzeSource source) {
@@ -246,8 +246,8 @@ public final class Pipeline {
     String state = Fingerprints.of(manifest.stream().map(e -> e.source() + "=" + e.file().path()
         + "@" + e.sha256()).toArray(String[]::new));
     return Stage.fromState(List.of(InputManifest.TABLE), stateOf -> BuildState.whole(state),
-        null, parts -> new Stage.Output(Map.of(InputManifest.TABLE,
-            InputManifest.rows(lakehouse.spark(), manifest)), noRefusals()));
+        null, parts -> Stage.Output.of(Map.of(InputManifest.TABLE,
+            InputManifest.rows(lakehouse.spark(), manifest))));
   }
 
   private List<Stage> silverStages() {
@@ -313,8 +313,8 @@ public final class Pipeline {
               in.read(InegiCubeSource.OCCURRENCE.table()),
               inYears(homicides, years), panel.where(col(MunicipalityYearPanel.COUNTRY_CODE)
                   .equalTo(MunicipalityYearPanel.MEXICO))), years);
-          return new Stage.Output(Map.of(MunicipalityYearPanel.TABLE, panel,
-              Reconciliation.TABLE, reconciliation), noRefusals());
+          return Stage.Output.of(Map.of(MunicipalityYearPanel.TABLE, panel,
+              Reconciliation.TABLE, reconciliation));
         });
   }
 
@@ -433,7 +433,4 @@ public final class Pipeline {
     return parts.length() <= 12 ? parts : parts.substring(0, 9) + "...";
   }
 
-  private Dataset<Row> noRefusals() {
-    return Quarantine.none(lakehouse.spark());
-  }
 }

@@ -11,7 +11,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.InputManifest;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
@@ -92,8 +91,7 @@ public final class MicrodataStages {
 
   /** Malformed lines are landed with their raw text and quarantined by the counts. */
   private Stage.Output output(Dataset<Row> certificates) {
-    return new Stage.Output(Map.of(DeathRecords.TABLE, certificates),
-        Quarantine.none(lakehouse.spark()));
+    return Stage.Output.of(Map.of(DeathRecords.TABLE, certificates));
   }
 
   /**

@@ -5,7 +5,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.run.Stage;
@@ -30,10 +29,10 @@ public final class ModelStage {
             fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
                 panelVersion, runId));
           }
-          return new Stage.Output(Map.of(
+          return Stage.Output.of(Map.of(
               PanelModel.COEFFICIENTS, PanelModel.coefficients(spark, fits),
               PanelModel.FITTED, PanelModel.fitted(spark, fits),
-              PanelModel.RUNS, PanelModel.runs(spark, fits)), Quarantine.none(spark));
+              PanelModel.RUNS, PanelModel.runs(spark, fits)));
         });
   }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.bronze.DelimitedSources;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;
@@ -49,8 +48,8 @@ public final class DrugWarReconciliation {
     return Stage.whole(List.of(TABLE), List.of(DelimitedSources.DRUG_WAR_HOMICIDES.table(),
             DrugWarHomicides.TABLE, MunicipalityYearPanel.TABLE), "", in -> {
           Dataset<Row> bronze = in.read(DelimitedSources.DRUG_WAR_HOMICIDES.table());
-          return new Stage.Output(Map.of(TABLE, build(bronze, in.read(DrugWarHomicides.TABLE),
-              in.read(MunicipalityYearPanel.TABLE))), Quarantine.none(bronze.sparkSession()));
+          return Stage.Output.of(Map.of(TABLE, build(bronze, in.read(DrugWarHomicides.TABLE),
+              in.read(MunicipalityYearPanel.TABLE))));
         });
   }
 

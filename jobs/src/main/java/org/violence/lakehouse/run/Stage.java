@@ -2,6 +2,7 @@ package org.violence.lakehouse.run;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BiFunction;
@@ -23,8 +24,21 @@ import org.violence.lakehouse.io.Table;
  * on the same part of its inputs: then a new year of data rewrites that year alone.
  */
 public final class Stage {
-  /** What a stage built: rows per output table, and refused records for the quarantine. */
-  public record Output(Map<Table, Dataset<Row>> rows, Dataset<Row> refused) {}
+  /**
+   * What a stage built: rows per output table, and refused records for the quarantine, none at
+   * all for a stage that cannot refuse anything ({@link #of}): the runner then spends no Spark
+   * job on its quarantine.
+   */
+  public record Output(Map<Table, Dataset<Row>> rows, Optional<Dataset<Row>> refused) {
+    public Output(Map<Table, Dataset<Row>> rows, Dataset<Row> refused) {
+      this(rows, Optional.of(refused));
+    }
+
+    /** The output of a stage that refuses nothing. */
+    public static Output of(Map<Table, Dataset<Row>> rows) {
+      return new Output(rows, Optional.empty());
+    }
+  }
 
   /**
    * An input table, read whole or part by part: the same year of input for each output year,

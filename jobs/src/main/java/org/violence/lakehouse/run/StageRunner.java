@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -149,19 +150,24 @@ public final class StageRunner {
 
   /** Replaces the stage's quarantined records of the rebuilt parts; returns how many it wrote. */
   private long writeQuarantine(Stage stage, Set<String> changed, boolean whole,
-      Dataset<Row> refused) {
-    Dataset<Row> rows = refused.persist();
+      Optional<Dataset<Row>> refused) {
+    Set<String> stages = stage.outputs().stream().map(Table::qualifiedName)
+        .collect(Collectors.toSet());
+    java.util.function.Predicate<List<String>> replaced = key -> stages.contains(key.get(0))
+        && (whole || changed.contains(key.get(1)));
+    boolean exists = lakehouse.exists(Quarantine.TABLE);
+    if (refused.isEmpty() && exists && quarantinedParts().stream().noneMatch(replaced)) {
+      return 0L;
+    }
+    // A stage that refuses nothing still clears what an earlier build of its parts refused.
+    Dataset<Row> rows = refused.orElseGet(() -> Quarantine.none(lakehouse.spark())).persist();
     try {
       long count = rows.count();
-      if (!lakehouse.exists(Quarantine.TABLE)) {
+      if (!exists) {
         lakehouse.replace(Quarantine.TABLE, rows, null);
         quarantined = new HashSet<>(partsIn(rows));
         return count;
       }
-      Set<String> stages = stage.outputs().stream().map(Table::qualifiedName)
-          .collect(Collectors.toSet());
-      java.util.function.Predicate<List<String>> replaced = key -> stages.contains(key.get(0))
-          && (whole || changed.contains(key.get(1)));
       // Most rebuilt parts refuse nothing, now as before: then there is nothing to commit.
       if (count > 0 || quarantinedParts().stream().anyMatch(replaced)) {
         String predicate = Quarantine.STAGE + " IN (" + stages.stream().sorted()

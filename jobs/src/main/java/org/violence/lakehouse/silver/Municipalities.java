@@ -12,7 +12,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.violence.lakehouse.bronze.DelimitedSources;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;
 
@@ -98,15 +97,14 @@ public final class Municipalities {
             DelimitedSources.METRO_ZONES.table(), DelimitedSources.MUNICIPALITY_HEADS.table()),
         "base vintage " + baseVintage + ", overrides " + overridesFingerprint, in -> {
           Dataset<Row> decrees = overrides.get();
-          return new Stage.Output(Map.of(TABLE, build(new Inputs(
+          return Stage.Output.of(Map.of(TABLE, build(new Inputs(
               in.read(DelimitedSources.CENSUS_COUNTS.table()),
               in.read(DelimitedSources.CATALOGUE_2015.table()),
               in.read(DelimitedSources.CATALOGUE_2020.table()),
               in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
               in.read(DelimitedSources.ADJACENCY.table()),
               in.read(DelimitedSources.METRO_ZONES.table()),
-              in.read(DelimitedSources.MUNICIPALITY_HEADS.table()), decrees), baseVintage)),
-              Quarantine.none(decrees.sparkSession()));
+              in.read(DelimitedSources.MUNICIPALITY_HEADS.table()), decrees), baseVintage)));
         });
   }
 

@@ -7,7 +7,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;
@@ -23,8 +22,8 @@ class RunProfileTest extends LakehouseTestBase {
   @Test
   void aStageIsChargedItsJobsAndCommits() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(), Files.createTempDirectory("profile").toString());
-    Stage stage = Stage.whole(List.of(OUTPUT), List.of(), "", in -> new Stage.Output(
-        Map.of(OUTPUT, spark().range(5).toDF("id")), Quarantine.none(spark())));
+    Stage stage = Stage.whole(List.of(OUTPUT), List.of(), "", in -> Stage.Output.of(
+        Map.of(OUTPUT, spark().range(5).toDF("id"))));
     RunProfile profile = RunProfile.attachTo(spark().sparkContext());
     try {
       StageRunner runner = new StageRunner(lakehouse, new QualityGate("test"), System.out,

@@ -7,7 +7,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;
@@ -25,17 +24,16 @@ class StageInputsTest extends LakehouseTestBase {
   void aStageReadingATableItDidNotDeclareFailsBeforeWriting() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(),
         Files.createTempDirectory("stage-inputs").toString());
-    Stage undeclared = Stage.whole(List.of(OUTPUT), List.of(), "", in -> new Stage.Output(
-        Map.of(OUTPUT, in.read(Municipalities.TABLE).selectExpr("1L AS id")),
-        Quarantine.none(spark())));
+    Stage undeclared = Stage.whole(List.of(OUTPUT), List.of(), "", in -> Stage.Output.of(
+        Map.of(OUTPUT, in.read(Municipalities.TABLE).selectExpr("1L AS id"))));
     IllegalStateException failure = Assertions.assertThrows(IllegalStateException.class,
         () -> new StageRunner(lakehouse, new QualityGate("test"), System.out).run(undeclared));
     Assertions.assertTrue(failure.getMessage().contains("stage silver.stage_inputs_test reads "
         + "silver.municipalities, which it does not declare"), failure.getMessage());
     Assertions.assertFalse(lakehouse.exists(OUTPUT));
 
-    Stage declaredEmpty = Stage.whole(List.of(OUTPUT), List.of(), "", in -> new Stage.Output(
-        Map.of(OUTPUT, spark().range(3).toDF("id")), Quarantine.none(spark())));
+    Stage declaredEmpty = Stage.whole(List.of(OUTPUT), List.of(), "", in -> Stage.Output.of(
+        Map.of(OUTPUT, spark().range(3).toDF("id"))));
     new StageRunner(lakehouse, new QualityGate("test"), System.out).run(declaredEmpty);
     Assertions.assertEquals(3, lakehouse.read(OUTPUT).count());
   }
