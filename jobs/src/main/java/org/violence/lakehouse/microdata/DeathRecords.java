@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.when;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,14 +34,14 @@ import org.violence.lakehouse.sources.Csv;
  * INEGI's death-certificate microdata ("defunciones generales"), one yearly file per year of
  * registration, landed as {@code bronze.death_records} with INEGI's own column names. Unlike the
  * agencies' small exports (parsed on the driver, see {@link BronzeIngest}), these files hold
- * 0.5-0.8 million rows a year, so they are read by Spark's distributed CSV reader with an explicit
- * schema. Every field stays text, as INEGI writes it: its columns are codes (DESDOBLA holds "NA",
+ * 0.5-0.8 million rows a year, so they are read by Spark, in parallel, as text lines split into
+ * fields (see {@link #read}). Every field stays text, as INEGI writes it: its columns are codes (DESDOBLA holds "NA",
  * EDADUNI letters), and what a code means is decided in silver, where unknown values are counted
  * as unknown rather than lost at parse time.
  *
  * <p>A line with the wrong number of fields is landed too, as it came, with its raw text in
- * {@value #MALFORMED_LINE}: Spark's reader pads a short line with nulls and drops a long line's
- * extra fields, so its fields cannot be trusted, and silver sends it to the quarantine instead of
+ * {@value #MALFORMED_LINE}: a short line's missing fields are null and a long line's extra fields
+ * are dropped, so its fields cannot be trusted, and silver sends it to the quarantine instead of
  * counting it. Landing it rather than refusing it at bronze is what lets one parse of each file
  * serve both the table and the quarantine: at national scale, parsing the CSV is most of the cost.
  */
@@ -100,9 +99,9 @@ public final class DeathRecords {
    * <p>Lines are read as text and split on commas; only a line holding a quote goes through an
    * RFC 4180 parser ({@link Csv#fields}). INEGI quotes nothing, and at national scale Spark's own
    * CSV reader (a parser call and a string conversion per field) took about twice as long as
-   * this split (jobs/BENCHMARKS.md). The reader's rules are kept:
-   * an empty field is null, blank lines are skipped, and a line without the layout's fields
-   * keeps the fields it has (missing ones null) and its raw text.
+   * this split (jobs/BENCHMARKS.md). The reader's rules are kept: an empty field is null, blank
+   * lines are skipped, and a line without the layout's fields keeps the fields it has (missing
+   * ones null) and its raw text.
    */
   public static Dataset<Row> read(SparkSession spark, String inputsRoot, String encoding,
       List<BronzeIngest.RawFile> files, String runId, Timestamp loadTime) {
@@ -169,7 +168,6 @@ public final class DeathRecords {
         .select(line, FIELDS_OF_LINE.apply(line).as(FIELDS))
         .select(columns.toArray(Column[]::new));
   }
-
 
   /**
    * INEGI's columns in the order a file's header names them (the fields are taken by position),
