@@ -35,9 +35,9 @@ import org.violence.lakehouse.sources.Csv;
  * registration, landed as {@code bronze.death_records} with INEGI's own column names. Unlike the
  * agencies' small exports (parsed on the driver, see {@link BronzeIngest}), these files hold
  * 0.5-0.8 million rows a year, so they are read by Spark, in parallel, as text lines split into
- * fields (see {@link #read}). Every field stays text, as INEGI writes it: its columns are codes (DESDOBLA holds "NA",
- * EDADUNI letters), and what a code means is decided in silver, where unknown values are counted
- * as unknown rather than lost at parse time.
+ * fields (see {@link #read}). Every field stays text, as INEGI writes it: its columns are codes
+ * (DESDOBLA holds "NA", EDADUNI letters), and what a code means is decided in silver, where
+ * unknown values are counted as unknown rather than lost at parse time.
  *
  * <p>A line with the wrong number of fields is landed too, as it came, with its raw text in
  * {@value #MALFORMED_LINE}: a short line's missing fields are null and a long line's extra fields
