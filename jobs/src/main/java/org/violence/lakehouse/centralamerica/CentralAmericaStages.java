@@ -192,5 +192,4 @@ public final class CentralAmericaStages {
   private String root() {
     return config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
   }
-
 }

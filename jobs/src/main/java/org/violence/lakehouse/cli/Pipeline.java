@@ -432,5 +432,4 @@ public final class Pipeline {
   private static String abbreviate(String parts) {
     return parts.length() <= 12 ? parts : parts.substring(0, 9) + "...";
   }
-
 }
