@@ -43,13 +43,13 @@ public final class AnalystCommands {
     return true;
   }
 
-  /** {@code serve}: the JDBC endpoint, until the process is stopped. */
+  /** {@code serve}: the JDBC endpoint, read-only unless --allow-writes, until stopped. */
   public static void serve(LakehouseConfig config, Map<String, String> options)
       throws InterruptedException {
     String host = options.getOrDefault("bind", ThriftEndpoint.LOOPBACK);
     int port = port(options.getOrDefault("port", Integer.toString(ThriftEndpoint.DEFAULT_PORT)));
-    Lakehouse lakehouse = new Lakehouse(SqlSessions.withHive(config, host, port),
-        config.lakehouse());
+    Lakehouse lakehouse = new Lakehouse(SqlSessions.forEndpoint(config, host, port,
+        options.containsKey("allow-writes")), config.lakehouse());
     ThriftEndpoint.start(lakehouse, host, port, System.out);
     new CountDownLatch(1).await();
   }

@@ -28,20 +28,24 @@ final class SqlSessions {
   }
 
   /**
-   * A session with a Hive metastore (Derby, in the scratch folder), which the Thrift server
-   * needs to serve the catalog; it listens on {@code host:port}.
+   * A session for the JDBC endpoint listening on {@code host:port}; read-only unless
+   * {@code allowWrites}. Its catalog is Spark's in-memory one, like the shell's: a Hive
+   * metastore (Derby) added 9 s to the start and held nothing the Delta logs do not.
    */
-  static SparkSession withHive(LakehouseConfig config, String host, int port) {
+  static SparkSession forEndpoint(LakehouseConfig config, String host, int port,
+      boolean allowWrites) {
     Path scratch = scratch("lakehouse-thrift");
+    // The server's own Hive client for execution writes a Derby log: not in the working folder.
     System.setProperty("derby.stream.error.file", scratch.resolve("derby.log").toString());
-    return SparkSessions.create(config.spark(), new SparkConf()
-        .set("spark.sql.catalogImplementation", "hive")
+    SparkConf conf = new SparkConf()
         .set("spark.sql.warehouse.dir", scratch.resolve("warehouse").toUri().toString())
-        .set("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName="
-            + scratch.resolve("metastore_db") + ";create=true")
         .set("spark.hadoop.hive.server2.thrift.bind.host", host)
         .set("spark.hadoop.hive.server2.thrift.port", Integer.toString(port))
-        .set("spark.hadoop.hive.server2.transport.mode", "binary"));
+        .set("spark.hadoop.hive.server2.transport.mode", "binary");
+    if (!allowWrites) {
+      conf.set("spark.sql.extensions", ReadOnlySql.class.getName());
+    }
+    return SparkSessions.create(config.spark(), conf);
   }
 
   private static Path scratch(String prefix) {

@@ -57,7 +57,9 @@ enum Command {
       (invocation, config) -> done(() -> AnalystCommands.serve(config,
           invocation.commandOptions())),
       Option.valued("--port", "N", "TCP port (default 10000)"),
-      Option.valued("--bind", "HOST", "address to listen on (default 127.0.0.1)")),
+      Option.valued("--bind", "HOST", "address to listen on (default 127.0.0.1)"),
+      Option.flag("--allow-writes", "let clients change tables (DELETE, UPDATE, INSERT, "
+          + "MERGE, DDL, OPTIMIZE...); without it every statement that would write is refused")),
   NOTEBOOK("notebook", "execute a notebook of notebooks/ and render it as HTML with its result "
       + "tables and charts (--out FILE or folder, default <lakehouse>/reports/notebooks/)",
       (invocation, config) -> done(() -> AnalystCommands.notebook(config,

@@ -10,8 +10,11 @@ public final class SparkSessions {
 
   /** Delta's static settings; they must be present when the session is created. */
   public static SparkConf withDelta(SparkConf conf) {
+    // Appended to, not replaced: a caller may bring an extension of its own (read-only SQL).
+    String extensions = conf.get("spark.sql.extensions", "");
     return conf
-        .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension"
+            + (extensions.isEmpty() ? "" : "," + extensions))
         .set("spark.sql.catalog.spark_catalog",
             "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .set("spark.sql.session.timeZone", "UTC")

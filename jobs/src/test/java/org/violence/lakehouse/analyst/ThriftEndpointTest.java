@@ -3,7 +3,6 @@ package org.violence.lakehouse.analyst;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -17,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,14 +27,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assertions;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.model.PanelModel;
 
 /**
  * The real {@code serve} command, in its own JVM (it needs a session with Hive support, which
  * the suite's shared session has not), on a free loopback port over the small real run; Hive's
- * own JDBC driver connects as a BI tool would and gets the rows the SQL shell prints.
+ * own JDBC driver connects as a BI tool would: it gets the rows the SQL shell prints, the
+ * tables' columns from the driver's metadata, one-line errors, and no way to write.
  */
 class ThriftEndpointTest extends LakehouseTestBase {
   private static final String QUERY = "SELECT state_code, year, SUM(homicides_registration) AS h,"
@@ -67,10 +73,34 @@ class ThriftEndpointTest extends LakehouseTestBase {
           Assertions.assertTrue(versioned.next());
           assertEquals(run.config().models().size(), versioned.getLong(1));
         }
+        // One sentence for the client, as the shell prints it, not the server's stack trace.
         SQLException missing = assertThrows(SQLException.class,
             () -> statement.executeQuery("SELECT * FROM gold.no_such_table"));
-        Assertions.assertTrue(missing.getMessage().contains("TABLE_OR_VIEW_NOT_FOUND"),
+        assertEquals("[TABLE_OR_VIEW_NOT_FOUND] The table or view `gold`.`no_such_table` cannot "
+            + "be found. Verify the spelling and correctness of the schema and catalog.",
             missing.getMessage());
+
+        // Read-only unless serve was told otherwise: every shape of write is refused before it
+        // runs, and no table's version moves.
+        long version = run.lakehouse().version(PanelModel.RUNS);
+        for (String write : List.of("DELETE FROM gold.model_runs",
+            "UPDATE gold.model_runs SET converged = false",
+            "INSERT INTO gold.model_runs SELECT * FROM gold.model_runs",
+            "MERGE INTO gold.model_runs t USING gold.model_runs s ON t.model = s.model "
+                + "WHEN MATCHED THEN DELETE",
+            "DROP TABLE gold.model_runs", "OPTIMIZE gold.model_runs",
+            "RESTORE TABLE gold.model_runs TO VERSION AS OF 0")) {
+          SQLException refused = assertThrows(SQLException.class, () -> statement.execute(write),
+              write);
+          Assertions.assertTrue(refused.getMessage().startsWith("this endpoint is read-only: ")
+              && refused.getMessage().lines().count() == 1, write + ": " + refused.getMessage());
+        }
+        assertEquals(version, run.lakehouse().version(PanelModel.RUNS));
+        assertColumnsAsInDelta(connection.getMetaData(), run);
+        for (String reading : List.of("DESCRIBE HISTORY gold.model_runs", "SHOW TABLES IN gold",
+            "DESCRIBE gold.model_runs", "CREATE TEMPORARY VIEW mine AS SELECT 1 AS one")) {
+          statement.execute(reading);
+        }
       }
 
       SqlCatalog.register(run.lakehouse());
@@ -94,6 +124,39 @@ class ThriftEndpointTest extends LakehouseTestBase {
         server.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * What a BI tool's navigator shows: every registered table, each with its Delta columns in
+   * order, typed, with the comment the pipeline wrote.
+   */
+  private static void assertColumnsAsInDelta(DatabaseMetaData metadata, RealRun run)
+      throws SQLException {
+    List<String> tables = new ArrayList<>();
+    try (ResultSet listed = metadata.getTables(null, "%", "%", null)) {
+      while (listed.next()) {
+        tables.add(listed.getString("TABLE_SCHEM") + "." + listed.getString("TABLE_NAME"));
+      }
+    }
+    List<String> registered = SqlCatalog.tables().stream()
+        .filter(table -> run.lakehouse().exists(table)).map(Table::qualifiedName).sorted()
+        .toList();
+    assertEquals(registered, tables.stream().sorted().toList());
+
+    StructType panel = run.lakehouse().read(MunicipalityYearPanel.TABLE).schema();
+    List<String> expected = new ArrayList<>();
+    for (StructField field : panel.fields()) {
+      expected.add(field.name() + " " + field.dataType().simpleString().toUpperCase()
+          + " " + field.getComment().get());
+    }
+    List<String> overJdbc = new ArrayList<>();
+    try (ResultSet columns = metadata.getColumns(null, "gold", "municipality_year_panel", "%")) {
+      while (columns.next()) {
+        overJdbc.add(columns.getString("COLUMN_NAME") + " " + columns.getString("TYPE_NAME")
+            + " " + columns.getString("REMARKS"));
+      }
+    }
+    assertEquals(expected, overJdbc);
   }
 
   private static int freePort() throws IOException {
