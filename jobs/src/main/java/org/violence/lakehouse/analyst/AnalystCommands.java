@@ -20,6 +20,8 @@ import org.violence.lakehouse.io.Lakehouse;
 public final class AnalystCommands {
   /** Where the shipped notebooks are, relative to the project folder. */
   public static final String NOTEBOOKS = "notebooks";
+  /** Where {@code export} writes by default, inside the lakehouse folder. */
+  static final String EXPORTS = "exports";
   private AnalystCommands() {}
 
   /**
@@ -30,7 +32,7 @@ public final class AnalystCommands {
     SqlShell.Format format = SqlShell.Format.named(options.getOrDefault("format", "table"));
     Lakehouse lakehouse = new Lakehouse(SqlSessions.plain(config), config.lakehouse());
     List<String> tables = SqlCatalog.register(lakehouse);
-    SqlShell shell = new SqlShell(lakehouse.spark(), format, System.out);
+    SqlShell shell = new SqlShell(lakehouse.spark(), format, System.out, System.err);
     if (options.containsKey("query")) {
       return shell.execute(options.get("query"));
     }
@@ -76,6 +78,16 @@ public final class AnalystCommands {
           html.getBytes(StandardCharsets.UTF_8));
       System.out.println("Notebook " + file + " rendered to " + target);
     }
+  }
+
+  /**
+   * {@code export}: the tables of --tables (default: every gold table) as CSV with a schema
+   * file each, into {@code out} (default {@code <lakehouse>/exports}), for pandas.
+   */
+  public static void export(LakehouseConfig config, Map<String, String> options, String out) {
+    Lakehouse lakehouse = new Lakehouse(SqlSessions.plain(config), config.lakehouse());
+    TableExport.export(lakehouse, TableExport.named(lakehouse, options.get("tables")),
+        out == null ? lakehouse.root() + "/" + EXPORTS : out, System.out);
   }
 
   /** {@code report} (and the end of {@code nightly}): the HTML report of a lakehouse. */

@@ -70,16 +70,19 @@ final class Html {
 
   /** Writes a file at any Hadoop path (local, hdfs, s3a), replacing it. */
   static void write(Configuration hadoop, String file, byte[] bytes) {
-    Path path = new Path(file);
-    try {
-      FileSystem fs = FileSystem.get(path.toUri(), hadoop);
-      // A page and its figures are published as they are: no Hadoop .crc files beside them.
-      fs.setWriteChecksum(false);
-      try (OutputStream out = fs.create(path, true)) {
-        out.write(bytes);
-      }
+    try (OutputStream out = create(hadoop, file)) {
+      out.write(bytes);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path, e);
+      throw new UncheckedIOException("cannot write " + file, e);
     }
+  }
+
+  /** A new file at any Hadoop path, replacing one there, for pages, figures and exports. */
+  static OutputStream create(Configuration hadoop, String file) throws IOException {
+    Path path = new Path(file);
+    FileSystem fs = FileSystem.get(path.toUri(), hadoop);
+    // Published as they are: no Hadoop .crc files beside them.
+    fs.setWriteChecksum(false);
+    return fs.create(path, true);
   }
 }

@@ -46,11 +46,17 @@ final class SqlShell {
   private final SparkSession spark;
   private final Format format;
   private final PrintStream out;
+  private final PrintStream errors;
 
-  public SqlShell(SparkSession spark, Format format, PrintStream out) {
+  /**
+   * Results go to {@code out}, failures to {@code errors}: piped CSV or JSON then holds rows
+   * only, and a failure still reaches the terminal.
+   */
+  public SqlShell(SparkSession spark, Format format, PrintStream out, PrintStream errors) {
     this.spark = spark;
     this.format = format;
     this.out = out;
+    this.errors = errors;
   }
 
   /** Runs the statements of a script in order, stopping at the first failure. */
@@ -127,7 +133,7 @@ final class SqlShell {
       }
       return true;
     } catch (Exception e) {
-      out.println("error: " + oneLine(e));
+      errors.println("error: " + oneLine(e));
       return false;
     }
   }

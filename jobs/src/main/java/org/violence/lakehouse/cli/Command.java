@@ -68,6 +68,12 @@ enum Command {
   REPORT("report", "the HTML report with figures and maps, and the data dictionary (--out "
       + "FOLDER, default <lakehouse>/reports/)",
       (invocation, config) -> done(() -> AnalystCommands.report(config, invocation.out()))),
+  EXPORT("export", "tables as CSV files pandas reads with their types (a schema file beside "
+      + "each holds pandas.read_csv's arguments; see the README) into --out FOLDER, default "
+      + "<lakehouse>/exports/",
+      (invocation, config) -> done(() -> AnalystCommands.export(config,
+          invocation.commandOptions(), invocation.out())),
+      Option.valued("--tables", "LAYER.TABLE,...", "the tables (default: every gold table)")),
   GENERATE_DEATH_RECORDS("generate-death-records", "write synthetic national death-certificate "
       + "files (INEGI's layout, 1990-2015 or --years) into --out DIR; homicides equal INEGI's "
       + "counts per municipality and year of the lakehouse of an earlier run",

@@ -43,8 +43,9 @@ class SqlShellTest extends LakehouseTestBase {
         "exit",
         "SELECT 'never run';") + "\n";
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    new SqlShell(spark(), SqlShell.Format.TABLE, new PrintStream(bytes, true,
-        StandardCharsets.UTF_8)).interactive(new BufferedReader(new StringReader(typed)),
+    // One stream for results and errors, as a terminal shows them: interleaved.
+    PrintStream terminal = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    new SqlShell(spark(), SqlShell.Format.TABLE, terminal, terminal).interactive(new BufferedReader(new StringReader(typed)),
         "banner line");
     String printed = bytes.toString(StandardCharsets.UTF_8);
     List<String> lines = printed.lines().toList();
@@ -118,8 +119,8 @@ class SqlShellTest extends LakehouseTestBase {
 
   private String run(SqlShell.Format format, String statement) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    boolean ok = new SqlShell(spark(), format, new PrintStream(bytes, true,
-        StandardCharsets.UTF_8)).execute(statement);
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    boolean ok = new SqlShell(spark(), format, out, out).execute(statement);
     String printed = bytes.toString(StandardCharsets.UTF_8);
     Assertions.assertTrue(ok, printed);
     return printed;

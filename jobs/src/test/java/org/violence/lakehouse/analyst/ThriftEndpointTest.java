@@ -106,7 +106,7 @@ class ThriftEndpointTest extends LakehouseTestBase {
       SqlCatalog.register(run.lakehouse());
       ByteArrayOutputStream csv = new ByteArrayOutputStream();
       Assertions.assertTrue(new SqlShell(spark(), SqlShell.Format.CSV, new PrintStream(csv, true,
-          StandardCharsets.UTF_8)).execute(QUERY));
+          StandardCharsets.UTF_8), System.err).execute(QUERY));
       List<String> inShell = csv.toString(StandardCharsets.UTF_8).lines().skip(1).toList();
       assertEquals(32 * SMALL_YEARS.overlap(SMALL_YEARS).count(), overJdbc.size());
       assertEquals(inShell, overJdbc);
