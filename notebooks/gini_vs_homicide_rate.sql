@@ -6,15 +6,20 @@
 -- MAGIC filled in other years by the configured rule (`gini_observed` says which). Here: the
 -- MAGIC municipalities where it was **observed**, against their homicide rate by year of
 -- MAGIC registration. Small municipalities swing with a single death, so the scatter keeps
--- MAGIC those of 10,000 inhabitants or more.
+-- MAGIC those of at least `min_population` inhabitants (a widget: 10,000 unless given, e.g.
+-- MAGIC `notebook --params min_population=50000`).
 
 -- COMMAND ----------
 
--- chart: scatter x=gini y=homicide_rate_registration title="Gini and homicide rate, observed census years, municipalities of 10,000+"
+CREATE WIDGET TEXT min_population DEFAULT "10000"
+
+-- COMMAND ----------
+
+-- chart: scatter x=gini y=homicide_rate_registration title="Gini and homicide rate (per 100,000), observed census years"
 SELECT stable_municipality_code, municipality_name, state_name, year, population, gini,
        homicide_rate_registration
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX' AND gini_observed AND population >= 10000 AND homicide_rate_registration IS NOT NULL
+WHERE country_code = 'MEX' AND gini_observed AND population >= :min_population AND homicide_rate_registration IS NOT NULL
 ORDER BY gini
 
 -- COMMAND ----------
@@ -27,7 +32,7 @@ ORDER BY gini
 
 -- COMMAND ----------
 
--- chart: bar x=gini_quintile y=homicide_rate title="Homicides per 100,000 by Gini quintile"
+-- chart: bar x=gini_quintile y=homicide_rate series=year title="Homicides per 100,000 by Gini quintile, per census year"
 WITH observed AS (
   SELECT *, NTILE(5) OVER (PARTITION BY year ORDER BY gini) AS gini_quintile
   FROM gold.municipality_year_panel
@@ -50,6 +55,6 @@ ORDER BY year, gini_quintile
 SELECT year, COUNT(*) AS municipalities,
        ROUND(CORR(gini, homicide_rate_registration), 4) AS correlation
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX' AND gini_observed AND population >= 10000
+WHERE country_code = 'MEX' AND gini_observed AND population >= :min_population
 GROUP BY year
 ORDER BY year

@@ -12,6 +12,17 @@
 -- COMMAND ----------
 
 -- MAGIC %md
+-- MAGIC Years shown: widgets `first_year` and `last_year` (the configured panel, 1990-2015, unless
+-- MAGIC given, e.g. `notebook --params first_year=2006,last_year=2012`).
+
+-- COMMAND ----------
+
+CREATE WIDGET TEXT first_year DEFAULT "1990";
+CREATE WIDGET TEXT last_year DEFAULT "2015"
+
+-- COMMAND ----------
+
+-- MAGIC %md
 -- MAGIC ## National totals, every homicide INEGI counted
 
 -- COMMAND ----------
@@ -19,7 +30,7 @@
 -- chart: line x=year y=homicides series=basis title="Homicides in Mexico by year of registration and of occurrence"
 SELECT year, basis, SUM(homicides) AS homicides
 FROM silver.homicides
-WHERE source = 'inegi_cube'
+WHERE source = 'inegi_cube' AND year BETWEEN :first_year AND :last_year
 GROUP BY year, basis
 ORDER BY basis, year
 
@@ -36,7 +47,7 @@ SELECT state_code, state_name, year,
        SUM(population) AS population,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX'
+WHERE country_code = 'MEX' AND year BETWEEN :first_year AND :last_year
 GROUP BY state_code, state_name, year
 ORDER BY state_code, year
 
@@ -55,6 +66,6 @@ SELECT state_name,
        SUM(homicides_occurrence) AS by_occurrence,
        SUM(homicides_occurrence) - SUM(homicides_registration) AS difference
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX' AND year = (SELECT MAX(year) FROM gold.municipality_year_panel WHERE country_code = 'MEX' AND homicides_occurrence IS NOT NULL)
+WHERE country_code = 'MEX' AND year = (SELECT MAX(year) FROM gold.municipality_year_panel WHERE country_code = 'MEX' AND homicides_occurrence IS NOT NULL AND year <= :last_year)
 GROUP BY state_name
 ORDER BY by_registration DESC

@@ -9,6 +9,17 @@
 
 -- COMMAND ----------
 
+-- MAGIC %md
+-- MAGIC Years shown: widgets `first_year` and `last_year` (the configured panel, 1990-2015, unless
+-- MAGIC given, e.g. `notebook --params first_year=2006,last_year=2012`).
+
+-- COMMAND ----------
+
+CREATE WIDGET TEXT first_year DEFAULT "1990";
+CREATE WIDGET TEXT last_year DEFAULT "2015"
+
+-- COMMAND ----------
+
 -- chart: bar x=exposure y=homicide_rate title="Homicides per 100,000: municipalities on and off a predicted route"
 SELECT CASE WHEN on_trafficking_route THEN 'on a route' ELSE 'off routes' END AS exposure,
        COUNT(DISTINCT stable_municipality_code) AS municipalities,
@@ -16,7 +27,7 @@ SELECT CASE WHEN on_trafficking_route THEN 'on a route' ELSE 'off routes' END AS
        SUM(population) AS population,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX'
+WHERE country_code = 'MEX' AND year BETWEEN :first_year AND :last_year
 GROUP BY 1
 ORDER BY 1
 
@@ -36,7 +47,7 @@ SELECT CASE WHEN km_to_trafficking_route = 0 THEN '0 (on a route)'
        COUNT(DISTINCT stable_municipality_code) AS municipalities,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX'
+WHERE country_code = 'MEX' AND year BETWEEN :first_year AND :last_year
 GROUP BY 1
 ORDER BY MIN(COALESCE(km_to_trafficking_route, 1e9))
 
@@ -54,6 +65,6 @@ SELECT year,
        COUNT(*) AS municipalities,
        ROUND(SUM(homicides_registration) * 100000.0 / SUM(population), 2) AS homicide_rate
 FROM gold.municipality_year_panel
-WHERE country_code = 'MEX'
+WHERE country_code = 'MEX' AND year BETWEEN :first_year AND :last_year
 GROUP BY 1, 2
 ORDER BY 2, 1

@@ -1,16 +1,20 @@
 package org.violence.lakehouse.analyst;
 
-import org.violence.lakehouse.conf.UsageException;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.conf.UsageException;
 import org.violence.lakehouse.io.Lakehouse;
 
 /**
@@ -20,6 +24,8 @@ import org.violence.lakehouse.io.Lakehouse;
 public final class AnalystCommands {
   /** Where the shipped notebooks are, relative to the project folder. */
   public static final String NOTEBOOKS = "notebooks";
+  /** The SQL prompt's history, in the user's home folder. */
+  static final String HISTORY_FILE = ".lakehouse_sql_history";
   /** Where {@code export} writes by default, inside the lakehouse folder. */
   static final String EXPORTS = "exports";
   private AnalystCommands() {}
@@ -39,9 +45,19 @@ public final class AnalystCommands {
     if (options.containsKey("file")) {
       return shell.execute(read(Path.of(options.get("file"))));
     }
-    shell.interactive(new BufferedReader(new InputStreamReader(System.in,
-        StandardCharsets.UTF_8)), "Lakehouse SQL on " + lakehouse.root() + ": " + tables.size()
-        + " tables in databases bronze, silver, gold and ops.");
+    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+      LineReader reader = LineReaderBuilder.builder().terminal(terminal).appName("lakehouse")
+          .completer(new StringsCompleter(SqlShell.completions(lakehouse.spark(), tables)))
+          .variable(LineReader.HISTORY_FILE, Path.of(System.getProperty("user.home"),
+              HISTORY_FILE))
+          // SQL's != and ! are operators, not history references.
+          .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+          .build();
+      shell.interactive(reader, "Lakehouse SQL on " + lakehouse.root() + ": " + tables.size()
+          + " tables in databases bronze, silver, gold and ops.");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the terminal for the SQL prompt", e);
+    }
     return true;
   }
 
@@ -59,25 +75,52 @@ public final class AnalystCommands {
   /**
    * {@code notebook}: runs the notebook of --file, or every notebook of {@code notebooks/}, and
    * writes each as HTML to {@code out} (a file for one notebook, else a folder; default
-   * {@code <lakehouse>/reports/notebooks}).
+   * {@code <lakehouse>/reports/notebooks}). --params sets widget values; over every notebook,
+   * each takes those it declares.
    */
   public static void notebook(LakehouseConfig config, Map<String, String> options, String out) {
     List<Path> files = options.containsKey("file") ? List.of(Path.of(options.get("file")))
         : Notebook.in(Path.of(NOTEBOOKS));
+    Map<String, String> given = parameters(options.get("params"));
+    List<Notebook> notebooks = files.stream().map(file -> Notebook.parse(
+        file.getFileName().toString(), read(file))).toList();
+    for (String key : given.keySet()) {
+      if (notebooks.stream().noneMatch(notebook -> notebook.widgets().containsKey(key))) {
+        throw new UsageException("--params: no notebook declares '" + key + "' (CREATE WIDGET)");
+      }
+    }
     Lakehouse lakehouse = new Lakehouse(SqlSessions.plain(config), config.lakehouse());
     SqlCatalog.register(lakehouse);
     NotebookRunner runner = new NotebookRunner(lakehouse.spark(), System.out);
     String folder = out != null && files.size() > 1 ? out
         : Report.defaultFolder(lakehouse) + "/notebooks";
-    for (Path file : files) {
-      Notebook notebook = Notebook.parse(file.getFileName().toString(), read(file));
-      String html = runner.render(notebook);
+    for (int i = 0; i < files.size(); i++) {
+      Notebook notebook = notebooks.get(i);
+      Map<String, String> own = new java.util.HashMap<>(given);
+      own.keySet().retainAll(notebook.widgets().keySet());
+      String html = runner.render(notebook, own);
       String target = out != null && files.size() == 1 ? out
           : folder + "/" + notebook.name().replaceAll("\\.sql$", "") + ".html";
       Html.write(lakehouse.spark().sparkContext().hadoopConfiguration(), target,
           html.getBytes(StandardCharsets.UTF_8));
-      System.out.println("Notebook " + file + " rendered to " + target);
+      System.out.println("Notebook " + files.get(i) + " rendered to " + target);
     }
+  }
+
+  /** {@code first_year=2000,last_year=2010} as a map; null gives none. */
+  static Map<String, String> parameters(String text) {
+    Map<String, String> values = new java.util.LinkedHashMap<>();
+    if (text == null || text.isBlank()) {
+      return values;
+    }
+    for (String pair : text.split(",")) {
+      int equals = pair.indexOf('=');
+      if (equals <= 0) {
+        throw new UsageException("--params takes NAME=VALUE,..., not '" + pair + "'");
+      }
+      values.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+    }
+    return values;
   }
 
   /**

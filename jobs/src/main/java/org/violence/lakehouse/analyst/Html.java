@@ -33,10 +33,14 @@ final class Html {
         + "</body>\n</html>\n";
   }
 
-  /** Up to {@code limit} rows of a result as a table, numbers right-aligned. */
+  /**
+   * Up to {@code limit} rows of a result as a table, numbers right-aligned and readable
+   * ({@code 1,378,110}, {@code 122.0041}, {@code 2.200e-09}); text is never cut.
+   */
   static String table(Dataset<Row> result, int limit) {
     StructField[] fields = result.schema().fields();
-    List<Row> rows = SqlShell.asText(result).limit(limit + 1).collectAsList();
+    List<Row> rows = SqlShell.forReading(result, Integer.MAX_VALUE).limit(limit + 1)
+        .collectAsList();
     StringBuilder html = new StringBuilder("<table>\n<tr>");
     for (StructField field : fields) {
       html.append("<th>").append(escape(field.name())).append("</th>");

@@ -95,7 +95,7 @@ final class TableExport {
       long version = lakehouse.version(table);
       Dataset<Row> rows = lakehouse.readVersion(table, version);
       String base = folder + "/" + table.qualifiedName();
-      long written = writeCsv(hadoop, base + ".csv", rows);
+      long written = csv(hadoop, base + ".csv", rows);
       try {
         Html.write(hadoop, base + ".schema.json",
             JSON.writeValueAsBytes(schema(table, rows.schema(), version, written)));
@@ -107,35 +107,46 @@ final class TableExport {
     }
   }
 
-  private static long writeCsv(Configuration hadoop, String file, Dataset<Row> rows) {
+  /** Writes {@code rows} as the export's CSV; returns how many. */
+  static long csv(Configuration hadoop, String file, Dataset<Row> rows) {
     rows.sparkSession().sparkContext().setJobDescription("export " + file);
+    try (Writer writer = new OutputStreamWriter(Html.create(hadoop, file),
+        StandardCharsets.UTF_8)) {
+      return print(rows, writer, NULL);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Streams {@code rows} as RFC 4180 CSV with a header, a missing value as {@code nullText}:
+   * nested values as JSON (Python reads them back with json.loads), the rest as Spark writes
+   * them as text (doubles in full precision, dates and timestamps in ISO form). Returns how
+   * many rows.
+   */
+  static long print(Dataset<Row> rows, Appendable out, String nullText) throws IOException {
     StructField[] fields = rows.schema().fields();
     Column[] asText = new Column[fields.length];
     for (int c = 0; c < fields.length; c++) {
       Column column = rows.col(fields[c].name());
-      // Nested values as JSON, which Python reads back with json.loads; the rest as Spark
-      // writes them as text (doubles in full precision, dates and timestamps in ISO form).
       asText[c] = isNested(fields[c].dataType()) ? functions.to_json(column)
           : column.cast("string");
     }
+    CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
+        .setHeader(rows.columns()).setRecordSeparator('\n').build());
+    Iterator<Row> text = rows.select(asText).toLocalIterator();
+    List<String> values = new ArrayList<>(fields.length);
     long count = 0;
-    try (Writer writer = new OutputStreamWriter(Html.create(hadoop, file), StandardCharsets.UTF_8);
-         CSVPrinter csv = new CSVPrinter(writer, CSVFormat.DEFAULT.builder()
-             .setHeader(rows.columns()).setRecordSeparator('\n').build())) {
-      Iterator<Row> text = rows.select(asText).toLocalIterator();
-      List<String> values = new ArrayList<>(fields.length);
-      while (text.hasNext()) {
-        Row row = text.next();
-        values.clear();
-        for (int c = 0; c < fields.length; c++) {
-          values.add(row.isNullAt(c) ? NULL : row.getString(c));
-        }
-        csv.printRecord(values);
-        count++;
+    while (text.hasNext()) {
+      Row row = text.next();
+      values.clear();
+      for (int c = 0; c < fields.length; c++) {
+        values.add(row.isNullAt(c) ? nullText : row.getString(c));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      csv.printRecord(values);
+      count++;
     }
+    csv.flush();
     return count;
   }
 

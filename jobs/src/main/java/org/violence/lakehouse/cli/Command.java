@@ -64,7 +64,9 @@ enum Command {
       + "tables and charts (--out FILE or folder, default <lakehouse>/reports/notebooks/)",
       (invocation, config) -> done(() -> AnalystCommands.notebook(config,
           invocation.commandOptions(), invocation.out())),
-      Option.valued("--file", "FILE", "the notebook (default: all of them)")),
+      Option.valued("--file", "FILE", "the notebook (default: all of them)"),
+      Option.valued("--params", "NAME=VALUE,...", "values of the notebooks' widgets (CREATE "
+          + "WIDGET ... DEFAULT), e.g. first_year=2000,last_year=2010")),
   REPORT("report", "the HTML report with figures and maps, and the data dictionary (--out "
       + "FOLDER, default <lakehouse>/reports/)",
       (invocation, config) -> done(() -> AnalystCommands.report(config, invocation.out()))),

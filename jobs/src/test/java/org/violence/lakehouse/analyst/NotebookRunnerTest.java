@@ -2,6 +2,7 @@ package org.violence.lakehouse.analyst;
 
 import org.violence.lakehouse.conf.UsageException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import static org.apache.spark.sql.functions.coalesce;
@@ -118,6 +119,39 @@ class NotebookRunnerTest extends LakehouseTestBase {
             .render(failing));
     Assertions.assertTrue(error.getMessage().startsWith("notebook y.sql, cell at line 4: "
         + "[TABLE_OR_VIEW_NOT_FOUND]"), error.getMessage());
+  }
+
+  @Test
+  void widgetsTakeValuesFromTheCommandLineAndChartsComeBeforeTheirTables() {
+    Notebook trends = notebooks.get("homicide_trends_by_state.sql");
+    assertEquals(Map.of("first_year", "1990", "last_year", "2015"), trends.widgets());
+    String only2010 = new NotebookRunner(spark(), new PrintStream(new ByteArrayOutputStream()))
+        .render(trends, Map.of("first_year", "2010", "last_year", "2010"));
+    Assertions.assertTrue(only2010.contains("Parameters: first_year=2010, last_year=2010"),
+        only2010);
+    Assertions.assertTrue(only2010.contains("<tr><td class=\"num\">2010</td><td>registration"
+        + "</td><td class=\"num\">" + SqlShellTest.INEGI_PUBLISHED.get(2010) + "</td></tr>"),
+        only2010);
+    assertFalse(only2010.contains("<tr><td class=\"num\">2009</td><td>registration"), only2010);
+
+    // The first SQL cell of each charted notebook: its chart, then its table.
+    for (String name : List.of("homicide_trends_by_state.sql", "route_exposure_vs_violence.sql")) {
+      String html = pages.get(name);
+      int code = html.indexOf("<pre><code>-- chart:");
+      Assertions.assertTrue(code >= 0 && html.indexOf("<img alt=", code)
+          < html.indexOf("<table>", code), name);
+    }
+
+    UsageException unknown = assertThrows(UsageException.class,
+        () -> trends.parameters(Map.of("frist_year", "2000")));
+    Assertions.assertTrue(unknown.getMessage().contains("frist_year")
+        && unknown.getMessage().contains("first_year"), unknown.getMessage());
+    Notebook unbound = Notebook.parse("z.sql", Notebook.HEADER + "\nSELECT :state AS s");
+    UsageException missing = assertThrows(UsageException.class,
+        () -> new NotebookRunner(spark(), new PrintStream(new ByteArrayOutputStream()))
+            .render(unbound));
+    Assertions.assertTrue(missing.getMessage().contains(":state has no value"),
+        missing.getMessage());
   }
 
   private static long count(String text, String part) {

@@ -6,13 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.StringReader;
+import java.util.ArrayList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.jline.reader.Candidate;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.reader.impl.completer.StringsCompleter;
+import org.jline.terminal.Attributes;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
@@ -31,7 +42,7 @@ class SqlShellTest extends LakehouseTestBase {
       + " WHERE basis = 'registration' GROUP BY year ORDER BY year";
 
   @Test
-  void interactiveSessionPrintsPromptsTablesOneLineErrorsAndLeavesOnExit() {
+  void interactiveSessionPrintsPromptsTablesOneLineErrorsAndLeavesOnExit() throws Exception {
     SqlCatalog.register(smallRun().lakehouse());
     String typed = String.join("\n",
         "SELECT year, SUM(homicides) AS homicides",
@@ -45,15 +56,17 @@ class SqlShellTest extends LakehouseTestBase {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     // One stream for results and errors, as a terminal shows them: interleaved.
     PrintStream terminal = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    new SqlShell(spark(), SqlShell.Format.TABLE, terminal, terminal).interactive(new BufferedReader(new StringReader(typed)),
+    new SqlShell(spark(), SqlShell.Format.TABLE, terminal, terminal).interactive(
+        reader(new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)), terminal),
         "banner line");
     String printed = bytes.toString(StandardCharsets.UTF_8);
     List<String> lines = printed.lines().toList();
 
     assertEquals("banner line", lines.get(0));
     // The statement spans three lines: a prompt, then two continuation prompts.
-    Assertions.assertTrue(printed.contains(SqlShell.PROMPT + SqlShell.CONTINUATION
-        + SqlShell.CONTINUATION + "year | homicides"), printed);
+    Assertions.assertTrue(printed.contains(SqlShell.PROMPT + "SELECT year")
+        && printed.contains(SqlShell.CONTINUATION + "  FROM silver.homicides")
+        && printed.contains(SqlShell.CONTINUATION + "  GROUP BY year"), printed);
     Assertions.assertTrue(lines.contains("2009 |     " + INEGI_PUBLISHED.get(2009)), printed);
     Assertions.assertTrue(lines.contains("2010 |     " + INEGI_PUBLISHED.get(2010)), printed);
     List<String> errors = lines.stream().filter(l -> l.contains("error: ")).toList();
@@ -65,8 +78,79 @@ class SqlShellTest extends LakehouseTestBase {
     long models = smallRun().config().models().size();
     // Under the header "runs", right-aligned: every configured model has a run row.
     Assertions.assertTrue(lines.contains(String.format("%4d", models)), printed);
-    Assertions.assertTrue(printed.stripTrailing().endsWith(SqlShell.PROMPT + "Bye."), printed);
+    assertEquals(List.of(SqlShell.PROMPT + "exit", "Bye."),
+        lines.subList(lines.size() - 2, lines.size()), printed);
     assertFalse(printed.contains("never run"), printed);
+  }
+
+  @Test
+  void ctrlCCancelsTheRunningStatementAndThePromptComesBack() throws Exception {
+    // The sum of 10^11 numbers runs for a minute on two cores: long enough to be interrupted.
+    String typed = "SELECT SUM(id) AS total FROM range(0, 100000000000);\nSELECT 41 + 1 AS answer;"
+        + "\nexit\n";
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream screen = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    LineReader reader = reader(new ByteArrayInputStream(typed.getBytes(StandardCharsets.UTF_8)),
+        screen);
+    Thread ctrlC = new Thread(() -> {
+      try {
+        while (spark().sparkContext().statusTracker().getActiveJobIds().length == 0
+            || !bytes.toString(StandardCharsets.UTF_8).contains("range(0, 100000000000)")) {
+          Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        reader.getTerminal().raise(Terminal.Signal.INT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    ctrlC.start();
+    new SqlShell(spark(), SqlShell.Format.TABLE, screen, screen).interactive(reader, "banner");
+    ctrlC.join();
+    List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+    Assertions.assertTrue(lines.contains("cancelled (Ctrl-C)"), lines::toString);
+    assertFalse(lines.stream().anyMatch(line -> line.startsWith("total")), lines::toString);
+    Assertions.assertTrue(lines.contains("    42"), lines::toString);
+  }
+
+  @Test
+  void tabCompletesTablesAndTheirColumns() {
+    List<String> registered = SqlCatalog.register(smallRun().lakehouse());
+    List<String> words = SqlShell.completions(spark(), registered);
+    Assertions.assertTrue(words.containsAll(List.of("gold.municipality_year_panel", "gold",
+        "homicide_rate_registration", "stable_municipality_code", "VERSION AS OF")), words::toString);
+    List<Candidate> candidates = new ArrayList<>();
+    new StringsCompleter(words).complete(null, new DefaultParser().parse(
+        "SELECT * FROM gold.municipality_y", 33), candidates);
+    assertEquals(List.of("gold.municipality_year_panel"),
+        candidates.stream().map(Candidate::value).filter(v -> v.startsWith("gold.municipality_y"))
+            .toList());
+  }
+
+  @Test
+  void theAlignedViewFormatsNumbersAndCutsLongCells() {
+    Row row = SqlShell.forReading(spark().sql("SELECT 2010 AS year, 1378110.0D AS population,"
+        + " 122.00414031543228D AS rate, 2.2E-9D AS p_value, CAST(NULL AS DOUBLE) AS missing,"
+        + " repeat('x', 200) AS fingerprint"), SqlShell.MAX_CELL).first();
+    assertEquals("2010", row.getString(0));
+    assertEquals("1,378,110", row.getString(1));
+    assertEquals("122.0041", row.getString(2));
+    assertEquals("2.200e-09", row.getString(3));
+    Assertions.assertTrue(row.isNullAt(4));
+    assertEquals("x".repeat(SqlShell.MAX_CELL - 1) + "…", row.getString(5));
+  }
+
+  /**
+   * A line reader on a plain terminal over the given streams, as the tests type into it. The
+   * terminal does not echo: the reader draws each line after its prompt, as on a real one.
+   */
+  private static LineReader reader(InputStream typed, PrintStream screen) throws IOException {
+    Attributes noEcho = new Attributes();
+    noEcho.setLocalFlag(Attributes.LocalFlag.ECHO, false);
+    Terminal terminal = TerminalBuilder.builder().system(false).streams(typed, screen)
+        .type(Terminal.TYPE_DUMB).attributes(noEcho).build();
+    return LineReaderBuilder.builder().terminal(terminal)
+        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true).build();
   }
 
   @Test
