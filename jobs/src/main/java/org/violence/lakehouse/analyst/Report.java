@@ -52,7 +52,6 @@ public final class Report {
   public static final String TOP_MUNICIPALITIES = "top_municipalities.png";
   public static final String RATE_MAP = "homicide_rate_map.png";
   public static final String ROUTES = "trafficking_routes.png";
-  public static final String COEFFICIENTS = "coefficients_across_models.png";
   /**
    * Raw rates of small municipalities jump with a single death (one in 1,200 people is 83 per
    * 100,000); the map and the ranking show the local empirical-Bayes rate instead, which
@@ -71,6 +70,9 @@ public final class Report {
       new Color(0xBD0026)};
   public static final Color NO_DATA = new Color(0xBBBBBB);
 
+  /** The unit of every rate axis. */
+  private static final String PER_100K = "Homicides per 100,000 inhabitants";
+  private static final String FAMILY = "family";
   private static final String RATE_REGISTRATION = "rate_registration";
   private static final String RATE_OCCURRENCE = "rate_occurrence";
 
@@ -93,14 +95,8 @@ public final class Report {
 
   /** Whether the default folder holds a report (a nightly run with no change keeps it). */
   public static boolean isWritten(Lakehouse lakehouse) {
-    org.apache.hadoop.fs.Path index = new org.apache.hadoop.fs.Path(defaultFolder(lakehouse)
-        + "/" + INDEX);
-    try {
-      return index.getFileSystem(lakehouse.spark().sparkContext().hadoopConfiguration())
-          .exists(index);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot look for the report at " + index, e);
-    }
+    return exists(lakehouse.spark().sparkContext().hadoopConfiguration(),
+        defaultFolder(lakehouse) + "/" + INDEX);
   }
 
   /** Writes the report and its figures into {@code folder}; returns the index page's path. */
@@ -114,11 +110,15 @@ public final class Report {
       body.append("<h1>Homicides in Mexico: the night's report</h1>\n<p class=\"note\">Lakehouse ")
           .append(Html.escape(lakehouse.root())).append("; gold panel version ")
           .append(lakehouse.version(MunicipalityYearPanel.TABLE)).append(". Tables: see the <a "
-              + "href=\"").append(DataDictionary.PAGE).append("\">data dictionary</a>.</p>\n");
+              + "href=\"").append(DataDictionary.PAGE).append("\">data dictionary</a>. The map "
+              + "with zoom, a year selector and the tables as CSV: the <a href=\"")
+          .append(InteractivePage.PAGE).append("\">interactive page</a>.</p>\n");
       step("national trend", () -> national(panel));
       step("state trends", () -> states(panel, lastYear));
       step("municipalities with the highest rates", () -> topMunicipalities(panel, lastYear));
       step("map of municipal rates", () -> rateMap(panel, lastYear));
+      step("interactive page", () -> InteractivePage.write(lakehouse, panel,
+          RouteMapCommand.polygons(lakehouse, config), folder));
       step("trafficking routes", this::routes);
       step("models", this::models);
       step("data dictionary", () -> {
@@ -170,7 +170,7 @@ public final class Report {
         .collectAsList();
     figure(NATIONAL, Charts.png(new Charts.Spec(Charts.Kind.LINE,
         "Homicides in Mexico per 100,000 inhabitants", HomicideCounts.YEAR, "rate",
-        HomicideCounts.BASIS), rows));
+        HomicideCounts.BASIS, "Year", PER_100K), rows));
     body.append("<h2>National trend</h2>\n<p>All homicides INEGI counted, including deaths "
         + "abroad or in an unknown municipality, by year of <b>registration</b> and by year of "
         + "<b>occurrence</b> (recent occurrence years lack the deaths registered later), per "
@@ -210,8 +210,14 @@ public final class Report {
       stateChart(states, RATE_OCCURRENCE, STATES_OCCURRENCE, "year of occurrence");
       Dataset<Row> last = states.where(col(MunicipalityYearPanel.YEAR).equalTo(lastYear))
           .orderBy(desc(RATE_REGISTRATION));
-      body.append("<h3>States in ").append(lastYear).append("</h3>\n")
-          .append(Html.table(last, 40));
+      body.append("<h3>States in ").append(lastYear).append("</h3>\n");
+      // The occurrence exports end years before the registration ones: no empty columns.
+      if (last.where(col(RATE_OCCURRENCE).isNotNull()).isEmpty()) {
+        last = last.drop(MunicipalityYearPanel.HOMICIDES_OCCURRENCE, RATE_OCCURRENCE);
+        body.append("<p class=\"note\">By year of registration only: the occurrence exports "
+            + "do not cover ").append(lastYear).append(".</p>\n");
+      }
+      body.append(Html.table(last, 40));
       return states.count();
     } finally {
       states.unpersist();
@@ -233,7 +239,7 @@ public final class Report {
         .orderBy(Municipalities.STATE_NAME, MunicipalityYearPanel.YEAR).collectAsList();
     figure(file, Charts.png(new Charts.Spec(Charts.Kind.LINE, "Homicides per 100,000 by "
         + basis + ", states with the highest rates", MunicipalityYearPanel.YEAR, rate,
-        Municipalities.STATE_NAME), rows));
+        Municipalities.STATE_NAME, "Year", PER_100K), rows));
     image(file, "State homicide rates by " + basis);
   }
 
@@ -249,7 +255,8 @@ public final class Report {
     List<Row> rows = top.withColumn("label", org.apache.spark.sql.functions.concat_ws(", ",
         col(Municipalities.MUNICIPALITY_NAME), col(Municipalities.STATE_NAME))).collectAsList();
     figure(TOP_MUNICIPALITIES, Charts.png(new Charts.Spec(Charts.Kind.BAR, "Highest homicide "
-        + "rates, " + lastYear + " (local empirical Bayes)", "label", MAPPED_RATE, null), rows));
+        + "rates, " + lastYear + " (local empirical Bayes)", "label", MAPPED_RATE, null,
+        "Municipality, state", PER_100K + " (empirical Bayes)"), rows));
     body.append("<h2>Municipalities with the highest rates, ").append(lastYear).append("</h2>\n")
         .append("<p>By year of registration, per 100,000 inhabitants, ranked by the local "
             + "empirical-Bayes rate (Marshall 1991): each raw rate shrunk towards the pooled "
@@ -313,7 +320,7 @@ public final class Report {
     String[] labels = new String[MAP_COLOURS.length + 1];
     labels[0] = "0";
     for (int i = 1; i < MAP_BREAKS.length; i++) {
-      labels[i] = (int) MAP_BREAKS[i - 1] + " - " + (int) MAP_BREAKS[i];
+      labels[i] = "over " + (int) MAP_BREAKS[i - 1] + " to " + (int) MAP_BREAKS[i];
     }
     labels[MAP_BREAKS.length] = "over " + (int) MAP_BREAKS[MAP_BREAKS.length - 1];
     labels[MAP_COLOURS.length] = "no data";
@@ -350,18 +357,64 @@ public final class Report {
       body.append("<p class=\"note\">No model has been fitted in this lakehouse.</p>\n");
       return 0;
     }
+    Dataset<Row> runs = lakehouse.read(PanelModel.RUNS);
     Dataset<Row> coefficients = lakehouse.read(PanelModel.COEFFICIENTS)
         .orderBy(PanelModel.MODEL, PanelModel.TERM);
     List<Row> rows = coefficients.collectAsList();
-    if (!rows.isEmpty()) {
-      figure(COEFFICIENTS, CoefficientPlot.acrossModels(rows));
-      image(COEFFICIENTS, "Coefficients across model specifications");
-    }
-    body.append(Html.table(lakehouse.read(PanelModel.RUNS).select(PanelModel.MODEL, "formula",
-        "family", "vcov", "observations", "converged", "message"), 50));
+    Map<String, String> familyOf = new HashMap<>();
+    runs.select(PanelModel.MODEL, FAMILY).collectAsList()
+        .forEach(run -> familyOf.put(run.getString(0), run.getString(1)));
+    Map<String, List<Row>> byFamily = new java.util.TreeMap<>();
+    rows.forEach(row -> byFamily.computeIfAbsent(familyOf.get(row.getString(0)),
+        family -> new java.util.ArrayList<>()).add(row));
+    byFamily.forEach((family, ofFamily) -> {
+      figure(coefficientsOf(family), CoefficientPlot.acrossModels(family, ofFamily));
+      image(coefficientsOf(family), "Coefficients across " + family + " models");
+    });
+    links(familyOf.keySet());
+    body.append(Html.table(runs.select(PanelModel.MODEL, "formula", FAMILY, "vcov",
+        "observations", "converged", "message"), 50));
     body.append(Html.table(coefficients.select(PanelModel.MODEL, PanelModel.TERM, "estimate",
         "std_error", "p_value", "ci_low", "ci_high"), 200));
     return rows.size();
+  }
+
+  /** The coefficient plot of the models of one family (gaussian, poisson...). */
+  public static String coefficientsOf(String family) {
+    return "coefficients_" + family + "_models.png";
+  }
+
+  /**
+   * Links to what the model stage wrote beside the tables (the side-by-side table, one plot per
+   * model), from wherever this report is written.
+   */
+  private void links(java.util.Collection<String> models) {
+    String base = folder.equals(defaultFolder(lakehouse)) ? ""
+        : defaultFolder(lakehouse) + "/";
+    StringBuilder list = new StringBuilder();
+    if (exists(hadoop(), defaultFolder(lakehouse) + "/" + ModelTable.HTML)) {
+      list.append("<li><a href=\"").append(Html.escape(base + ModelTable.HTML))
+          .append("\">All models side by side</a> (estimates, standard errors, fit)</li>");
+    }
+    for (String model : new java.util.TreeSet<>(models)) {
+      String plot = ModelTable.plotName(model);
+      if (exists(hadoop(), defaultFolder(lakehouse) + "/" + plot)) {
+        list.append("<li><a href=\"").append(Html.escape(base + plot)).append("\">")
+            .append(Html.escape(model)).append("</a>: coefficient plot</li>");
+      }
+    }
+    if (list.length() > 0) {
+      body.append("<ul>").append(list).append("</ul>\n");
+    }
+  }
+
+  private static boolean exists(org.apache.hadoop.conf.Configuration hadoop, String file) {
+    org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+    try {
+      return path.getFileSystem(hadoop).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for " + file, e);
+    }
   }
 
   private void figure(String name, byte[] png) {

@@ -64,8 +64,9 @@ public final class RouteMapCommand {
         .where(col(TraffickingRoutes.SCENARIO).equalTo(TraffickingRoutes.BASELINE))
         .collectAsList().stream()
         .map(r -> r.<String>getList(r.fieldIndex(TraffickingRoutes.MUNICIPALITIES))).toList();
-    List<double[]> ports = lakehouse.read(TraffickingNetwork.PORTS).collectAsList().stream()
-        .map(r -> new double[] {r.getAs("longitude"), r.getAs("latitude")}).toList();
+    Map<String, double[]> ports = new java.util.TreeMap<>();
+    lakehouse.read(TraffickingNetwork.PORTS).collectAsList().forEach(r -> ports.put(
+        r.getAs("port_name"), new double[] {r.getAs("longitude"), r.getAs("latitude")}));
     return RouteMap.draw(geoJson, seats, routes, producers, ports, WIDTH);
   }
 }

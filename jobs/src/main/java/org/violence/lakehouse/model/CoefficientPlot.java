@@ -25,9 +25,13 @@ public final class CoefficientPlot {
         + ")", fit.coefficients());
   }
 
-  /** Rows of {@link PanelModel#COEFFICIENTS}, one series per model. */
-  public static byte[] acrossModels(List<Row> coefficients) {
-    return png("Coefficients across model specifications (95% CI)", coefficients);
+  /**
+   * Rows of {@link PanelModel#COEFFICIENTS} of the models of one family, one series per model:
+   * one chart per family, since a Gaussian model's coefficients (homicides per 100,000) and a
+   * Poisson model's (log rate ratios) share no scale.
+   */
+  public static byte[] acrossModels(String family, List<Row> coefficients) {
+    return png("Coefficients across " + family + " models (95% CI)", coefficients);
   }
 
   private static byte[] png(String title, List<Row> coefficients) {

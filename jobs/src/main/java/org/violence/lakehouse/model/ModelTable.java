@@ -25,6 +25,8 @@ import org.violence.lakehouse.io.Lakehouse;
 public final class ModelTable {
   /** Folder under the lakehouse root where the side-by-side tables and plots are written. */
   public static final String FOLDER = "reports";
+  /** The side-by-side table as a page, in {@link #FOLDER}. */
+  public static final String HTML = "model_table.html";
 
   private ModelTable() {}
 
@@ -157,7 +159,7 @@ public final class ModelTable {
    */
   public static void write(Lakehouse lakehouse, List<PanelModel.Fit> fits) {
     writeFile(lakehouse, "model_table.md", markdown(fits).getBytes(StandardCharsets.UTF_8));
-    writeFile(lakehouse, "model_table.html", html(fits).getBytes(StandardCharsets.UTF_8));
+    writeFile(lakehouse, HTML, html(fits).getBytes(StandardCharsets.UTF_8));
     for (PanelModel.Fit fit : fits) {
       if (fit.converged()) {
         writeFile(lakehouse, plotName(fit), CoefficientPlot.png(fit));
@@ -174,7 +176,12 @@ public final class ModelTable {
   }
 
   static String plotName(PanelModel.Fit fit) {
-    return "coefficients_" + fit.run().getAs(PanelModel.MODEL) + ".png";
+    return plotName(fit.run().<String>getAs(PanelModel.MODEL));
+  }
+
+  /** The coefficient plot of one model, in {@link #FOLDER}. */
+  public static String plotName(String model) {
+    return "coefficients_" + model + ".png";
   }
 
   private static void writeFile(Lakehouse lakehouse, String name, byte[] bytes) {

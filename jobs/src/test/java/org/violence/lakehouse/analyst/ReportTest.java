@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.gold.SpatialFeatures;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.routes.RouteMap;
 import org.violence.lakehouse.silver.Municipalities;
@@ -58,7 +61,8 @@ class ReportTest extends LakehouseTestBase {
         Report.STATES_REGISTRATION, new int[] {Charts.WIDTH, Charts.HEIGHT},
         Report.STATES_OCCURRENCE, new int[] {Charts.WIDTH, Charts.HEIGHT},
         Report.TOP_MUNICIPALITIES, new int[] {Charts.WIDTH, Charts.HEIGHT},
-        Report.COEFFICIENTS, new int[] {720, 420},
+        Report.coefficientsOf("poisson"), new int[] {720, 420},
+        Report.coefficientsOf("gaussian"), new int[] {720, 420},
         Report.RATE_MAP, new int[] {Report.MAP_WIDTH, -1},
         Report.ROUTES, new int[] {RouteMapCommand.WIDTH, -1});
     String index = Files.readString(folder.resolve(Report.INDEX));
@@ -74,7 +78,7 @@ class ReportTest extends LakehouseTestBase {
           figure.getKey());
     }
     for (String step : List.of("national trend", "state trends", "map of municipal rates",
-        "trafficking routes", "models", "data dictionary")) {
+        "interactive page", "trafficking routes", "models", "data dictionary")) {
       Assertions.assertTrue(progress.contains("  report: " + step + ", "), progress);
     }
   }
@@ -199,6 +203,78 @@ class ReportTest extends LakehouseTestBase {
     assertEquals(2400, page.getHeight());
     // Charts and map loaded: a blank or text-only page has a handful of colours.
     Assertions.assertTrue(colours(page) > 200, "colours in the screenshot: " + colours(page));
+  }
+
+  /**
+   * The interactive page in headless Chromium, for each year of the run: chosen through the
+   * year selector (a link's #year=... sets it and fires its change event), the map shows that
+   * year's rates, as the status line's count and sum of the rates drawn say, and they equal
+   * Spark's own count and sum of the panel's rates (to 1e-9 relative: JavaScript adds the same
+   * doubles in another order). No script logs anything to the console.
+   */
+  @Test
+  void interactivePageDrawsEachYearChosenWithTheSelectorWithoutConsoleErrors() throws Exception {
+    Map<Integer, double[]> expected = new HashMap<>();
+    MunicipalityYearPanel.mexico(smallRun().lakehouse().read(MunicipalityYearPanel.TABLE))
+        .groupBy(MunicipalityYearPanel.YEAR)
+        .agg(org.apache.spark.sql.functions.count(SpatialFeatures.EB_LOCAL),
+            org.apache.spark.sql.functions.sum(SpatialFeatures.EB_LOCAL))
+        .collectAsList().forEach(row -> expected.put(row.getInt(0),
+            new double[] {row.getLong(1), row.getDouble(2)}));
+    Assertions.assertEquals(2, expected.size(), expected.keySet().toString());
+    Pattern status = Pattern.compile("<output id=\"status\" data-year=\"(\\d+)\" "
+        + "data-units=\"(\\d+)\" data-rate-sum=\"([0-9.]+)\">");
+    for (Map.Entry<Integer, double[]> year : expected.entrySet()) {
+      Chromium page = chromium(folder.resolve(InteractivePage.PAGE).toUri() + "#year="
+          + year.getKey(), "--dump-dom");
+      Matcher drawn = status.matcher(page.out());
+      Assertions.assertTrue(drawn.find(), page.out());
+      assertEquals(year.getKey().toString(), drawn.group(1));
+      assertEquals((long) year.getValue()[0], Long.parseLong(drawn.group(2)));
+      assertEquals(year.getValue()[1], Double.parseDouble(drawn.group(3)),
+          1e-9 * year.getValue()[1]);
+      assertFalse(page.log().contains("CONSOLE"), page.log());
+      // The selector lists every year and the state table is the chosen year's.
+      Assertions.assertTrue(page.out().contains("<span id=\"state-year\">" + year.getKey()
+          + "</span>"), page.out());
+    }
+    Path screenshot = folder.resolve("interactive.png");
+    chromium(folder.resolve(InteractivePage.PAGE).toUri().toString(),
+        "--screenshot=" + screenshot, "--window-size=1280,1000");
+    Assertions.assertTrue(colours(ImageIO.read(screenshot.toFile())) > 30,
+        "the map was not drawn: see " + screenshot);
+
+    Assertions.assertTrue(Files.readString(folder.resolve(Report.INDEX)).contains("<a href=\""
+        + InteractivePage.PAGE + "\">"));
+    long panelRows = MunicipalityYearPanel.mexico(smallRun().lakehouse()
+        .read(MunicipalityYearPanel.TABLE)).count();
+    assertEquals(panelRows + 1, Files.readAllLines(folder.resolve(
+        InteractivePage.MUNICIPALITY_CSV)).size());
+    Assertions.assertTrue(Files.readString(folder.resolve(InteractivePage.STATE_CSV))
+        .startsWith("state_code,state_name,year,homicides_registration,population,"));
+  }
+
+  record Chromium(String out, String log) {}
+
+  /** Headless Chromium as the machine's probe starts it, with its console on stderr. */
+  private Chromium chromium(String url, String... what) throws Exception {
+    Path profile = Files.createTempDirectory("chromium-profile");
+    List<String> command = new java.util.ArrayList<>(List.of("chromium", "--headless",
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+        "--virtual-time-budget=20000", "--user-data-dir=" + profile));
+    command.addAll(List.of(what));
+    command.add(url);
+    Path log = Files.createTempFile("chromium", ".log");
+    Process chromium = new ProcessBuilder(command).redirectError(log.toFile()).start();
+    String out = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      Assertions.assertTrue(chromium.waitFor(90, TimeUnit.SECONDS), "chromium did not finish");
+    } finally {
+      chromium.destroyForcibly();
+    }
+    return new Chromium(out, Files.readString(log));
   }
 
   private static int colours(BufferedImage image) {
