@@ -41,7 +41,7 @@ public final class Main {
       (bronze -> silver -> gold municipality-year panel) and the configured models.
 
       Usage: <launcher> [command] [options]
-        locally:    jobs/bin/lakehouse run --years 2000-2015   (after mvn -q package -DskipTests)
+        locally:    jobs/bin/lakehouse run --years 2000-2015   (built by mvn -q package)
                     mvn -q compile exec:exec -Dlakehouse.args="run --years 2000-2015"
         on Spark:   spark-submit --class org.violence.lakehouse.cli.Main \\
                       jobs/target/violence-lakehouse.jar run --config conf/lakehouse.yaml
