@@ -397,14 +397,19 @@ public final class Report {
           .append("\">All models side by side</a> (estimates, standard errors, fit)</li>");
     }
     for (String model : new java.util.TreeSet<>(models)) {
-      String plot = ModelTable.plotName(model);
-      if (exists(hadoop(), defaultFolder(lakehouse) + "/" + plot)) {
-        list.append("<li><a href=\"").append(Html.escape(base + plot)).append("\">")
-            .append(Html.escape(model)).append("</a>: coefficient plot</li>");
-      }
+      link(list, base, ModelTable.plotName(model), model, "coefficient plot");
+      link(list, base, ModelTable.eventStudyPlotName(model), model, "event study");
     }
     if (list.length() > 0) {
       body.append("<ul>").append(list).append("</ul>\n");
+    }
+  }
+
+  /** A list item linking one of the model stage's plots, when that plot was written. */
+  private void link(StringBuilder list, String base, String plot, String model, String what) {
+    if (exists(hadoop(), defaultFolder(lakehouse) + "/" + plot)) {
+      list.append("<li><a href=\"").append(Html.escape(base + plot)).append("\">")
+          .append(Html.escape(model)).append("</a>: ").append(what).append("</li>");
     }
   }
 

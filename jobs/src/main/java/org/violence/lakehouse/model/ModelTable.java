@@ -172,7 +172,12 @@ public final class ModelTable {
   }
 
   static String eventStudyPlotName(PanelModel.Fit fit) {
-    return fit.run().getAs(PanelModel.MODEL) + "_event_study.png";
+    return eventStudyPlotName(fit.run().<String>getAs(PanelModel.MODEL));
+  }
+
+  /** The event-study plot of one model (one with leads and lags), in {@link #FOLDER}. */
+  public static String eventStudyPlotName(String model) {
+    return model + "_event_study.png";
   }
 
   static String plotName(PanelModel.Fit fit) {

@@ -34,6 +34,7 @@ import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.gold.SpatialFeatures;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.routes.RouteMap;
 import org.violence.lakehouse.silver.Municipalities;
 
@@ -76,6 +77,20 @@ class ReportTest extends LakehouseTestBase {
           + colours(image) + " colours");
       Assertions.assertTrue(index.contains("<img src=\"" + figure.getKey() + "\""),
           figure.getKey());
+    }
+    // What the model stage wrote beside the tables is linked: the side-by-side table and every
+    // plot (each converged model's coefficients, the event study's).
+    String models = Report.defaultFolder(smallRun().lakehouse());
+    List<String> written;
+    try (var files = Files.list(Path.of(new org.apache.hadoop.fs.Path(models).toUri()
+        .getPath()))) {
+      written = files.map(file -> file.getFileName().toString())
+          .filter(name -> name.equals(ModelTable.HTML) || name.endsWith("_event_study.png")
+              || name.startsWith("coefficients_") && !name.endsWith("_models.png")).toList();
+    }
+    Assertions.assertTrue(written.contains(ModelTable.HTML), written.toString());
+    for (String name : written) {
+      Assertions.assertTrue(index.contains("<a href=\"" + models + "/" + name + "\">"), name);
     }
     for (String step : List.of("national trend", "state trends", "map of municipal rates",
         "interactive page", "trafficking routes", "models", "data dictionary")) {
