@@ -107,6 +107,8 @@ public final class Report {
         .persist();
     try {
       int lastYear = panel.agg(max(MunicipalityYearPanel.YEAR)).first().getInt(0);
+      // Read once for the three maps (static rates, interactive page, routes): 3.8 MB.
+      String polygons = RouteMapCommand.polygons(lakehouse, config);
       body.append("<h1>Homicides in Mexico: the night's report</h1>\n<p class=\"note\">Lakehouse ")
           .append(Html.escape(lakehouse.root())).append("; gold panel version ")
           .append(lakehouse.version(MunicipalityYearPanel.TABLE)).append(". Tables: see the <a "
@@ -116,10 +118,10 @@ public final class Report {
       step("national trend", () -> national(panel));
       step("state trends", () -> states(panel, lastYear));
       step("municipalities with the highest rates", () -> topMunicipalities(panel, lastYear));
-      step("map of municipal rates", () -> rateMap(panel, lastYear));
+      step("map of municipal rates", () -> rateMap(panel, lastYear, polygons));
       step("interactive page", () -> InteractivePage.write(lakehouse, panel,
-          RouteMapCommand.polygons(lakehouse, config), folder));
-      step("trafficking routes", this::routes);
+          polygons, folder));
+      step("trafficking routes", () -> routes(polygons));
       step("models", this::models);
       step("data dictionary", () -> {
         List<DataDictionary.Entry> entries = DataDictionary.entries(lakehouse);
@@ -268,7 +270,7 @@ public final class Report {
     return rows.size();
   }
 
-  private long rateMap(Dataset<Row> panel, int lastYear) {
+  private long rateMap(Dataset<Row> panel, int lastYear, String polygons) {
     Map<String, Double> rateOfUnit = new HashMap<>();
     panel.where(col(MunicipalityYearPanel.YEAR).equalTo(lastYear))
         .select(Municipalities.STABLE_CODE, MAPPED_RATE)
@@ -279,7 +281,7 @@ public final class Report {
     lakehouse.read(Municipalities.TABLE)
         .select(Municipalities.MUNICIPALITY_CODE, Municipalities.STABLE_CODE).collectAsList()
         .forEach(r -> unitOf.put(r.getString(0), r.getString(1)));
-    BufferedImage map = RouteMap.choropleth(RouteMapCommand.polygons(lakehouse, config),
+    BufferedImage map = RouteMap.choropleth(polygons,
         code -> colourOf(rateOfUnit.get(unitOf.get(code))), MAP_WIDTH);
     // Short: a longer title runs over the Pacific coast.
     legend(map, "Homicides per 100,000, " + lastYear + " (EB)");
@@ -335,14 +337,13 @@ public final class Report {
     g.dispose();
   }
 
-  private long routes() {
+  private long routes(String polygons) {
     body.append("<h2>Predicted trafficking routes</h2>\n");
     if (!lakehouse.exists(TraffickingRoutes.ROUTES)) {
       body.append("<p class=\"note\">No routes in this lakehouse.</p>\n");
       return 0;
     }
-    BufferedImage map = RouteMapCommand.draw(lakehouse, RouteMapCommand.polygons(lakehouse,
-        config));
+    BufferedImage map = RouteMapCommand.draw(lakehouse, polygons);
     figure(ROUTES, png(map));
     body.append("<p>Least-cost routes of the baseline scenario (red, darker where routes "
         + "overlap) from producing municipalities (green) to US ports of entry (blue).</p>\n");

@@ -190,9 +190,14 @@ final class SqlShell {
 
   /** The first meaningful line of Spark's message: parse errors start with a blank line. */
   static String oneLine(Throwable e) {
-    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+    return oneLine(e.getMessage() == null ? e.toString() : e.getMessage(),
+        e.getClass().getSimpleName());
+  }
+
+  /** The first non-blank line of {@code message}, or {@code fallback} when it has none. */
+  static String oneLine(String message, String fallback) {
     return message.lines().map(String::strip).filter(line -> !line.isEmpty()).findFirst()
-        .orElse(e.getClass().getSimpleName());
+        .orElse(fallback);
   }
 
   /** The aligned view: numbers readable, long cells cut, the time the statement took. */

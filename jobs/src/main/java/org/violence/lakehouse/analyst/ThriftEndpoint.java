@@ -120,7 +120,7 @@ final class ThriftEndpoint {
               failure.getCause() == null ? failure : failure.getCause()));
         } catch (HiveSQLException gone) {
           // The operation was closed meanwhile: the first line of the trace is the message.
-          response.setErrorMessage(response.getErrorMessage().lines().findFirst().orElse(""));
+          response.setErrorMessage(SqlShell.oneLine(response.getErrorMessage(), ""));
         }
       }
       shorten(response.getStatus());
@@ -130,7 +130,7 @@ final class ThriftEndpoint {
     /** A statement refused while it was being submitted: the message's first line, no trace. */
     private static void shorten(TStatus status) {
       if (status != null && status.isSetErrorMessage()) {
-        status.setErrorMessage(status.getErrorMessage().lines().findFirst().orElse(""));
+        status.setErrorMessage(SqlShell.oneLine(status.getErrorMessage(), ""));
         status.setInfoMessages(null);
       }
     }
