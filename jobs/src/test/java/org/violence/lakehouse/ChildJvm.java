@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts another JVM with the Java 17 module flags this test JVM was given (the pom's). */
+/** Starts another JVM with the Java 17 module and JIT flags this test JVM was given (the pom's). */
 public final class ChildJvm {
   private ChildJvm() {}
 
@@ -15,7 +15,7 @@ public final class ChildJvm {
       String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    command.addAll(moduleFlags());
+    command.addAll(jvmFlags());
     command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -31,9 +31,10 @@ public final class ChildJvm {
         .redirectOutput(log.toFile()).start();
   }
 
-  public static List<String> moduleFlags() {
+  public static List<String> jvmFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect"))
+        .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect")
+            || flag.startsWith("-XX:Tier4"))
         .toList();
   }
 }

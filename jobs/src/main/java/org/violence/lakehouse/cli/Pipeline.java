@@ -68,6 +68,12 @@ import org.violence.lakehouse.silver.Population;
  * layer depends only on the tables below it, as a nightly rebuild of one layer would.
  */
 public final class Pipeline {
+  /**
+   * Stages run at once. Two keep a 2-core machine busy: a small table's stage spends most of
+   * its time in the driver (planning, Delta's log), not in tasks. More would only add memory
+   * held by stages in flight.
+   */
+  private static final int CONCURRENT_STAGES = 2;
   private final LakehouseConfig config;
   private final Lakehouse lakehouse;
   private final String runId;
@@ -142,17 +148,20 @@ public final class Pipeline {
     List<PanelModel.Fit> fits = new ArrayList<>();
     try {
       List<InputManifest.Entry> manifest = scanInputs();
+      List<Stage> stages = new ArrayList<>();
       for (BronzeSource source : Tables.SOURCES) {
-        runner.run(bronzeStage(source, manifest));
+        stages.add(bronzeStage(source, manifest));
       }
-      runner.run(manifestStage(manifest));
-      runner.run(areasStage(manifest));
-      runner.run(microdata.bronze(runId, loadTime));
-      silverStages().forEach(runner::run);
-      centralAmerica.stages().forEach(runner::run);
-      runner.run(panelStage());
-      runner.run(DrugWarReconciliation.stage());
-      if (!runner.run(ModelStage.stage(config.models(), runId, fits)).isEmpty()) {
+      stages.add(manifestStage(manifest));
+      stages.add(areasStage(manifest));
+      stages.add(microdata.bronze(runId, loadTime));
+      stages.addAll(silverStages());
+      stages.addAll(centralAmerica.stages());
+      stages.add(panelStage());
+      stages.add(DrugWarReconciliation.stage());
+      Stage models = ModelStage.stage(config.models(), runId, fits);
+      stages.add(models);
+      if (!runner.runAll(stages, CONCURRENT_STAGES).get(models.name()).isEmpty()) {
         ModelTable.write(lakehouse, fits);
       }
     } finally {

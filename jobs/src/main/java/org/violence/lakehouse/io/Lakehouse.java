@@ -26,6 +26,8 @@ public final class Lakehouse {
   /** Delta commits this process made through here, for the run's profile. */
   private final java.util.concurrent.atomic.AtomicLong commits =
       new java.util.concurrent.atomic.AtomicLong();
+  /** The same, by the thread that made them: stages run concurrently, one per thread. */
+  private final ThreadLocal<long[]> commitsOfThread = ThreadLocal.withInitial(() -> new long[1]);
 
   public Lakehouse(SparkSession spark, String root) {
     this.spark = spark;
@@ -102,13 +104,13 @@ public final class Lakehouse {
       writer = writer.option("replaceWhere", partsPredicate);
     }
     writer.save(path(table));
-    commits.incrementAndGet();
+    committed();
     Snapshot written = snapshot(table);
     // A separate commit, so it is made only when needed: reruns must not move versions.
     if (!existed || !table.description().equals(written.metadata().description())) {
       spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
           + table.description().replace("'", "\\'") + "')");
-      commits.incrementAndGet();
+      committed();
     }
     return written.version();
   }
@@ -167,18 +169,28 @@ public final class Lakehouse {
       return;
     }
     withComments(table, rows).write().format("delta").mode("append").save(path(table));
-    commits.incrementAndGet();
+    committed();
   }
 
   /** Sets columns of the rows matching {@code condition}, in one commit. */
   public void update(Table table, Column condition, java.util.Map<String, Column> values) {
     DeltaTable.forPath(spark, path(table)).update(condition, values);
+    committed();
+  }
+
+  private void committed() {
     commits.incrementAndGet();
+    commitsOfThread.get()[0]++;
   }
 
   /** Delta commits made through this lakehouse object so far. */
   public long commitsMade() {
     return commits.get();
+  }
+
+  /** Delta commits the calling thread made through this lakehouse object so far. */
+  public long commitsMadeByThisThread() {
+    return commitsOfThread.get()[0];
   }
 
   /** Rows written by a commit of the table (Delta's own operation metrics, no scan). */

@@ -26,7 +26,12 @@ public final class SparkSessions {
         .setIfMissing("spark.sql.ui.retainedExecutions", "50")
         .setIfMissing("spark.ui.retainedJobs", "200")
         .setIfMissing("spark.ui.retainedStages", "200")
-        .setIfMissing("spark.ui.retainedTasks", "20000");
+        .setIfMissing("spark.ui.retainedTasks", "20000")
+        // A run plans ~1,000 small queries whose generated code (Janino) was a sixth of its
+        // CPU; Spark's cache of compiled classes holds 100 by default, so a run evicted
+        // classes it compiled again soon after, and a second run in the same JVM (the test
+        // suite, nightly in a long-lived driver) compiled them all again.
+        .setIfMissing("spark.sql.codegen.cache.maxEntries", "4000");
   }
 
   /**

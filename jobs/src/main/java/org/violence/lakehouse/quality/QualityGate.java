@@ -52,7 +52,8 @@ public final class QualityGate {
   static final String FAILURE = "Failure";
 
   private final String runId;
-  private final List<Row> results = new ArrayList<>();
+  /** Appended to by stages running concurrently. */
+  private final List<Row> results = java.util.Collections.synchronizedList(new ArrayList<>());
 
   /** A gate for one run: each table brings its own expectations ({@link Table#expectations}). */
   public QualityGate(String runId) {
@@ -137,12 +138,18 @@ public final class QualityGate {
 
   /** The results gathered so far, for {@code ops.quality_checks}. */
   public Dataset<Row> results(SparkSession spark) {
-    return spark.createDataFrame(List.copyOf(results), TABLE.schema());
+    return spark.createDataFrame(snapshot(), TABLE.schema());
   }
 
   public List<Row> failedWarnings() {
-    return results.stream().filter(r -> "WARNING".equals(r.getString(3))
+    return snapshot().stream().filter(r -> "WARNING".equals(r.getString(3))
         && !"Success".equals(r.getString(5))).toList();
+  }
+
+  private List<Row> snapshot() {
+    synchronized (results) {
+      return List.copyOf(results);
+    }
   }
 
   /** An error-level expectation failed: the run stops before writing the table. */
@@ -151,7 +158,8 @@ public final class QualityGate {
 
     QualityGateException(Table table, String parts, List<String> failures) {
       super(table.qualifiedName() + " (" + parts + ") failed its quality gate: "
-          + String.join("; ", failures) + ". Nothing was written to it or to any later table.");
+          + String.join("; ", failures)
+          + ". Nothing was written to it or to any table built from it.");
     }
   }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -28,13 +29,17 @@ public final class StageRunner {
   private final Lakehouse lakehouse;
   private final QualityGate gate;
   private final PrintStream progress;
-  private final List<RunLog.TableReport> reports = new ArrayList<>();
+  // Stages run concurrently (see runAll): what they share is thread-safe, and the quarantine,
+  // one table that every stage writes to, is written by one stage at a time.
+  private final List<RunLog.TableReport> reports =
+      java.util.Collections.synchronizedList(new ArrayList<>());
   /** States read or written in this run: each is read from the Delta log at most once. */
-  private final Map<Table, BuildState> states = new java.util.HashMap<>();
+  private final Map<Table, BuildState> states = new ConcurrentHashMap<>();
   /** Input row counts by table and version, for rows_read. */
-  private final Map<String, Long> inputRows = new java.util.HashMap<>();
+  private final Map<String, Long> inputRows = new ConcurrentHashMap<>();
 
   private final RunProfile profile;
+  private final Object quarantineLock = new Object();
   /** See {@link #quarantinedParts()}; null until first asked. */
   private Set<List<String>> quarantined;
 
@@ -60,18 +65,33 @@ public final class StageRunner {
     this.beforeFirstWrite = beforeFirstWrite;
   }
 
+  /**
+   * Runs every stage once the stages writing its inputs have finished, up to
+   * {@code concurrency} at a time on the one Spark session; returns the parts each stage
+   * rebuilt, by stage name. A small table's cost is the driver's (planning, Delta's log, code
+   * generation) more than its rows', so two stages at once keep both cores busy where one
+   * would leave the executors idle between its jobs. When a stage fails, no other starts;
+   * those already running finish (their tables do not depend on the failed one), and the
+   * first failure is thrown.
+   */
+  public Map<String, Set<String>> runAll(List<Stage> stages, int concurrency) {
+    return new StageGraph(stages).run(this::run, concurrency);
+  }
+
   /** Builds what changed; returns the parts that were rebuilt (empty when up to date). */
   public Set<String> run(Stage stage) {
+    // The session is the thread's active one for code that asks for it (Delta does).
+    org.apache.spark.sql.SparkSession.setActiveSession(lakehouse.spark());
     var context = lakehouse.spark().sparkContext();
     context.setLocalProperty(RunProfile.STAGE_PROPERTY, stage.name());
     long start = System.nanoTime();
-    long commits = lakehouse.commitsMade();
+    long commits = lakehouse.commitsMadeByThisThread();
     try {
       return build(stage);
     } finally {
       context.setLocalProperty(RunProfile.STAGE_PROPERTY, null);
       profile.stageFinished(stage.name(), (System.nanoTime() - start) / 1e9,
-          lakehouse.commitsMade() - commits);
+          lakehouse.commitsMadeByThisThread() - commits);
     }
   }
 
@@ -109,11 +129,11 @@ public final class StageRunner {
       gate.check(table, rows, partsText);
     }
     try {
-      if (beforeFirstWrite != null) {
-        beforeFirstWrite.run();
-        beforeFirstWrite = null;
+      beforeFirstWrite();
+      long quarantined;
+      synchronized (quarantineLock) {
+        quarantined = writeQuarantine(stage, changed, whole, output.refused());
       }
-      long quarantined = writeQuarantine(stage, changed, whole, output.refused());
       long rowsRead = stage.inputs().stream().mapToLong(this::rowsOf).sum();
       for (int i = 0; i < stage.outputs().size(); i++) {
         Table table = stage.outputs().get(i);
@@ -135,20 +155,37 @@ public final class StageRunner {
     return changed;
   }
 
+  /** Every stage's writes wait for it, the first to come runs it. */
+  private synchronized void beforeFirstWrite() {
+    if (beforeFirstWrite != null) {
+      beforeFirstWrite.run();
+      beforeFirstWrite = null;
+    }
+  }
+
   /**
    * Rows of an input table, counted once per version: many stages read the same tables (the
-   * municipalities above all), and a count is a Spark job.
+   * municipalities above all), and a count is a Spark job. (Not computeIfAbsent: a Spark job
+   * inside it would hold up other stages' entries.)
    */
   private long rowsOf(Table input) {
-    return inputRows.computeIfAbsent(input.qualifiedName() + "@" + lakehouse.version(input),
-        key -> lakehouse.read(input).count());
+    String key = input.qualifiedName() + "@" + lakehouse.version(input);
+    Long rows = inputRows.get(key);
+    if (rows == null) {
+      rows = lakehouse.read(input).count();
+      inputRows.put(key, rows);
+    }
+    return rows;
   }
 
   private BuildState stateOf(Table table) {
     return states.computeIfAbsent(table, lakehouse::buildState);
   }
 
-  /** Replaces the stage's quarantined records of the rebuilt parts; returns how many it wrote. */
+  /**
+   * Replaces the stage's quarantined records of the rebuilt parts; returns how many it wrote.
+   * Called under {@link #quarantineLock}.
+   */
   private long writeQuarantine(Stage stage, Set<String> changed, boolean whole,
       Optional<Dataset<Row>> refused) {
     Set<String> stages = stage.outputs().stream().map(Table::qualifiedName)
@@ -204,12 +241,14 @@ public final class StageRunner {
   }
 
   public List<RunLog.TableReport> reports() {
-    return List.copyOf(reports);
+    synchronized (reports) {
+      return List.copyOf(reports);
+    }
   }
 
   /** Rows by table written in this run, for the summary. */
   public Map<String, Long> writtenRows() {
-    return reports.stream().filter(r -> r.rowsWritten() != null)
+    return reports().stream().filter(r -> r.rowsWritten() != null)
         .collect(Collectors.toMap(RunLog.TableReport::table, RunLog.TableReport::rowsWritten,
             (a, b) -> b, java.util.TreeMap::new));
   }

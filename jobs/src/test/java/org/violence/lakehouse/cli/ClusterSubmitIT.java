@@ -76,7 +76,7 @@ class ClusterSubmitIT extends LakehouseTestBase {
     Path lakehouse = work.resolve("lakehouse");
     Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
         "--master", master, "--conf", "spark.driver.host=127.0.0.1",
-        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.moduleFlags()),
+        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.jvmFlags()),
         // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
         "--executor-memory", "1g",

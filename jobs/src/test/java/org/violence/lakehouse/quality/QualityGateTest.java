@@ -71,7 +71,8 @@ class QualityGateTest extends LakehouseTestBase {
         QualityGate.QualityGateException.class, () -> gate.check(table, rows(
             new Object[] {"01", "001", 10L}, new Object[] {"01", "002", 0L}), "2010"));
     Assertions.assertEquals("silver.gate_test (2010) failed its quality gate: population > 0 "
-        + "(1 of 2 row(s) violate it). Nothing was written to it or to any later table.",
+        + "(1 of 2 row(s) violate it). Nothing was written to it or to any table built "
+        + "from it.",
         failure.getMessage());
     Assertions.assertEquals(List.of(QualityGate.SUCCESS, ""), outcomes(gate).get(0));
   }
