@@ -90,7 +90,7 @@ public final class StageRunner {
       return build(stage);
     } finally {
       context.setLocalProperty(RunProfile.STAGE_PROPERTY, null);
-      profile.stageFinished(stage.name(), (System.nanoTime() - start) / 1e9,
+      profile.stageFinished(stage.name(), start, System.nanoTime(),
           lakehouse.commitsMadeByThisThread() - commits);
     }
   }

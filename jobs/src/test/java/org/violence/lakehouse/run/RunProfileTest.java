@@ -39,8 +39,21 @@ class RunProfileTest extends LakehouseTestBase {
       Assertions.assertEquals(4, commits);
       Assertions.assertEquals(commits, figures.commits());
       Assertions.assertTrue(figures.seconds() > 0);
+      // Two stages one after the other: the time covered is their sum (to rounding).
+      Assertions.assertEquals(figures.seconds(), profile.stagesSpan(), 1e-6);
     } finally {
       profile.detachFrom(spark().sparkContext());
     }
+  }
+
+  @Test
+  void stagesRunningAtOnceCountOnceInTheTimeStagesCovered() {
+    RunProfile profile = new RunProfile();
+    long second = 1_000_000_000L;
+    profile.stageFinished("a", 0, 10 * second, 0);
+    profile.stageFinished("b", 5 * second, 12 * second, 0);
+    profile.stageFinished("c", 6 * second, 7 * second, 0);
+    profile.stageFinished("d", 20 * second, 21 * second, 0);
+    Assertions.assertEquals(13.0, profile.stagesSpan(), 1e-9, "0-12 s and 20-21 s");
   }
 }
