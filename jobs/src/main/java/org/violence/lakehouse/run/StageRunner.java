@@ -69,8 +69,8 @@ public final class StageRunner {
    * Runs every stage once the stages writing its inputs have finished, up to
    * {@code concurrency} at a time on the one Spark session; returns the parts each stage
    * rebuilt, by stage name. A small table's cost is the driver's (planning, Delta's log, code
-   * generation) more than its rows', so two stages at once keep both cores busy where one
-   * would leave the executors idle between its jobs. When a stage fails, no other starts;
+   * generation) more than its rows', so one stage's driver work overlaps another's tasks
+   * (jobs/BENCHMARKS.md has what that gave). When a stage fails, no other starts;
    * those already running finish (their tables do not depend on the failed one), and the
    * first failure is thrown.
    */
