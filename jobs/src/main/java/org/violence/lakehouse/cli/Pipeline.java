@@ -69,9 +69,9 @@ import org.violence.lakehouse.silver.Population;
  */
 public final class Pipeline {
   /**
-   * Stages run at once. Two keep a 2-core machine busy: a small table's stage spends most of
-   * its time in the driver (planning, Delta's log), not in tasks. More would only add memory
-   * held by stages in flight.
+   * Stages run at once. A run is CPU-bound on the driver (planning, Delta's log, generated
+   * code); on 2 cores, two stages overlap one's driver work with the other's tasks
+   * (jobs/BENCHMARKS.md). More were not measured, and each holds its candidates in memory.
    */
   private static final int CONCURRENT_STAGES = 2;
   private final LakehouseConfig config;
