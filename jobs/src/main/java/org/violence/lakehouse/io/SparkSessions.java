@@ -31,7 +31,12 @@ public final class SparkSessions {
         // CPU; Spark's cache of compiled classes holds 100 by default, so a run evicted
         // classes it compiled again soon after, and a second run in the same JVM (the test
         // suite, nightly in a long-lived driver) compiled them all again.
-        .setIfMissing("spark.sql.codegen.cache.maxEntries", "4000");
+        .setIfMissing("spark.sql.codegen.cache.maxEntries", "4000")
+        // A task writing rows of a few partitions (years) keeps a file open per partition
+        // instead of sorting its rows by partition first: the sort copied every row of the
+        // death certificates' bronze once more (jobs/BENCHMARKS.md). Past four partitions in a
+        // task Spark falls back to the sort, so memory stays bounded.
+        .setIfMissing("spark.sql.maxConcurrentOutputFileWriters", "4");
   }
 
   /**

@@ -1,11 +1,9 @@
 package org.violence.lakehouse.microdata;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.decode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -19,7 +17,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -88,85 +85,80 @@ public final class DeathRecords {
       .build();
 
   private static final String LINE = "line";
+  private static final String FILE = "file";
   private static final String FIELDS = "fields";
 
   private DeathRecords() {}
 
   /**
-   * The bronze rows of the given yearly files, lazily: one scan per file, unioned, so each row
-   * knows its file and year without a path lookup.
+   * The bronze rows of the given yearly files, lazily, in one scan of all of them.
    *
-   * <p>Lines are read as text and split on commas; only a line holding a quote goes through an
-   * RFC 4180 parser ({@link Csv#fields}). INEGI quotes nothing, and at national scale Spark's own
-   * CSV reader (a parser call and a string conversion per field) took about twice as long as
-   * this split (jobs/BENCHMARKS.md). The reader's rules are kept: an empty field is null, blank
-   * lines are skipped, and a line without the layout's fields keeps the fields it has (missing
-   * ones null) and its raw text.
+   * <p>Lines are read as text and split on commas ({@link LineFields}); only a line holding a
+   * quote goes through an RFC 4180 parser ({@link Csv#fields}). INEGI quotes nothing, and at
+   * national scale Spark's own CSV reader (a parser call and a string conversion per field) took
+   * about twice as long as this split (jobs/BENCHMARKS.md). The reader's rules are kept: an empty
+   * field is null, blank lines and the header are skipped, and a line without the layout's fields
+   * keeps the fields it has (missing ones null) and its raw text.
+   *
+   * <p>One scan rather than one per file, each row telling its file by Spark's file metadata: a
+   * union of per-file plans compiled and warmed up the same generated code once per file, and 25
+   * yearly files spent more time in the compilers than in the split (jobs/BENCHMARKS.md).
    */
   public static Dataset<Row> read(SparkSession spark, String inputsRoot, String encoding,
       List<BronzeIngest.RawFile> files, String runId, Timestamp loadTime) {
+    if (files.isEmpty()) {
+      Dataset<Row> none = spark.createDataFrame(List.of(), RAW_SCHEMA
+          .add(YEAR, DataTypes.IntegerType).add(Lineage.SOURCE_FILE, DataTypes.StringType)
+          .add(MALFORMED_LINE, DataTypes.StringType));
+      return none.select(bronze(col(YEAR), col(Lineage.SOURCE_FILE), List.copyOf(COLUMNS.keySet())
+          .stream().map(name -> col(name)).toList(), col(MALFORMED_LINE), runId, loadTime));
+    }
     String root = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
     Charset charset = Charset.forName(encoding);
-    Dataset<Row> landed = files.stream()
-        .map(file -> landed(spark, root + file.path(), file, charset))
-        .reduce(Dataset::unionByName)
-        .orElseGet(() -> spark.createDataFrame(List.of(), RAW_SCHEMA
-                .add(MALFORMED_LINE, DataTypes.StringType))
-            .withColumn(YEAR, lit(null).cast("int"))
-            .withColumn(Lineage.SOURCE_FILE, lit(null).cast("string")));
-    List<Column> bronze = new java.util.ArrayList<>(List.of(col(YEAR), col(Lineage.SOURCE_FILE)));
-    COLUMNS.keySet().forEach(name -> bronze.add(col(name)));
-    bronze.add(col(MALFORMED_LINE));
-    bronze.add(lit(runId).as(Lineage.RUN_ID));
-    bronze.add(lit(loadTime).as(Lineage.LOAD_TIME));
-    return landed.select(bronze.toArray(Column[]::new));
-  }
-
-  /**
-   * A line's fields, by RFC 4180 (a plain split when the line quotes nothing), an empty field as
-   * null, as Spark's CSV reader has it; null when the line's quotes do not balance, which makes
-   * the line malformed. A function of the line rather than Spark's {@code split} plus a null test
-   * per column: those 46 tests make the generated code too big for the JIT to compile, and the
-   * read ran interpreted, five times slower.
-   */
-  private static final UserDefinedFunction FIELDS_OF_LINE = udf((UDF1<String, String[]>) line -> {
-    List<String> fields;
-    try {
-      fields = Csv.fields(line, ',');
-    } catch (IllegalArgumentException unbalanced) {
-      return null;
-    }
-    String[] values = new String[fields.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = fields.get(i).isEmpty() ? null : fields.get(i);
-    }
-    return values;
-  }, DataTypes.createArrayType(DataTypes.StringType));
-
-  /** One file's lines as INEGI's columns (by its header's order), with its year and name. */
-  private static Dataset<Row> landed(SparkSession spark, String uri, BronzeIngest.RawFile file,
-      Charset charset) {
     var hadoop = spark.sparkContext().hadoopConfiguration();
-    String header = TextFiles.firstLine(hadoop, uri, file.path(), charset);
-    List<String> names = columnsOfHeader(header, file.path());
+    List<LineFields.Layout> layouts = new java.util.ArrayList<>();
+    for (BronzeIngest.RawFile file : files) {
+      String uri = root + file.path();
+      String header = TextFiles.firstLine(hadoop, uri, file.path(), charset);
+      layouts.add(new LineFields.Layout(LineFields.pathOf(hadoop, uri), file.year(),
+          positionsOf(columnsOfHeader(header, file.path())), header));
+    }
+    UserDefinedFunction fieldsOfLine = udf(new LineFields(layouts), LineFields.SCHEMA);
     // The text source hands over the bytes as they are; another encoding is decoded here.
     Column text = charset.equals(StandardCharsets.UTF_8) ? col("value")
         : decode(col("value").cast("binary"), charset.name());
-    Column line = col(LINE);
     Column fields = col(FIELDS);
-    List<Column> columns = new java.util.ArrayList<>();
-    for (int i = 0; i < names.size(); i++) {
-      columns.add(fields.getItem(i).as(names.get(i)));
-    }
-    columns.add(when(fields.isNull().or(size(fields).notEqual(names.size())), line)
-        .as(MALFORMED_LINE));
-    columns.add(lit(file.year()).as(YEAR));
-    columns.add(lit(file.path()).as(Lineage.SOURCE_FILE));
-    return spark.read().text(uri).select(text.as(LINE))
-        // The header as the text source reads it: maybe with spaces or a byte-order mark.
-        .where(not(trim(line).isin("", header, "\uFEFF" + header)))
-        .select(line, FIELDS_OF_LINE.apply(line).as(FIELDS))
-        .select(columns.toArray(Column[]::new));
+    Column sourceFiles = array(files.stream().map(file -> lit(file.path()))
+        .toArray(Column[]::new));
+    List<Column> values = java.util.stream.IntStream.range(0, COLUMNS.size())
+        .mapToObj(i -> fields.getField(LineFields.field(i)).cast("string")).toList();
+    return spark.read().text(files.stream().map(file -> root + file.path())
+            .toArray(String[]::new))
+        .select(text.as(LINE), col("_metadata.file_path").as(FILE))
+        .select(col(LINE), fieldsOfLine.apply(col(LINE).cast("binary"), col(FILE)).as(FIELDS))
+        .where(fields.isNotNull())
+        .select(bronze(fields.getField(LineFields.YEAR),
+            sourceFiles.apply(fields.getField(LineFields.FILE)), values,
+            when(fields.getField(LineFields.COUNT).notEqual(COLUMNS.size()), col(LINE)), runId,
+            loadTime));
+  }
+
+  /** The table's columns, in its order, from a row's year, file, INEGI's fields and raw line. */
+  private static Column[] bronze(Column year, Column sourceFile, List<Column> values,
+      Column malformedLine, String runId, Timestamp loadTime) {
+    List<Column> columns = new java.util.ArrayList<>(List.of(year.as(YEAR),
+        sourceFile.as(Lineage.SOURCE_FILE)));
+    java.util.Iterator<Column> value = values.iterator();
+    COLUMNS.keySet().forEach(name -> columns.add(value.next().as(name)));
+    columns.add(malformedLine.as(MALFORMED_LINE));
+    columns.add(lit(runId).as(Lineage.RUN_ID));
+    columns.add(lit(loadTime).as(Lineage.LOAD_TIME));
+    return columns.toArray(Column[]::new);
+  }
+
+  /** Where each of INEGI's columns sits in the lines of a file with the given header. */
+  private static int[] positionsOf(List<String> header) {
+    return COLUMNS.keySet().stream().mapToInt(header::indexOf).toArray();
   }
 
   /**

@@ -137,7 +137,13 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
         RowFactory.create("X9", 2005, "unknown"), RowFactory.create("E965", 1995, "homicide"),
         RowFactory.create("E9600", 1992, "homicide"), RowFactory.create("E958", 1995, "other"),
         RowFactory.create("410", 1995, "other"), RowFactory.create("X95", 1995, "unknown"),
-        RowFactory.create(null, 1995, "unknown"));
+        RowFactory.create(null, 1995, "unknown"), RowFactory.create(" x95.1 ", 2005, "homicide"),
+        RowFactory.create("X95X", 2005, "homicide"), RowFactory.create("Y0X", 2005, "unknown"),
+        RowFactory.create("X85\t", 2005, "unknown"), RowFactory.create("X95", null, "homicide"),
+        RowFactory.create("E9601", 1995, "homicide"), RowFactory.create("E8001", 1995, "other"),
+        RowFactory.create("4101", 1995, "other"), RowFactory.create("41011", 1995, "unknown"),
+        RowFactory.create("E96", 1995, "unknown"), RowFactory.create("X855", 2005, "homicide"),
+        RowFactory.create("X84X", 2005, "other"), RowFactory.create("Y10", 1995, "unknown"));
     for (Row row : spark().createDataFrame(cases, schema).select(col("code"), col("year"),
         col("expected"), CauseOfDeath.classify(col("code"), col("year")).as("got"))
         .collectAsList()) {
@@ -258,6 +264,27 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
     Assertions.assertTrue(refused.getMessage().contains("deaths_2005.csv:1")
         && refused.getMessage().contains("missing [MUNOCU]")
         && refused.getMessage().contains("unknown [MUNOCC]"), refused.getMessage());
+  }
+
+  /**
+   * Each line knows its file through Spark's file metadata, which spells a path URL-encoded: a
+   * folder whose name holds a space, a percent sign or a hash is still matched to its files.
+   */
+  @Test
+  void filesInAFolderWhoseNameNeedsEscapingAreReadWithTheirYears() throws IOException {
+    Path inputs = Files.createTempDirectory("death records %20 #1");
+    Path sample = projectDir().resolve("data-samples/mexico/inegi/death_records/deaths_2004.csv");
+    Files.copy(sample, inputs.resolve("deaths_2004.csv"));
+    Files.copy(sample, inputs.resolve("deaths 2005.csv"));
+    List<Row> years = DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1", List.of(
+            new BronzeIngest.RawFile("deaths_2004.csv", 2004),
+            new BronzeIngest.RawFile("deaths 2005.csv", 2005)), "test", new Timestamp(0))
+        .groupBy(DeathRecords.YEAR, Lineage.SOURCE_FILE).count().orderBy(DeathRecords.YEAR)
+        .collectAsList();
+    long lines = Files.readAllLines(sample, StandardCharsets.ISO_8859_1).stream()
+        .filter(line -> !line.isBlank()).count() - 1;
+    Assertions.assertEquals(List.of(RowFactory.create(2004, "deaths_2004.csv", lines),
+        RowFactory.create(2005, "deaths 2005.csv", lines)), years);
   }
 
   /** A certificate whose year of registration is not its file's is quarantined, not counted. */
