@@ -58,16 +58,22 @@ class StageGraphTest {
     IllegalArgumentException broken = new IllegalArgumentException("a broken input");
     CountDownLatch bothStarted = new CountDownLatch(2);
     CountDownLatch failing = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Thread> failingThread =
+        new java.util.concurrent.atomic.AtomicReference<>();
     IllegalArgumentException thrown = Assertions.assertThrows(IllegalArgumentException.class,
         () -> new StageGraph(List.of(a, b, c, d)).run(stage -> {
           events.add("start " + stage.name());
           bothStarted.countDown();
           await(bothStarted, "silver.graph_a and silver.graph_c to run at once");
           if (stage == a) {
+            failingThread.set(Thread.currentThread());
             failing.countDown();
             throw broken;
           }
           await(failing, "silver.graph_a to fail");
+          // Its pool thread idle again means a's failure is in the graph's queue before c's
+          // end: otherwise the graph could see c finish first and rightly start d.
+          awaitIdle(failingThread.get());
           events.add("end " + stage.name());
           return stage.name();
         }, 2));
@@ -76,6 +82,14 @@ class StageGraphTest {
     Assertions.assertEquals(List.of("end silver.graph_c", "start silver.graph_a",
         "start silver.graph_c"), events.stream().sorted().toList(),
         "silver.graph_c, already running, finishes; neither b (after a) nor d (after c) starts");
+  }
+
+  private static void awaitIdle(Thread thread) {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (thread.getState() != Thread.State.WAITING) {
+      Assertions.assertTrue(System.nanoTime() < deadline, "the failing stage's thread to idle");
+      Thread.onSpinWait();
+    }
   }
 
   @Test
