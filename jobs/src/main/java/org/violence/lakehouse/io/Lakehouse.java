@@ -2,17 +2,20 @@ package org.violence.lakehouse.io;
 
 import io.delta.tables.DeltaTable;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import scala.Option;
+import scala.collection.JavaConverters;
 
 /**
  * The only place that knows where tables live and how they are written. A table is a Delta table
@@ -91,7 +94,11 @@ public final class Lakehouse {
 
   private long commit(Table table, Dataset<Row> rows, BuildState state, String partsPredicate) {
     spark.sparkContext().setJobDescription("write " + table.qualifiedName());
-    boolean existed = exists(table);
+    if (!exists(table)) {
+      create(table, rows, state);
+      committed();
+      return version(table);
+    }
     var writer = withComments(table, rows).write()
         .format("delta")
         .mode("overwrite")
@@ -107,12 +114,35 @@ public final class Lakehouse {
     committed();
     Snapshot written = snapshot(table);
     // A separate commit, so it is made only when needed: reruns must not move versions.
-    if (!existed || !table.description().equals(written.metadata().description())) {
+    if (!table.description().equals(written.metadata().description())) {
       spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
           + table.description().replace("'", "\\'") + "')");
       committed();
     }
     return written.version();
+  }
+
+  /**
+   * A new table's first version in one commit (a CREATE TABLE AS SELECT): its rows, description,
+   * properties, partitioning and build state. An overwrite of the path can set neither the
+   * description nor, on a new table, anything but the rows in the same commit. "Or replace":
+   * a write killed before its first commit leaves data files but no table, and those must not
+   * stop the next run.
+   */
+  private void create(Table table, Dataset<Row> rows, BuildState state) {
+    var writer = withComments(table, rows)
+        .writeTo("delta.`" + path(table).replace("`", "``") + "`");
+    if (state != null) {
+      writer.option("userMetadata", state.toCommitMetadata());
+    }
+    writer.using("delta").tableProperty("comment", table.description());
+    table.properties().forEach(writer::tableProperty);
+    List<Column> partitions = table.partitionBy().stream().map(functions::col).toList();
+    if (!partitions.isEmpty()) {
+      writer.partitionedBy(partitions.get(0), JavaConverters.asScalaBuffer(
+          partitions.subList(1, partitions.size())).toSeq());
+    }
+    writer.createOrReplace();
   }
 
   /**

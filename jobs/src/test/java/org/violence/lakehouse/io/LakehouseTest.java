@@ -4,13 +4,54 @@ import java.nio.file.Files;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.Quarantine;
 
-/** What a table was built from is recorded with every write, an empty one included. */
+/**
+ * What a table was built from is recorded with every write, an empty one included; a new table
+ * is created in one commit.
+ */
 class LakehouseTest extends LakehouseTestBase {
+  private static final Table YEARLY = Table.in(Table.Layer.SILVER, "lakehouse_test")
+      .describedAs("a yearly table's 'quoted' description").partitionedBy("year")
+      .column("year", DataTypes.IntegerType, "the year")
+      .column("deaths", DataTypes.LongType, "deaths in the year")
+      .property("delta.dataSkippingNumIndexedCols", "1").build();
+
+  @Test
+  void aNewTableIsCreatedInOneCommitWithItsDescriptionPartitionsPropertiesAndState()
+      throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("lakehouse").toString());
+    Dataset<Row> rows = spark().createDataFrame(List.of(RowFactory.create(2009, 3L),
+        RowFactory.create(2010, 4L)), YEARLY.schema());
+    long version = lakehouse.replace(YEARLY, rows, BuildState.whole("inputs"));
+
+    // Each commit of ~50 new tables per run cost a Delta transaction; a reader must also never
+    // see a version of the table without its description.
+    Assertions.assertEquals(0L, version);
+    Assertions.assertEquals(1L, spark().sql("DESCRIBE HISTORY delta.`" + lakehouse.path(YEARLY)
+        + "`").count());
+    Row detail = spark().sql("DESCRIBE DETAIL delta.`" + lakehouse.path(YEARLY) + "`").first();
+    Assertions.assertEquals(YEARLY.description(), detail.getAs("description"));
+    Assertions.assertEquals(List.of("year"), detail.getList(detail.fieldIndex("partitionColumns")));
+    Assertions.assertEquals("1", detail.<scala.collection.Map<String, String>>getAs("properties")
+        .get("delta.dataSkippingNumIndexedCols").get());
+    Assertions.assertEquals(BuildState.whole("inputs"), lakehouse.buildState(YEARLY));
+    Assertions.assertEquals(2L, lakehouse.rowsWritten(YEARLY, version));
+    Assertions.assertEquals("deaths in the year", lakehouse.read(YEARLY).schema()
+        .apply("deaths").getComment().get());
+    Assertions.assertEquals(rows.collectAsList(), lakehouse.read(YEARLY).orderBy("year")
+        .collectAsList());
+
+    lakehouse.replace(YEARLY, rows, BuildState.whole("inputs again"));
+    Assertions.assertEquals(1L, lakehouse.version(YEARLY), "a rewrite is one commit too");
+  }
+
   @Test
   void anEmptyOverwriteStillRecordsWhatItWasBuiltFrom() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(),

@@ -34,9 +34,9 @@ class RunProfileTest extends LakehouseTestBase {
       spark().sparkContext().listenerBus().waitUntilEmpty();
       RunProfile.Figures figures = profile.figures().get(OUTPUT.qualifiedName());
       Assertions.assertTrue(figures.jobs() >= 1, "the write is a Spark job");
-      // The first write creates the quarantine and the table, each with a second commit for
-      // its comment; the second run finds the stage up to date and commits nothing.
-      Assertions.assertEquals(4, commits);
+      // The first write creates the quarantine and the table, each in one commit with its
+      // description; the second run finds the stage up to date and commits nothing.
+      Assertions.assertEquals(2, commits);
       Assertions.assertEquals(commits, figures.commits());
       Assertions.assertTrue(figures.seconds() > 0);
       // Two stages one after the other: the time covered is their sum (to rounding).
