@@ -35,6 +35,7 @@ import org.violence.lakehouse.model.PanelModel;
 import org.violence.lakehouse.routes.RouteMap;
 import org.violence.lakehouse.routes.TraffickingRoutes;
 import org.violence.lakehouse.silver.HomicideCounts;
+import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
 
@@ -108,7 +109,7 @@ public final class Report {
     try {
       int lastYear = panel.agg(max(MunicipalityYearPanel.YEAR)).first().getInt(0);
       // Read once for the three maps (static rates, interactive page, routes): 3.8 MB.
-      String polygons = RouteMapCommand.polygons(lakehouse, config);
+      String polygons = MunicipalAreas.polygons(lakehouse, config);
       body.append("<h1>Homicides in Mexico: the night's report</h1>\n<p class=\"note\">Lakehouse ")
           .append(Html.escape(lakehouse.root())).append("; gold panel version ")
           .append(lakehouse.version(MunicipalityYearPanel.TABLE)).append(". Tables: see the <a "

@@ -6,49 +6,33 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
-import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
-import org.violence.lakehouse.io.TextFiles;
 import org.violence.lakehouse.routes.RouteMap;
 import org.violence.lakehouse.routes.TraffickingNetwork;
 import org.violence.lakehouse.routes.TraffickingRoutes;
+import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 
 /** The {@code route-map} command: the baseline routes of a lakehouse drawn as a PNG. */
 public final class RouteMapCommand {
-  public static final String POLYGONS_SOURCE = "municipal_polygons";
   public static final int WIDTH = 1800;
 
   private RouteMapCommand() {}
 
   public static void run(Lakehouse lakehouse, LakehouseConfig config, File out) {
-    BufferedImage image = draw(lakehouse, polygons(lakehouse, config));
+    BufferedImage image = draw(lakehouse, MunicipalAreas.polygons(lakehouse, config));
     try {
       ImageIO.write(image, "png", out);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the route map to " + out, e);
     }
     System.out.println("Route map written to " + out.getAbsolutePath());
-  }
-
-  /** The municipal polygons (GeoJSON) of the configured source. */
-  public static String polygons(Lakehouse lakehouse, LakehouseConfig config) {
-    LakehouseConfig.SourceFile polygons = config.sources().get(POLYGONS_SOURCE);
-    if (polygons == null) {
-      throw new ConfigException("sources." + POLYGONS_SOURCE, "missing; the route map draws "
-          + "the municipal polygons of this GeoJSON file");
-    }
-    String inputs = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
-    return String.join("\n", TextFiles.readLines(
-        lakehouse.spark().sparkContext().hadoopConfiguration(), inputs + polygons.path(),
-        polygons.path(), Charset.forName(polygons.encoding())));
   }
 
   /** The baseline routes, producers and ports of the lakehouse over the polygons. */

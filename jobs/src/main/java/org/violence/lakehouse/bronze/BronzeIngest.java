@@ -7,6 +7,7 @@ import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.InputException;
 import org.apache.spark.sql.Dataset;

@@ -6,7 +6,7 @@ import org.violence.lakehouse.bronze.BronzeSource;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.bronze.InputManifest;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.centralamerica.CentralAmericaSources;
 import org.violence.lakehouse.centralamerica.CentralAmericaStages;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;

@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.bronze.BronzeSource;
 import org.violence.lakehouse.bronze.InputManifest;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.BuildState;
@@ -23,7 +23,6 @@ import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;
-import org.violence.lakehouse.run.StageInputs;
 import org.violence.lakehouse.silver.HomicideCounts;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
@@ -129,12 +128,6 @@ public final class CentralAmericaStages {
               departmentYear, DepartmentReconciliation.TABLE,
               DepartmentReconciliation.build(departmentYear, countryYear)));
         });
-  }
-
-  /** The contract's municipalities as panel rows (none when no contract is configured). */
-  public Dataset<Row> contractPanelRows(StageInputs in) {
-    return MunicipalHomicides.panelRows(in.read(MunicipalHomicides.TABLE),
-        in.read(GeographicUnits.TABLE));
   }
 
   /**

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
 

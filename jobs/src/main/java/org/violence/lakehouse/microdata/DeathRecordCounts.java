@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.*;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.silver.HomicideCounts;

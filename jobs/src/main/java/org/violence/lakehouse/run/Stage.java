@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Table;
@@ -24,6 +25,9 @@ import org.violence.lakehouse.io.Table;
  * on the same part of its inputs: then a new year of data rewrites that year alone.
  */
 public final class Stage {
+  /** The column a {@link #byYear} stage's tables are partitioned on, and its parts named by. */
+  public static final String YEAR = "year";
+
   /**
    * What a stage built: rows per output table, and refused records for the quarantine, none at
    * all for a stage that cannot refuse anything ({@link #of}): the runner then spends no Spark
@@ -109,7 +113,12 @@ public final class Stage {
         parts.put(part, fingerprint(states, settings, part));
       }
       return new BuildState(parts);
-    }, parts -> "year IN (" + String.join(", ", parts) + ")", build);
+    }, parts -> YEAR + " IN (" + String.join(", ", parts) + ")", build);
+  }
+
+  /** The rows of some parts of a {@link #byYear} stage: those of the years {@code parts}. */
+  public static Dataset<Row> inYears(Dataset<Row> rows, Set<String> parts) {
+    return rows.where(functions.col(YEAR).isin(parts.stream().map(Integer::valueOf).toArray()));
   }
 
   private static Map<Input, BuildState> statesOf(Function<Table, BuildState> stateOf,

@@ -12,7 +12,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;

@@ -8,7 +8,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.bronze.DelimitedSources;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;
 

@@ -6,13 +6,19 @@ import static org.apache.spark.sql.functions.*;
 import static org.violence.lakehouse.bronze.InegiCubeSource.AREA_KIND;
 import static org.violence.lakehouse.bronze.InegiCubeSource.HOMICIDES;
 
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.bronze.InegiCubeSource;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Stage;
 
 /**
  * Homicides per unit, year and basis. A unit is a municipality, or one of the places INEGI counts
@@ -26,7 +32,7 @@ public final class HomicideCounts {
   public static final String UNIT_CODE = "unit_code";
   public static final String UNIT_KIND = "unit_kind";
   public static final String STATE_CODE = "state_code";
-  public static final String YEAR = "year";
+  public static final String YEAR = Stage.YEAR;
   public static final String BASIS = "basis";
   public static final String REGISTRATION = "registration";
   public static final String OCCURRENCE = "occurrence";
@@ -63,6 +69,28 @@ public final class HomicideCounts {
       .build();
 
   private HomicideCounts() {}
+
+  /**
+   * The pipeline's stage, year by year over {@code years}: the cubes' counts and the death
+   * certificates'. Those are counted above silver, by the microdata from the municipalities, so
+   * the caller names their table, {@code certificateCounts}, and how its rows become this
+   * table's, {@code certificateHomicides}.
+   */
+  public static Stage stage(Supplier<Set<Integer>> years, Table certificateCounts,
+      UnaryOperator<Dataset<Row>> certificateHomicides) {
+    return Stage.byYear(List.of(TABLE), List.of(
+            Stage.Input.sameYear(InegiCubeSource.REGISTRATION.table()),
+            Stage.Input.sameYear(InegiCubeSource.OCCURRENCE.table()),
+            Stage.Input.whole(Municipalities.TABLE), Stage.Input.whole(certificateCounts)),
+        "", years, (in, parts) -> {
+          Result result = build(in.read(InegiCubeSource.REGISTRATION.table()),
+              in.read(InegiCubeSource.OCCURRENCE.table()), in.read(Municipalities.TABLE));
+          Dataset<Row> counts = result.counts().unionByName(
+              certificateHomicides.apply(in.read(certificateCounts)));
+          return new Stage.Output(Map.of(TABLE, Stage.inYears(counts, parts)),
+              Quarantine.of(TABLE, Stage.inYears(result.refused(), parts), col(YEAR)));
+        });
+  }
 
   /** Counts for the silver table, and the records refused to the quarantine. */
   public record Result(Dataset<Row> counts, Dataset<Row> refused) {}

@@ -6,6 +6,7 @@ import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,8 +16,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.violence.lakehouse.bronze.InputManifest;
+import org.violence.lakehouse.conf.ConfigException;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.BuildState;
+import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.InputException;
+import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.io.TextFiles;
+import org.violence.lakehouse.run.Stage;
 
 /**
  * The land area of each municipality (2020 geography), computed from the municipal polygons
@@ -28,6 +37,8 @@ import org.violence.lakehouse.io.Table;
  * municipality's polygons added up. The polygons are simplified, so areas carry their error.
  */
 public final class MunicipalAreas {
+  /** The configuration's key for the polygons file; the route map draws the same polygons. */
+  public static final String POLYGONS_SOURCE = "municipal_polygons";
   public static final String AREA = "area_km2";
   /** Radius of the sphere with the WGS84 ellipsoid's area, km. */
   static final double AUTHALIC_RADIUS_KM = 6371.0072;
@@ -45,6 +56,29 @@ public final class MunicipalAreas {
       .build();
 
   private MunicipalAreas() {}
+
+  /** The areas, computed again when the polygons file or the code changes. */
+  public static Stage stage(Lakehouse lakehouse, LakehouseConfig config,
+      InputManifest.Entry polygons) {
+    return Stage.fromState(List.of(TABLE), stateOf -> BuildState.whole(
+            Fingerprints.of(Fingerprints.codeVersion(), polygons.file().path(),
+                polygons.sha256())), null,
+        parts -> Stage.Output.of(Map.of(TABLE, build(lakehouse.spark(),
+            polygons(lakehouse, config), polygons.file().path()))));
+  }
+
+  /** The configured polygons file's text (GeoJSON). */
+  public static String polygons(Lakehouse lakehouse, LakehouseConfig config) {
+    LakehouseConfig.SourceFile polygons = config.sources().get(POLYGONS_SOURCE);
+    if (polygons == null) {
+      throw new ConfigException("sources." + POLYGONS_SOURCE, "missing; the municipalities' "
+          + "areas and the route map are drawn from the municipal polygons of this GeoJSON file");
+    }
+    String inputs = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
+    return String.join("\n", TextFiles.readLines(
+        lakehouse.spark().sparkContext().hadoopConfiguration(), inputs + polygons.path(),
+        polygons.path(), Charset.forName(polygons.encoding())));
+  }
 
   /** One row per municipality of {@code geoJson}; {@code file} names it in errors. */
   public static Dataset<Row> build(SparkSession spark, String geoJson, String file) {

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig.YearRange;
 import org.violence.lakehouse.io.Lineage;
 

@@ -9,9 +9,15 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.DelimitedSources;
+import org.violence.lakehouse.conf.ConfigException;
+import org.violence.lakehouse.conf.LakehouseConfig;
+import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;
 
@@ -87,16 +93,16 @@ public final class Municipalities {
 
   /**
    * The pipeline's stage: rebuilt when a catalogue, count or census, the base vintage or the
-   * official parent overrides (given by their fingerprint, read only when building) change.
+   * official parent overrides file (by its fingerprint; read only when building) change.
    */
-  public static Stage stage(int baseVintage, String overridesFingerprint,
-      java.util.function.Supplier<Dataset<Row>> overrides) {
+  public static Stage stage(SparkSession spark, LakehouseConfig.Geography geography) {
     return Stage.whole(List.of(TABLE), List.of(DelimitedSources.CENSUS_COUNTS.table(),
             DelimitedSources.CATALOGUE_2015.table(), DelimitedSources.CATALOGUE_2020.table(),
             DelimitedSources.POPULATION_ESTIMATES.table(), DelimitedSources.ADJACENCY.table(),
             DelimitedSources.METRO_ZONES.table(), DelimitedSources.MUNICIPALITY_HEADS.table()),
-        "base vintage " + baseVintage + ", overrides " + overridesFingerprint, in -> {
-          Dataset<Row> decrees = overrides.get();
+        "base vintage " + geography.baseVintage() + ", overrides "
+            + overridesFingerprint(geography.parentOverrides()), in -> {
+          Dataset<Row> decrees = parentOverrides(spark, geography.parentOverrides());
           return Stage.Output.of(Map.of(TABLE, build(new Inputs(
               in.read(DelimitedSources.CENSUS_COUNTS.table()),
               in.read(DelimitedSources.CATALOGUE_2015.table()),
@@ -104,8 +110,44 @@ public final class Municipalities {
               in.read(DelimitedSources.POPULATION_ESTIMATES.table()),
               in.read(DelimitedSources.ADJACENCY.table()),
               in.read(DelimitedSources.METRO_ZONES.table()),
-              in.read(DelimitedSources.MUNICIPALITY_HEADS.table()), decrees), baseVintage)));
+              in.read(DelimitedSources.MUNICIPALITY_HEADS.table()), decrees),
+              geography.baseVintage())));
         });
+  }
+
+  private static final StructType OVERRIDE_SCHEMA = new StructType()
+      .add(MUNICIPALITY_CODE, DataTypes.StringType)
+      .add(PARENT_CODE, DataTypes.StringType)
+      .add("decree", DataTypes.StringType);
+
+  private static String overridesFingerprint(String file) {
+    if (file == null || !new java.io.File(file).isFile()) {
+      return "none";
+    }
+    try {
+      return Fingerprints.of(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Official split decrees that replace an inferred parent; part of the configuration. */
+  private static Dataset<Row> parentOverrides(SparkSession spark, String file) {
+    if (file == null) {
+      return spark.createDataFrame(List.of(), OVERRIDE_SCHEMA);
+    }
+    if (!new java.io.File(file).isFile()) {
+      throw new ConfigException("geography.parent_overrides", "file " + file + " does not exist");
+    }
+    Dataset<Row> overrides = spark.read().option("header", "true")
+        .option("mode", "FAILFAST").schema(OVERRIDE_SCHEMA).csv(file);
+    long malformed = overrides.where(not(col(MUNICIPALITY_CODE).rlike("^\\d{5}$")
+        .and(col(PARENT_CODE).rlike("^\\d{5}$")))).count();
+    if (malformed > 0) {
+      throw new ConfigException("geography.parent_overrides", file + " has " + malformed
+          + " row(s) whose codes are not 5 digits");
+    }
+    return overrides;
   }
 
   public static Dataset<Row> build(Inputs in, int baseVintage) {

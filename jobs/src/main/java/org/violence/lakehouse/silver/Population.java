@@ -12,7 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.violence.lakehouse.bronze.DelimitedSources;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig.YearRange;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.run.Stage;

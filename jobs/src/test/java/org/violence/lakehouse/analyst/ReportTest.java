@@ -36,6 +36,7 @@ import org.violence.lakehouse.gold.SpatialFeatures;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.model.ModelTable;
 import org.violence.lakehouse.routes.RouteMap;
+import org.violence.lakehouse.silver.MunicipalAreas;
 import org.violence.lakehouse.silver.Municipalities;
 
 /**
@@ -108,7 +109,7 @@ class ReportTest extends LakehouseTestBase {
     Map<String, String> unitOf = new HashMap<>();
     smallRun().lakehouse().read(Municipalities.TABLE).collectAsList().forEach(r -> unitOf.put(
         r.getAs(Municipalities.MUNICIPALITY_CODE), r.getAs(Municipalities.STABLE_CODE)));
-    JsonNode features = new ObjectMapper().readTree(RouteMapCommand.polygons(
+    JsonNode features = new ObjectMapper().readTree(MunicipalAreas.polygons(
         smallRun().lakehouse(), smallRun().config())).path("features");
     // Every municipality whose polygon holds a clear pixel at its middle: that pixel has the
     // colour of its panel unit's rate.

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.InegiCubeSource;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;

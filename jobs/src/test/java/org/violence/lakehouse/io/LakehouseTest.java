@@ -9,7 +9,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 
 /**
  * What a table was built from is recorded with every write, an empty one included; a new table

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.BronzeIngest;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lakehouse;

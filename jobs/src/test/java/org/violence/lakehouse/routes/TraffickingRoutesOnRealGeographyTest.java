@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.bronze.DelimitedSources;
-import org.violence.lakehouse.bronze.Quarantine;
+import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.silver.Municipalities;

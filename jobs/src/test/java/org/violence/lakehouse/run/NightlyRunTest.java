@@ -14,7 +14,6 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.cli.Pipeline;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;

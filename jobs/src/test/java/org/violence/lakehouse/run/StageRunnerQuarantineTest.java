@@ -9,7 +9,6 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.bronze.Quarantine;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;

@@ -1,4 +1,4 @@
-package org.violence.lakehouse.bronze;
+package org.violence.lakehouse.run;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -14,7 +14,8 @@ import org.violence.lakehouse.io.Table;
 
 /**
  * Records that could not enter a table, with the reason, so that nothing is dropped silently:
- * unparseable lines at bronze, unknown municipality codes at silver.
+ * unparseable lines at bronze, unknown municipality codes at silver. A bronze table, declared
+ * with the stage runner: the runner replaces a stage's refusals with each build of its parts.
  */
 public final class Quarantine {
   public static final String STAGE = "stage";
