@@ -120,7 +120,7 @@ public final class DeathRecords {
     for (BronzeIngest.RawFile file : files) {
       String uri = root + file.path();
       String header = TextFiles.firstLine(hadoop, uri, file.path(), charset);
-      layouts.add(new LineFields.Layout(LineFields.pathOf(hadoop, uri), file.year(),
+      layouts.add(LineFields.Layout.of(LineFields.pathOf(hadoop, uri), file.year(),
           positionsOf(columnsOfHeader(header, file.path())), header));
     }
     UserDefinedFunction fieldsOfLine = udf(new LineFields(layouts), LineFields.SCHEMA);

@@ -39,21 +39,29 @@ final class LineFields implements UDF2<byte[], String, Row> {
   private static final byte SPACE = ' ';
   private static final byte QUOTE = '"';
 
-  /** One file: its path as Spark names it, its year, where each column sits, its header. */
-  record Layout(String path, int year, int[] positions, String header) implements Serializable {}
+  /**
+   * One file: its path as Spark names it, its year, where each column sits, and its header line's
+   * bytes without and with a byte-order mark, as a line holding either is skipped.
+   */
+  record Layout(String path, int year, int[] positions, byte[] header, byte[] headerWithMark)
+      implements Serializable {
+    static Layout of(String path, int year, int[] positions, String header) {
+      return new Layout(path, year, positions, header.getBytes(StandardCharsets.UTF_8),
+          ("\uFEFF" + header).getBytes(StandardCharsets.UTF_8));
+    }
+
+    boolean isHeader(byte[] line, int start, int end) {
+      return Arrays.equals(line, start, end, header, 0, header.length)
+          || Arrays.equals(line, start, end, headerWithMark, 0, headerWithMark.length);
+    }
+  }
 
   private final List<Layout> layouts;
-  private final byte[][] headers;
-  private final byte[][] headersWithMark;
   /** Spark's spelling of a file's path to its index, found once per spelling. */
   private final Map<String, Integer> fileOfPath = new ConcurrentHashMap<>();
 
   LineFields(List<Layout> layouts) {
     this.layouts = List.copyOf(layouts);
-    this.headers = layouts.stream().map(layout -> layout.header()
-        .getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-    this.headersWithMark = layouts.stream().map(layout -> ("\uFEFF" + layout.header())
-        .getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
   }
 
   static String field(int column) {
@@ -81,13 +89,11 @@ final class LineFields implements UDF2<byte[], String, Row> {
     while (end > start && line[end - 1] == SPACE) {
       end--;
     }
-    if (start == end || Arrays.equals(line, start, end, headers[file], 0, headers[file].length)
-        || Arrays.equals(line, start, end, headersWithMark[file], 0,
-            headersWithMark[file].length)) {
+    Layout layout = layouts.get(file);
+    if (start == end || layout.isHeader(line, start, end)) {
       return null;
     }
     byte[][] fields = hasQuote(line) ? parsed(line) : split(line);
-    Layout layout = layouts.get(file);
     Object[] values = new Object[3 + layout.positions().length];
     values[0] = layout.year();
     values[1] = file;

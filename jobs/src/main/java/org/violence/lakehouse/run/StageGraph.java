@@ -27,6 +27,8 @@ import org.violence.lakehouse.io.Table;
 final class StageGraph {
   private final List<Stage> stages;
   private final Map<Stage, Set<Stage>> upstream = new HashMap<>();
+  /** The stages that read a stage's outputs. */
+  private final Map<Stage, Set<Stage>> readers = new HashMap<>();
   /** Stages that start first when several are ready: those with the most stages after them. */
   private final List<Stage> byPriority;
 
@@ -51,6 +53,7 @@ final class StageGraph {
               + input.qualifiedName() + ", which no stage of the run writes");
         }
         before.add(writer);
+        readers.computeIfAbsent(writer, w -> new LinkedHashSet<>()).add(stage);
       }
       upstream.put(stage, before);
     }
@@ -67,10 +70,9 @@ final class StageGraph {
     Set<Stage> found = new HashSet<>();
     List<Stage> frontier = new ArrayList<>(List.of(stage));
     while (!frontier.isEmpty()) {
-      Stage current = frontier.remove(frontier.size() - 1);
-      for (Stage candidate : stages) {
-        if (upstream.get(candidate).contains(current) && found.add(candidate)) {
-          frontier.add(candidate);
+      for (Stage reader : readers.getOrDefault(frontier.remove(frontier.size() - 1), Set.of())) {
+        if (found.add(reader)) {
+          frontier.add(reader);
         }
       }
     }
