@@ -124,10 +124,10 @@ public final class Lakehouse {
 
   /**
    * A new table's first version in one commit (a CREATE TABLE AS SELECT): its rows, description,
-   * properties, partitioning and build state. An overwrite of the path can set neither the
-   * description nor, on a new table, anything but the rows in the same commit. "Or replace":
-   * a write killed before its first commit leaves data files but no table, and those must not
-   * stop the next run.
+   * properties (applied to this first write's files too), partitioning and build state. An
+   * overwrite of the path cannot set the description, which took a second commit. "Or replace",
+   * as a precaution: a write killed before its first commit leaves data files but no table, and
+   * they must not stop the next run (checked by hand: it then creates the table over them).
    */
   private void create(Table table, Dataset<Row> rows, BuildState state) {
     var writer = withComments(table, rows)
