@@ -49,7 +49,12 @@ class ThriftEndpointTest extends LakehouseTestBase {
 
   @Test
   void jdbcClientReadsTheSameRowsAsTheShellOverLoopbackOnly() throws Exception {
-    RealRun run = smallRun();
+    // A copy whose model runs have a second version: Delta lets a RESTORE to the version a
+    // table is at pass as a no-op, so only a restore that would change something tests the
+    // refusal (a fresh run creates each table in one version).
+    RealRun run = copyOf(smallRun());
+    run.lakehouse().replace(PanelModel.RUNS, run.lakehouse().read(PanelModel.RUNS)
+        .localCheckpoint(), run.lakehouse().buildState(PanelModel.RUNS));
     int port = freePort();
     Path log = Files.createTempFile("serve", ".log");
     Process server = ChildJvm.start(log, System.getProperty("java.class.path"), Map.of(),
