@@ -13,8 +13,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
@@ -28,8 +26,7 @@ import org.violence.lakehouse.io.Table;
  * completes must produce exactly what an uninterrupted run produces.
  *
  * <p>Two panel years keep it to a few minutes; {@code -Dkilltest.every=true} kills at every
- * progress line of the pipeline instead of one per layer. Its two tests run at once (and the
- * class alone), each on its own lakehouse: each mostly waits for its child JVM, a one-core run.
+ * progress line of the pipeline instead of one per layer.
  */
 class KillAndResumeTest extends LakehouseTestBase {
   private static final String YEARS = SMALL_YEARS.first() + "-" + SMALL_YEARS.last();
@@ -47,7 +44,6 @@ class KillAndResumeTest extends LakehouseTestBase {
       Map.entry("/gold/", 200_000L));
 
   @Test
-  @Execution(ExecutionMode.CONCURRENT)
   void killedAtAnyPointTheNextRunCompletesWithExactlyTheUninterruptedResult() throws Exception {
     Path lakehouse = Files.createTempDirectory("killed");
     List<String> tried = new ArrayList<>();
@@ -84,7 +80,6 @@ class KillAndResumeTest extends LakehouseTestBase {
    * uninterrupted run, table by table.
    */
   @Test
-  @Execution(ExecutionMode.CONCURRENT)
   void runsStoppedByAFullDiskAreCompletedExactlyByTheNextOne() throws Exception {
     Path lakehouse = Files.createTempDirectory("full-disk");
     List<String> stoppedAt = new ArrayList<>();
