@@ -41,14 +41,13 @@ public final class BronzeStages {
   public static BronzeStages scan(SparkSession spark, LakehouseConfig config, BronzeIngest ingest,
       List<BronzeSource> sources, List<String> otherInputs) {
     var hadoop = spark.sparkContext().hadoopConfiguration();
-    String root = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
     List<String> keys = new ArrayList<>();
     sources.forEach(source -> keys.add(source.configKey()));
     keys.addAll(otherInputs);
     List<InputManifest.Entry> entries = new ArrayList<>();
     for (String key : keys) {
       for (BronzeIngest.RawFile file : ingest.filesOf(config.sources().get(key), config.years())) {
-        entries.add(InputManifest.scan(hadoop, root, key, file));
+        entries.add(InputManifest.scan(hadoop, config.inputsFolder(), key, file));
       }
     }
     return new BronzeStages(spark, config, ingest, sources, List.copyOf(entries));

@@ -166,11 +166,11 @@ public final class CentralAmericaStages {
   }
 
   private InputManifest.Entry scan(String key, BronzeIngest.RawFile file) {
-    return InputManifest.scan(hadoop(), root(), key, file);
+    return InputManifest.scan(hadoop(), config.inputsFolder(), key, file);
   }
 
   private byte[] readBytes(String relative) {
-    Path path = new Path(root() + relative);
+    Path path = new Path(config.inputsFolder() + relative);
     try (InputStream in = path.getFileSystem(hadoop()).open(path)) {
       return in.readAllBytes();
     } catch (IOException e) {
@@ -180,9 +180,5 @@ public final class CentralAmericaStages {
 
   private Configuration hadoop() {
     return lakehouse.spark().sparkContext().hadoopConfiguration();
-  }
-
-  private String root() {
-    return config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
   }
 }

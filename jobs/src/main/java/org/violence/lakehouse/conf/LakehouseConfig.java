@@ -18,6 +18,11 @@ public record LakehouseConfig(
     List<ModelSpec> models,
     Trafficking trafficking) {
 
+  /** The inputs folder ending in "/", to which a source's relative path is appended. */
+  public String inputsFolder() {
+    return inputs.endsWith("/") ? inputs : inputs + "/";
+  }
+
   /** The same configuration with these models (the configured ones multiplied out). */
   public LakehouseConfig withModels(List<ModelSpec> specs) {
     return new LakehouseConfig(lakehouse, inputs, years, spark, sources, geography,

@@ -74,10 +74,10 @@ public final class MunicipalAreas {
       throw new ConfigException("sources." + POLYGONS_SOURCE, "missing; the municipalities' "
           + "areas and the route map are drawn from the municipal polygons of this GeoJSON file");
     }
-    String inputs = config.inputs().endsWith("/") ? config.inputs() : config.inputs() + "/";
     return String.join("\n", TextFiles.readLines(
-        lakehouse.spark().sparkContext().hadoopConfiguration(), inputs + polygons.path(),
-        polygons.path(), Charset.forName(polygons.encoding())));
+        lakehouse.spark().sparkContext().hadoopConfiguration(),
+        config.inputsFolder() + polygons.path(), polygons.path(),
+        Charset.forName(polygons.encoding())));
   }
 
   /** One row per municipality of {@code geoJson}; {@code file} names it in errors. */
