@@ -115,7 +115,7 @@ public final class Lakehouse {
     Snapshot written = snapshot(table);
     // A separate commit, so it is made only when needed: reruns must not move versions.
     if (!table.description().equals(written.metadata().description())) {
-      spark.sql("ALTER TABLE delta.`" + path(table) + "` SET TBLPROPERTIES ('comment' = '"
+      spark.sql("ALTER TABLE " + pathIdentifier(table) + " SET TBLPROPERTIES ('comment' = '"
           + table.description().replace("'", "\\'") + "')");
       committed();
     }
@@ -130,8 +130,7 @@ public final class Lakehouse {
    * they must not stop the next run (checked by hand: it then creates the table over them).
    */
   private void create(Table table, Dataset<Row> rows, BuildState state) {
-    var writer = withComments(table, rows)
-        .writeTo("delta.`" + path(table).replace("`", "``") + "`");
+    var writer = withComments(table, rows).writeTo(pathIdentifier(table));
     if (state != null) {
       writer.option("userMetadata", state.toCommitMetadata());
     }
@@ -143,6 +142,11 @@ public final class Lakehouse {
           partitions.subList(1, partitions.size())).toSeq());
     }
     writer.createOrReplace();
+  }
+
+  /** The table as SQL names a Delta table by its path. */
+  private String pathIdentifier(Table table) {
+    return "delta.`" + path(table).replace("`", "``") + "`";
   }
 
   /**
