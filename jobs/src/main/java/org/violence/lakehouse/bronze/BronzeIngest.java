@@ -35,7 +35,7 @@ public final class BronzeIngest {
 
   public BronzeIngest(SparkSession spark, String inputsRoot, String runId, Timestamp loadTime) {
     this.spark = spark;
-    this.inputsRoot = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
+    this.inputsRoot = LakehouseConfig.folder(inputsRoot);
     this.runId = runId;
     this.loadTime = loadTime;
   }

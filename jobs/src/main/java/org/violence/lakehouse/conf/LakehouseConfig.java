@@ -20,7 +20,15 @@ public record LakehouseConfig(
 
   /** The inputs folder ending in "/", to which a source's relative path is appended. */
   public String inputsFolder() {
-    return inputs.endsWith("/") ? inputs : inputs + "/";
+    return folder(inputs);
+  }
+
+  /**
+   * A folder's path ending in "/": inputs' relative paths are appended to it as text, since a
+   * root may be a URI (hdfs://, s3a://) that {@code java.nio} cannot join.
+   */
+  public static String folder(String path) {
+    return path.endsWith("/") ? path : path + "/";
   }
 
   /** The same configuration with these models (the configured ones multiplied out). */

@@ -21,6 +21,7 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.BronzeIngest;
+import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
@@ -113,7 +114,7 @@ public final class DeathRecords {
       return none.select(bronze(col(YEAR), col(Lineage.SOURCE_FILE), List.copyOf(COLUMNS.keySet())
           .stream().map(name -> col(name)).toList(), col(MALFORMED_LINE), runId, loadTime));
     }
-    String root = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
+    String root = LakehouseConfig.folder(inputsRoot);
     Charset charset = Charset.forName(encoding);
     var hadoop = spark.sparkContext().hadoopConfiguration();
     List<LineFields.Layout> layouts = new java.util.ArrayList<>();

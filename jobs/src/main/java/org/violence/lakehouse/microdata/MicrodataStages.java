@@ -39,7 +39,7 @@ public final class MicrodataStages {
   public MicrodataStages(Lakehouse lakehouse, String inputsRoot,
       LakehouseConfig.SourceFile source, List<BronzeIngest.RawFile> files) {
     this.lakehouse = lakehouse;
-    this.inputsRoot = inputsRoot.endsWith("/") ? inputsRoot : inputsRoot + "/";
+    this.inputsRoot = LakehouseConfig.folder(inputsRoot);
     this.source = source;
     this.files = List.copyOf(files);
   }
