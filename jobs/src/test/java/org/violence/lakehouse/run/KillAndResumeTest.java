@@ -20,87 +20,97 @@ import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 
 /**
- * Kills the real command with SIGKILL at many points of a run (while each table is being
- * written, some at once and some a moment later, mid-commit), each time on the lakehouse the
- * previous kill left behind. After every kill every table must be readable; the run that finally
- * completes must produce exactly what an uninterrupted run produces.
+ * Interrupts the real command at many points of a run, each time on the lakehouse the previous
+ * interruption left behind: SIGKILL while a table is being written (some at once and some a
+ * moment later, mid-commit), and a disk that fills up inside bronze, silver and gold. After every
+ * interruption every table must be readable; the run that finally completes must produce exactly
+ * what an uninterrupted run produces.
  *
- * <p>Two panel years keep it to a few minutes; {@code -Dkilltest.every=true} kills at every
- * progress line of the pipeline instead of one per layer.
+ * <p>The kills and full disks alternate in one chain of runs, so that the pipeline is redone from
+ * a fresh lakehouse once, not once per kind of failure: each child JVM starts cold, and the
+ * chain's runs are most of this class's time. Two panel years keep it to a few minutes;
+ * {@code -Dkilltest.every=true} kills at every progress line of the pipeline instead (no full
+ * disk).
  */
 class KillAndResumeTest extends LakehouseTestBase {
   private static final String YEARS = SMALL_YEARS.first() + "-" + SMALL_YEARS.last();
-  /** Lines the pipeline prints just before each write; killing there lands inside commits. */
-  private static final List<String> KILL_POINTS = List.of(
-      "writing bronze.conapo_population", "writing silver.homicides",
-      "writing gold.reconciliation");
-  private static final long[] DELAYS_MILLIS = {0, 250, 900};
+
+  /** One run of the chain and how it is stopped. */
+  private sealed interface Interruption {}
+
+  /** SIGKILL {@code delayMillis} after the pipeline prints {@code line}, just before a write. */
+  private record Kill(String line, long delayMillis) implements Interruption {}
+
   /**
-   * Where and after how many bytes each run's disk fills up: in bronze after 4.6 MB (more than
-   * its largest table, CONAPO's population, ~4.4 MB), then inside silver, then inside gold.
+   * The disk fills up after {@code budget} bytes written under {@code layer}. Each budget is
+   * smaller than what is left to write in that layer after the kill before it: in bronze 4.6 MB
+   * (more than its largest table, CONAPO's population, ~4.4 MB; ~8 MB of bronze remain after a
+   * kill at that table), in silver 400 KB, in gold 200 KB (the panel alone is ~900 KB).
    */
-  private static final List<Map.Entry<String, Long>> FULL_DISK_BUDGETS = List.of(
-      Map.entry("/bronze/", 4_600_000L), Map.entry("/silver/", 400_000L),
-      Map.entry("/gold/", 200_000L));
+  private record FullDisk(String layer, long budget) implements Interruption {}
+
+  private static final List<Interruption> CHAIN = List.of(
+      new Kill("writing bronze.conapo_population", 0), new FullDisk("/bronze/", 4_600_000L),
+      new Kill("writing silver.homicides", 250), new FullDisk("/silver/", 400_000L),
+      new Kill("writing gold.reconciliation", 900), new FullDisk("/gold/", 200_000L));
 
   @Test
-  void killedAtAnyPointTheNextRunCompletesWithExactlyTheUninterruptedResult() throws Exception {
-    Path lakehouse = Files.createTempDirectory("killed");
-    List<String> tried = new ArrayList<>();
-    List<String> points = Boolean.getBoolean("killtest.every") ? null : KILL_POINTS;
-    for (int attempt = 0; ; attempt++) {
-      long delay = DELAYS_MILLIS[attempt % DELAYS_MILLIS.length];
-      String killedAt = runAndKill(lakehouse, points == null ? null
-          : points.get(Math.min(attempt, points.size() - 1)), points == null ? 1 : 0, delay);
-      if (killedAt == null) {
-        break; // the run completed before reaching a kill point: nothing left to interrupt
+  void interruptedAtAnyPointTheNextRunCompletesWithExactlyTheUninterruptedResult()
+      throws Exception {
+    Path lakehouse = Files.createTempDirectory("interrupted");
+    List<String> killedAt = new ArrayList<>();
+    List<String> diskFullAt = new ArrayList<>();
+    if (Boolean.getBoolean("killtest.every")) {
+      long[] delaysMillis = {0, 250, 900};
+      for (int attempt = 0; ; attempt++) {
+        long delay = delaysMillis[attempt % delaysMillis.length];
+        String line = runAndKill(lakehouse, null, 1, delay);
+        if (line == null) {
+          break; // the run completed before its first progress line: nothing left to interrupt
+        }
+        killedAt.add(line + " +" + delay + "ms");
+        everyTableIsReadable(lakehouse);
       }
-      tried.add(killedAt + " +" + delay + "ms");
-      everyTableIsReadable(lakehouse);
-      if (points != null && attempt >= points.size() - 1) {
-        break;
+    } else {
+      for (Interruption interruption : CHAIN) {
+        if (interruption instanceof Kill kill) {
+          String line = runAndKill(lakehouse, kill.line(), 0, kill.delayMillis());
+          Assertions.assertNotNull(line, "the run after " + killedAt + " and " + diskFullAt
+              + " ended before '" + kill.line() + "': the chain interrupts nothing after it");
+          killedAt.add(line + " +" + kill.delayMillis() + "ms");
+        } else {
+          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption, diskFullAt.size()));
+        }
+        everyTableIsReadable(lakehouse);
       }
     }
-    System.out.println("KillAndResumeTest: killed the run at " + tried.size() + " points: "
-        + tried);
-    Assertions.assertTrue(tried.size() >= KILL_POINTS.size() - 1,
-        "too few kill points were reached: " + tried);
+    System.out.println("KillAndResumeTest: killed the run at " + killedAt
+        + "; the disk filled up at " + diskFullAt);
 
     Lakehouse actual = resumeAndCompare(lakehouse);
     List<Row> abandoned = actual.read(RunLog.RUNS).where("status = 'ABANDONED'").collectAsList();
-    Assertions.assertEquals(tried.size(), abandoned.size(),
-        "every killed run is marked ABANDONED by the run that took over its lock");
+    Assertions.assertEquals(killedAt.size(), abandoned.size(),
+        "every killed run, and no run stopped by the full disk, is marked ABANDONED by the run "
+            + "that took over its lock");
   }
 
   /**
-   * A disk that fills up mid-run (issue 19), once in each layer: three runs of a fresh lakehouse,
-   * each on what the one before left, whose writes fail with "No space left on device" after
-   * some MB of bronze, then some hundred KB of silver, then of gold. Each ends with a non-zero
-   * exit and leaves every table readable; the run after them, with space again, ends equal to an
-   * uninterrupted run, table by table.
+   * A run whose writes fail with "No space left on device" once the disk's budget is spent
+   * (issue 19): it must end with a non-zero exit; returns the last write it started.
    */
-  @Test
-  void runsStoppedByAFullDiskAreCompletedExactlyByTheNextOne() throws Exception {
-    Path lakehouse = Files.createTempDirectory("full-disk");
-    List<String> stoppedAt = new ArrayList<>();
-    for (int attempt = 0; attempt < FULL_DISK_BUDGETS.size(); attempt++) {
-      Map.Entry<String, Long> budget = FULL_DISK_BUDGETS.get(attempt);
-      Path log = lakehouse.resolve("full-disk-" + attempt + ".log");
-      Process run = pipelineCommand(lakehouse, Map.of("JAVA_TOOL_OPTIONS",
-          "-Dspark.hadoop.fs.file.impl=" + FullDiskFileSystem.class.getName()
-              + " -D" + FullDiskFileSystem.UNDER + "=" + budget.getKey()
-              + " -D" + FullDiskFileSystem.BUDGET + "=" + budget.getValue()))
-          .redirectOutput(log.toFile()).start();
-      Assertions.assertTrue(run.waitFor(10, TimeUnit.MINUTES));
-      String output = Files.readString(log);
-      Assertions.assertNotEquals(0, run.exitValue(), output);
-      Assertions.assertTrue(output.contains("No space left on device"), output);
-      stoppedAt.add(output.lines().filter(line -> line.startsWith("  writing ")).reduce(
-          (first, last) -> last).orElse("before any write").strip());
-      everyTableIsReadable(lakehouse);
-    }
-    System.out.println("KillAndResumeTest: the disk filled up at " + stoppedAt);
-    resumeAndCompare(lakehouse);
+  private String runOnAFullDisk(Path lakehouse, FullDisk disk, int attempt) throws Exception {
+    Path log = lakehouse.resolve("full-disk-" + attempt + ".log");
+    Process run = pipelineCommand(lakehouse, Map.of("JAVA_TOOL_OPTIONS",
+        "-Dspark.hadoop.fs.file.impl=" + FullDiskFileSystem.class.getName()
+            + " -D" + FullDiskFileSystem.UNDER + "=" + disk.layer()
+            + " -D" + FullDiskFileSystem.BUDGET + "=" + disk.budget()))
+        .redirectOutput(log.toFile()).start();
+    Assertions.assertTrue(run.waitFor(10, TimeUnit.MINUTES));
+    String output = Files.readString(log);
+    Assertions.assertNotEquals(0, run.exitValue(), output);
+    Assertions.assertTrue(output.contains("No space left on device"), output);
+    return output.lines().filter(line -> line.startsWith("  writing ")).reduce(
+        (first, last) -> last).orElse("before any write").strip();
   }
 
   /** Runs the command to the end on {@code lakehouse}; every table must equal the small run's. */
