@@ -4,14 +4,22 @@ import static org.violence.lakehouse.io.Expectation.notNull;
 import static org.violence.lakehouse.io.Expectation.uniqueKey;
 import static org.apache.spark.sql.functions.*;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.DelimitedSources;
@@ -131,37 +139,83 @@ public final class Municipalities {
     }
   }
 
-  /** Official split decrees that replace an inferred parent; part of the configuration. */
-  private static Dataset<Row> parentOverrides(SparkSession spark, String file) {
+  /**
+   * Official split decrees that replace an inferred parent; part of the configuration, so a code
+   * that is not 5 digits, or a municipality decreed twice, stops the run naming the file.
+   */
+  static Dataset<Row> parentOverrides(SparkSession spark, String file) {
     if (file == null) {
       return spark.createDataFrame(List.of(), OVERRIDE_SCHEMA);
     }
     if (!new java.io.File(file).isFile()) {
       throw new ConfigException("geography.parent_overrides", "file " + file + " does not exist");
     }
-    Dataset<Row> overrides = spark.read().option("header", "true")
-        .option("mode", "FAILFAST").schema(OVERRIDE_SCHEMA).csv(file);
-    long malformed = overrides.where(not(col(MUNICIPALITY_CODE).rlike("^\\d{5}$")
-        .and(col(PARENT_CODE).rlike("^\\d{5}$")))).count();
+    List<Row> decrees = spark.read().option("header", "true")
+        .option("mode", "FAILFAST").schema(OVERRIDE_SCHEMA).csv(file).collectAsList();
+    long malformed = decrees.stream().filter(r -> !isCode(r.getString(0))
+        || !isCode(r.getString(1))).count();
     if (malformed > 0) {
       throw new ConfigException("geography.parent_overrides", file + " has " + malformed
           + " row(s) whose codes are not 5 digits");
     }
-    return overrides;
+    Set<String> decreed = new HashSet<>();
+    for (Row r : decrees) {
+      if (!decreed.add(r.getString(0))) {
+        throw new ConfigException("geography.parent_overrides", file + " decrees the parent of "
+            + r.getString(0) + " more than once");
+      }
+    }
+    return spark.createDataFrame(decrees, OVERRIDE_SCHEMA);
   }
 
-  public static Dataset<Row> build(Inputs in, int baseVintage) {
-    Dataset<Row> vintagePopulation = vintagePopulation(in);
-    Dataset<Row> existence = vintagePopulation.groupBy(MUNICIPALITY_CODE).agg(
-        min("vintage").as(FIRST_VINTAGE), sort_array(collect_set("vintage")).as(VINTAGES));
-    Dataset<Row> parents = overridden(inferParents(vintagePopulation, existence, in, baseVintage),
-        in.parentOverrides());
-    Dataset<Row> lineage = existence.join(parents, MUNICIPALITY_CODE, "left");
-    return withAttributes(withStableCodes(lineage), in);
+  private static boolean isCode(String code) {
+    return code != null && code.matches("\\d{5}");
   }
+
+  /**
+   * The dimension, derived on the driver: its inputs are a few thousand rows per vintage, and as
+   * one Spark plan (~20 joins and windows, the lineage repeated per split generation) it cost
+   * 35-45 s of planning and code generation in a cold JVM for 2,469 rows. Each input is reduced
+   * and collected by one simple query; the inference below is the same rule as the class comment.
+   */
+  public static Dataset<Row> build(Inputs in, int baseVintage) {
+    SortedMap<String, NavigableMap<Integer, Double>> populations = vintagePopulation(in);
+    Map<String, Parent> parents = inferParents(populations, in, baseVintage);
+    for (Row decree : in.parentOverrides().select(MUNICIPALITY_CODE, PARENT_CODE)
+        .collectAsList()) {
+      if (decree.anyNull() || !populations.containsKey(decree.getString(0))) {
+        continue;
+      }
+      parents.put(decree.getString(0), new Parent(decree.getString(1), "official_decree", null));
+    }
+    Attributes attributes = Attributes.of(in);
+    List<Row> rows = new ArrayList<>();
+    populations.forEach((code, byVintage) -> {
+      Parent parent = parents.get(code);
+      rows.add(attributes.row(code, byVintage.firstKey(), new ArrayList<>(byVintage.keySet()),
+          parent, stableCode(code, parents)));
+    });
+    return in.censusCounts().sparkSession().createDataFrame(rows, SCHEMA);
+  }
+
+  private static final StructType SCHEMA = new StructType()
+      .add(MUNICIPALITY_CODE, DataTypes.StringType).add(STATE_CODE, DataTypes.StringType)
+      .add(STATE_NAME, DataTypes.StringType).add(MUNICIPALITY_NAME, DataTypes.StringType)
+      .add(FIRST_VINTAGE, DataTypes.IntegerType)
+      .add(VINTAGES, DataTypes.createArrayType(DataTypes.IntegerType))
+      .add(PARENT_CODE, DataTypes.StringType).add(PARENT_METHOD, DataTypes.StringType)
+      .add(PARENT_EVIDENCE, DataTypes.DoubleType).add(STABLE_CODE, DataTypes.StringType)
+      .add(SEAT_LONGITUDE, DataTypes.DoubleType).add(SEAT_LATITUDE, DataTypes.DoubleType)
+      .add(METRO_ZONE_CODE, DataTypes.StringType).add(METRO_ZONE_NAME, DataTypes.StringType);
+
+  /** A municipality's parent, how it was set and the people that show it (null for decrees). */
+  private record Parent(String code, String method, Double evidence) {}
+
+  /** A municipality's population in a census or count, keyed for the CONAPO estimates. */
+  private record CodeYear(String code, int year) {}
 
   /** Population of each municipality in each census or count that lists it. */
-  private static Dataset<Row> vintagePopulation(Inputs in) {
+  private static SortedMap<String, NavigableMap<Integer, Double>> vintagePopulation(Inputs in) {
     Dataset<Row> censuses = in.censusCounts()
         .where(col("sex").equalTo("Total").and(col("population").isNotNull()))
         .select(col(MUNICIPALITY_CODE), col("year").as("vintage"), col("population"));
@@ -171,130 +225,156 @@ public final class Municipalities {
             .select(col(MUNICIPALITY_CODE), lit(2020).as("vintage"), col("population")));
     // Codes ending 990-999 are INEGI's "not specified" and statistical remainders
     // (e.g. 07998 "Otros municipios" in the 1995 count), not municipalities.
-    return censuses.unionByName(catalogues)
-        .where(substring(col(MUNICIPALITY_CODE), 3, 3).lt("990"));
+    SortedMap<String, NavigableMap<Integer, Double>> populations = new TreeMap<>();
+    for (Row r : censuses.unionByName(catalogues)
+        .where(substring(col(MUNICIPALITY_CODE), 3, 3).lt("990")).collectAsList()) {
+      populations.computeIfAbsent(r.getString(0), code -> new TreeMap<>())
+          .putIfAbsent(r.getInt(1), nullableDouble(r, 2));
+    }
+    return populations;
   }
 
-  private static Dataset<Row> inferParents(Dataset<Row> vintagePopulation,
-      Dataset<Row> existence, Inputs in, int baseVintage) {
-    Dataset<Row> children = existence.where(col(FIRST_VINTAGE).gt(baseVintage))
-        .select(col(MUNICIPALITY_CODE).as("child"), col(FIRST_VINTAGE).as("created_by"));
-    Dataset<Row> candidates = existence
-        .select(col(MUNICIPALITY_CODE).as("candidate"), col(FIRST_VINTAGE).as("candidate_first"));
-    Dataset<Row> borders = in.adjacency()
-        .select(col("municipality_code_a").as("a"), col("municipality_code_b").as("b"))
-        .unionByName(in.adjacency()
-            .select(col("municipality_code_b").as("a"), col("municipality_code_a").as("b")))
-        .distinct().withColumn("borders", lit(true));
-    Dataset<Row> census = vintagePopulation.select(col(MUNICIPALITY_CODE).as("candidate"),
-        col("vintage"), col("population"));
-    Dataset<Row> estimates = in.populationEstimates().where(col("sex").equalTo("Total"))
-        .select(col(MUNICIPALITY_CODE), col("year"), col("population").as("estimate"));
+  private static Map<String, Parent> inferParents(
+      SortedMap<String, NavigableMap<Integer, Double>> populations, Inputs in, int baseVintage) {
+    Set<List<String>> borders = new HashSet<>();
+    for (Row r : in.adjacency().select("municipality_code_a", "municipality_code_b")
+        .collectAsList()) {
+      borders.add(Arrays.asList(r.getString(0), r.getString(1)));
+      borders.add(Arrays.asList(r.getString(1), r.getString(0)));
+    }
+    Set<Integer> vintages = new TreeSet<>();
+    populations.values().forEach(byVintage -> vintages.addAll(byVintage.keySet()));
+    Map<CodeYear, Double> estimates = new HashMap<>();
+    for (Row r : in.populationEstimates().where(col("sex").equalTo("Total")
+            .and(col("year").isin(vintages.toArray())))
+        .select(MUNICIPALITY_CODE, "year", "population").collectAsList()) {
+      estimates.putIfAbsent(new CodeYear(r.getString(0), r.getInt(1)), nullableDouble(r, 2));
+    }
 
-    // The candidate's last census before the child appears, and its first one after.
-    Dataset<Row> pairs = children
-        .join(candidates, substring(col("child"), 1, 2).equalTo(
-            substring(col("candidate"), 1, 2)).and(col("candidate_first").lt(col("created_by"))))
-        .join(borders, col("a").equalTo(col("child")).and(col("b").equalTo(col("candidate"))),
-            "left")
-        .withColumn("borders", coalesce(col("borders"), lit(false)))
-        .drop("a", "b");
-    Dataset<Row> before = pairs.join(census, "candidate")
-        .where(col("vintage").lt(col("created_by")))
-        .withColumn("rank", row_number().over(Window.partitionBy("child", "candidate")
-            .orderBy(col("vintage").desc())))
-        .where(col("rank").equalTo(1))
-        .select(col("child"), col("candidate"), col("created_by"), col("borders"),
-            col("vintage").as("vintage_before"), col("population").as("population_before"));
-    Dataset<Row> after = census.select(col("candidate"), col("vintage").as("created_by"),
-        col("population").as("population_after"));
-    Dataset<Row> childEstimate = estimates.select(col(MUNICIPALITY_CODE).as("child"),
-        col("year").as("vintage_before"), col("estimate").as("child_backprojection"));
-    Dataset<Row> candidateEstimate = estimates.select(col(MUNICIPALITY_CODE).as("candidate"),
-        col("year").as("vintage_before"), col("estimate").as("candidate_estimate"));
-
-    Column backprojected = col("child_backprojection").isNotNull()
-        .and(col("candidate_estimate").isNotNull());
-    Dataset<Row> scored = before
-        .join(after, new String[] {"candidate", "created_by"}, "left")
-        .join(childEstimate, new String[] {"child", "vintage_before"}, "left")
-        .join(candidateEstimate, new String[] {"candidate", "vintage_before"}, "left")
-        .withColumn("method", when(backprojected, lit("conapo_backprojection"))
-            .otherwise(lit("census_population_drop")))
-        .withColumn("evidence", when(backprojected,
-            col("population_before").minus(col("candidate_estimate")))
-            .otherwise(col("population_before").minus(col("population_after"))));
-    // A child is judged by one method for all its candidates: back-projection when CONAPO has it.
-    WindowSpec perChild = Window.partitionBy("child");
-    WindowSpec best = Window.partitionBy("child").orderBy(col("borders").desc(),
-        col("evidence").desc_nulls_last(), col("candidate"));
-    return scored
-        .withColumn("child_method", max(when(backprojected, 1).otherwise(0)).over(perChild))
-        .where(col("child_method").equalTo(when(backprojected, 1).otherwise(0)))
-        .withColumn("rank", row_number().over(best))
-        .where(col("rank").equalTo(1))
-        .select(col("child").as(MUNICIPALITY_CODE), col("candidate").as(PARENT_CODE),
-            col("method").as(PARENT_METHOD), col("evidence").as(PARENT_EVIDENCE));
+    Map<String, Parent> parents = new HashMap<>();
+    populations.forEach((child, childVintages) -> {
+      int createdBy = childVintages.firstKey();
+      if (createdBy <= baseVintage) {
+        return;
+      }
+      List<Candidate> candidates = new ArrayList<>();
+      populations.forEach((candidate, byVintage) -> {
+        if (!stateOf(candidate).equals(stateOf(child)) || byVintage.firstKey() >= createdBy) {
+          return;
+        }
+        // The candidate's last census before the child appears, and its first one after.
+        Map.Entry<Integer, Double> before = byVintage.lowerEntry(createdBy);
+        Double childBackprojection = estimates.get(new CodeYear(child, before.getKey()));
+        Double candidateEstimate = estimates.get(new CodeYear(candidate, before.getKey()));
+        boolean backprojected = childBackprojection != null && candidateEstimate != null;
+        candidates.add(new Candidate(candidate, borders.contains(List.of(child, candidate)),
+            backprojected, minus(before.getValue(),
+                backprojected ? candidateEstimate : byVintage.get(createdBy))));
+      });
+      // A child is judged by one method for all its candidates: back-projection when CONAPO has
+      // it; then bordering candidates first, the largest carve-out, the lowest code.
+      boolean byBackprojection = candidates.stream().anyMatch(Candidate::backprojected);
+      candidates.stream().filter(c -> c.backprojected() == byBackprojection)
+          .min(Comparator.comparing(Candidate::borders).reversed()
+              .thenComparing(Candidate::evidence, Municipalities::largestFirstNullsLast)
+              .thenComparing(Candidate::code))
+          .ifPresent(best -> parents.put(child, new Parent(best.code(),
+              best.backprojected() ? "conapo_backprojection" : "census_population_drop",
+              best.evidence())));
+    });
+    return parents;
   }
 
-  private static Dataset<Row> overridden(Dataset<Row> inferred, Dataset<Row> overrides) {
-    Dataset<Row> decrees = overrides.select(col(MUNICIPALITY_CODE),
-        col(PARENT_CODE).as("decreed_parent"));
-    return inferred.join(decrees, MUNICIPALITY_CODE, "full_outer").select(
-        col(MUNICIPALITY_CODE),
-        coalesce(col("decreed_parent"), col(PARENT_CODE)).as(PARENT_CODE),
-        when(col("decreed_parent").isNotNull(), lit("official_decree"))
-            .otherwise(col(PARENT_METHOD)).as(PARENT_METHOD),
-        when(col("decreed_parent").isNotNull(), lit(null).cast("double"))
-            .otherwise(col(PARENT_EVIDENCE)).as(PARENT_EVIDENCE));
+  /** A possible parent of a new municipality, with the evidence of the carve-out. */
+  private record Candidate(String code, boolean borders, boolean backprojected, Double evidence) {}
+
+  /** Spark's order for a descending double: NaN first, -0.0 equal to 0.0, nulls last. */
+  private static int largestFirstNullsLast(Double a, Double b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : 1) : -1;
+    }
+    return a.doubleValue() == b.doubleValue() ? 0 : Double.compare(b, a);
+  }
+
+  private static Double minus(Double a, Double b) {
+    return a == null || b == null ? null : a - b;
+  }
+
+  private static Double nullableDouble(Row r, int i) {
+    return r.isNullAt(i) ? null : r.getDouble(i);
+  }
+
+  /** The state part of a code, as Spark's {@code substring(code, 1, 2)}. */
+  private static String stateOf(String code) {
+    return code.substring(0, Math.min(2, code.length()));
   }
 
   /** Follows parents up to the base vintage; municipalities of the base vintage are their own. */
-  private static Dataset<Row> withStableCodes(Dataset<Row> lineage) {
-    Dataset<Row> parentOf = lineage.select(col(MUNICIPALITY_CODE).as("ancestor"),
-        col(PARENT_CODE).as("ancestor_parent"));
-    Dataset<Row> resolved = lineage.withColumn(STABLE_CODE,
-        coalesce(col(PARENT_CODE), col(MUNICIPALITY_CODE)));
-    for (int generation = 1; generation < MAX_SPLIT_GENERATIONS; generation++) {
-      resolved = resolved.join(parentOf, col(STABLE_CODE).equalTo(col("ancestor")), "left")
-          .withColumn(STABLE_CODE, coalesce(col("ancestor_parent"), col(STABLE_CODE)))
-          .drop("ancestor", "ancestor_parent");
+  private static String stableCode(String code, Map<String, Parent> parents) {
+    String stable = code;
+    for (int generation = 0; generation < MAX_SPLIT_GENERATIONS; generation++) {
+      Parent parent = parents.get(stable);
+      if (parent == null) {
+        break;
+      }
+      stable = parent.code();
     }
-    return resolved;
+    return stable;
   }
 
-  private static Dataset<Row> withAttributes(Dataset<Row> lineage, Inputs in) {
-    // Names and seats from the newest catalogue that lists the municipality.
-    Dataset<Row> named = in.catalogue2020().select(col(MUNICIPALITY_CODE), col(STATE_NAME),
-            col(MUNICIPALITY_NAME), col(SEAT_LONGITUDE), col(SEAT_LATITUDE), lit(2).as("priority"))
-        .unionByName(in.catalogue2015().select(col(MUNICIPALITY_CODE), col(STATE_NAME),
-            col(MUNICIPALITY_NAME), col(SEAT_LONGITUDE), col(SEAT_LATITUDE),
-            lit(1).as("priority")))
-        .withColumn("rank", row_number().over(Window.partitionBy(MUNICIPALITY_CODE)
-            .orderBy(col("priority").desc())))
-        .where(col("rank").equalTo(1)).drop("rank", "priority");
-    Dataset<Row> stateNames = named.groupBy(substring(col(MUNICIPALITY_CODE), 1, 2).as(
-        STATE_CODE)).agg(first(STATE_NAME).as("state_of_code"));
-    Dataset<Row> censusNames = in.censusCounts().groupBy(col(MUNICIPALITY_CODE))
-        .agg(max("municipality_name").as("census_name"));
-    Dataset<Row> seats = in.seats2007().select(col(MUNICIPALITY_CODE),
-        col(SEAT_LONGITUDE).as("seat_longitude_2007"), col(SEAT_LATITUDE).as("seat_latitude_2007"));
-    Dataset<Row> metro = in.metroZones().groupBy(MUNICIPALITY_CODE).agg(
-        first("metro_zone_code").as(METRO_ZONE_CODE), first("metro_zone_name").as(METRO_ZONE_NAME));
-    return lineage
-        .join(named, MUNICIPALITY_CODE, "left")
-        .join(censusNames, MUNICIPALITY_CODE, "left")
-        .join(seats, MUNICIPALITY_CODE, "left")
-        .join(metro, MUNICIPALITY_CODE, "left")
-        .withColumn(STATE_CODE, substring(col(MUNICIPALITY_CODE), 1, 2))
-        .join(stateNames, STATE_CODE, "left")
-        .select(col(MUNICIPALITY_CODE), col(STATE_CODE),
-            coalesce(col(STATE_NAME), col("state_of_code")).as(STATE_NAME),
-            coalesce(col(MUNICIPALITY_NAME), col("census_name")).as(MUNICIPALITY_NAME),
-            col(FIRST_VINTAGE), col(VINTAGES), col(PARENT_CODE), col(PARENT_METHOD),
-            col(PARENT_EVIDENCE), col(STABLE_CODE),
-            coalesce(col(SEAT_LONGITUDE), col("seat_longitude_2007")).as(SEAT_LONGITUDE),
-            coalesce(col(SEAT_LATITUDE), col("seat_latitude_2007")).as(SEAT_LATITUDE),
-            col(METRO_ZONE_CODE), col(METRO_ZONE_NAME));
+  /** Names, seats and metro zones of the municipalities, from the newest source that has them. */
+  private record Attributes(Map<String, Row> named, Map<String, String> stateNames,
+      Map<String, String> censusNames, Map<String, Row> seats2007, Map<String, Row> metroZones) {
+
+    static Attributes of(Inputs in) {
+      // Names and seats from the newest catalogue that lists the municipality.
+      Map<String, Row> named = new HashMap<>();
+      Map<String, String> stateNames = new HashMap<>();
+      for (Dataset<Row> catalogue : List.of(in.catalogue2020(), in.catalogue2015())) {
+        for (Row r : catalogue.select(MUNICIPALITY_CODE, STATE_NAME, MUNICIPALITY_NAME,
+            SEAT_LONGITUDE, SEAT_LATITUDE).collectAsList()) {
+          if (named.putIfAbsent(r.getString(0), r) == null && r.getString(1) != null) {
+            stateNames.putIfAbsent(stateOf(r.getString(0)), r.getString(1));
+          }
+        }
+      }
+      Map<String, String> censusNames = new HashMap<>();
+      for (Row r : in.censusCounts().groupBy(col(MUNICIPALITY_CODE))
+          .agg(max(MUNICIPALITY_NAME)).collectAsList()) {
+        censusNames.put(r.getString(0), r.getString(1));
+      }
+      return new Attributes(named, stateNames, censusNames,
+          byCode(in.seats2007().select(MUNICIPALITY_CODE, SEAT_LONGITUDE, SEAT_LATITUDE)),
+          byCode(in.metroZones().select(MUNICIPALITY_CODE, METRO_ZONE_CODE, METRO_ZONE_NAME)));
+    }
+
+    /** Rows by their first column, the first row of a code kept. */
+    private static Map<String, Row> byCode(Dataset<Row> rows) {
+      Map<String, Row> byCode = new HashMap<>();
+      rows.collectAsList().forEach(r -> byCode.putIfAbsent(r.getString(0), r));
+      return byCode;
+    }
+
+    Row row(String code, int firstVintage, List<Integer> vintages, Parent parent,
+        String stableCode) {
+      Row name = named.get(code);
+      Row seat = seats2007.get(code);
+      Row metro = metroZones.get(code);
+      return RowFactory.create(code, stateOf(code),
+          firstNonNull(field(name, 1), stateNames.get(stateOf(code))),
+          firstNonNull(field(name, 2), censusNames.get(code)), firstVintage, vintages,
+          parent == null ? null : parent.code(), parent == null ? null : parent.method(),
+          parent == null ? null : parent.evidence(), stableCode,
+          firstNonNull(field(name, 3), field(seat, 1)), firstNonNull(field(name, 4), field(seat, 2)),
+          field(metro, 1), field(metro, 2));
+    }
+
+    private static <T> T field(Row row, int i) {
+      return row == null ? null : row.getAs(i);
+    }
+
+    private static <T> T firstNonNull(T first, T second) {
+      return first != null ? first : second;
+    }
   }
 }
