@@ -61,7 +61,8 @@ class KillAndResumeTest extends LakehouseTestBase {
     List<String> killedAt = new ArrayList<>();
     List<String> diskFullAt = new ArrayList<>();
     if (Boolean.getBoolean("killtest.every")) {
-      long[] delaysMillis = {0, 250, 900};
+      long[] delaysMillis = CHAIN.stream().filter(Kill.class::isInstance)
+          .mapToLong(kill -> ((Kill) kill).delayMillis()).toArray();
       for (int attempt = 0; ; attempt++) {
         long delay = delaysMillis[attempt % delaysMillis.length];
         String line = runAndKill(lakehouse, null, 1, delay);
