@@ -176,6 +176,11 @@ public final class Main {
       System.err.println("bad input: " + e.getMessage());
       return new RunLog.Ending("BAD_INPUT", BAD_INPUT, e.getMessage());
     }
+    if (e instanceof ConfigException) {
+      // A setting only a stage can check (the decrees file is read when the dimension is built).
+      System.err.println("error: " + e.getMessage());
+      return new RunLog.Ending("BAD_CONFIG", BAD_USAGE_OR_CONFIG, e.getMessage());
+    }
     if (e instanceof QualityGate.QualityGateException) {
       System.err.println("quality gate: " + e.getMessage());
       return new RunLog.Ending("QUALITY_GATE_FAILED", QUALITY_GATE_FAILED, e.getMessage());

@@ -34,7 +34,7 @@ public final class RunLog {
       .column("finished_at", DataTypes.TimestampType,
           "End (UTC); empty while running or if the run was killed")
       .column("status", DataTypes.StringType,
-          "RUNNING, SUCCEEDED, UP_TO_DATE (nothing to do), BAD_INPUT, "
+          "RUNNING, SUCCEEDED, UP_TO_DATE (nothing to do), BAD_INPUT, BAD_CONFIG, "
           + "QUALITY_GATE_FAILED, FAILED (internal), ABANDONED (killed; found by a later run)")
       .column("exit_code", DataTypes.IntegerType, "Process exit code (see --help)")
       .column("error", DataTypes.StringType, "The error's message when the run failed")

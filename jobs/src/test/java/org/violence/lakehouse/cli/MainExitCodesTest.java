@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.run.RunLog;
+import org.violence.lakehouse.silver.Municipalities;
 
 /**
  * Mistakes that are not bad input end with their own exit code and one line that says what to
@@ -45,6 +47,29 @@ class MainExitCodesTest extends LakehouseTestBase {
         && ending.message().contains("poisson_fe_inequality")
         && ending.message().contains("'marginalization'"), ending.message());
     Assertions.assertFalse(Files.exists(lakehouse), "nothing is written");
+  }
+
+  @Test
+  void aMunicipalityDecreedTwiceEndsWithExit2AndLeavesTheDimensionAlone() throws Exception {
+    RealRun copy = copyOf(smallRun());
+    Path decrees = Files.createTempFile("decrees", ".csv");
+    Files.writeString(decrees, "municipality_code,parent_code,decree\n23009,23008,Tulum\n"
+        + "23009,23005,Tulum again\n");
+    Path config = Files.createTempFile("lakehouse", ".yaml");
+    Files.writeString(config, Files.readString(SHIPPED).replace(
+        "parent_overrides: conf/municipality-parent-overrides.csv",
+        "parent_overrides: " + decrees));
+    long before = copy.lakehouse().version(Municipalities.TABLE);
+    Ending ending = run("run", "--config", config.toString(), "--lakehouse",
+        copy.config().lakehouse(), "--inputs", copy.config().inputs(), "--years", SMALL_YEARS.first() + "-" + SMALL_YEARS.last());
+    Assertions.assertEquals(Main.BAD_USAGE_OR_CONFIG, ending.exit(), ending.message());
+    Assertions.assertTrue(ending.message().contains("geography.parent_overrides")
+        && ending.message().contains("decrees the parent of 23009 more than once"),
+        ending.message());
+    Assertions.assertEquals(before, copy.lakehouse().version(Municipalities.TABLE));
+    Assertions.assertEquals("BAD_CONFIG", copy.lakehouse().read(RunLog.RUNS)
+        .orderBy(org.apache.spark.sql.functions.col("started_at").desc()).first()
+        .getAs("status"));
   }
 
   @Test
