@@ -83,9 +83,15 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
 
   /** A private copy of a run's lakehouse, for tests that change inputs or settings. */
   protected RealRun copyOf(RealRun real) {
+    Path copy = copyOfFolder(Path.of(java.net.URI.create(real.lakehouse().root())));
+    LakehouseConfig config = real.config().withLakehouse(copy.toString());
+    return new RealRun(config, new Lakehouse(spark(), config.lakehouse()), real.outcome());
+  }
+
+  /** A copy of a lakehouse folder as it is now (Delta logs name their files relatively). */
+  protected static Path copyOfFolder(Path from) {
     try {
       Path copy = Files.createTempDirectory("lakehouse-copy");
-      Path from = Path.of(java.net.URI.create(real.lakehouse().root()));
       try (var files = Files.walk(from)) {
         for (Path file : files.toList()) {
           Path target = copy.resolve(from.relativize(file).toString());
@@ -96,8 +102,7 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
           }
         }
       }
-      LakehouseConfig config = real.config().withLakehouse(copy.toString());
-      return new RealRun(config, new Lakehouse(spark(), config.lakehouse()), real.outcome());
+      return copy;
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
@@ -60,6 +62,7 @@ class KillAndResumeTest extends LakehouseTestBase {
     Path lakehouse = Files.createTempDirectory("interrupted");
     List<String> killedAt = new ArrayList<>();
     List<String> diskFullAt = new ArrayList<>();
+    List<CompletableFuture<Void>> checks = new ArrayList<>();
     if (Boolean.getBoolean("killtest.every")) {
       long[] delaysMillis = CHAIN.stream().filter(Kill.class::isInstance)
           .mapToLong(kill -> ((Kill) kill).delayMillis()).toArray();
@@ -70,7 +73,7 @@ class KillAndResumeTest extends LakehouseTestBase {
           break; // the run completed before its first progress line: nothing left to interrupt
         }
         killedAt.add(line + " +" + delay + "ms");
-        everyTableIsReadable(lakehouse);
+        checks.add(everyTableIsReadableMeanwhile(lakehouse));
       }
     } else {
       for (Interruption interruption : CHAIN) {
@@ -82,13 +85,13 @@ class KillAndResumeTest extends LakehouseTestBase {
         } else {
           diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption, diskFullAt.size()));
         }
-        everyTableIsReadable(lakehouse);
+        checks.add(everyTableIsReadableMeanwhile(lakehouse));
       }
     }
     System.out.println("KillAndResumeTest: killed the run at " + killedAt
         + "; the disk filled up at " + diskFullAt);
 
-    Lakehouse actual = resumeAndCompare(lakehouse);
+    Lakehouse actual = resumeAndCompare(lakehouse, checks);
     List<Row> abandoned = actual.read(RunLog.RUNS).where("status = 'ABANDONED'").collectAsList();
     Assertions.assertEquals(killedAt.size(), abandoned.size(),
         "every killed run, and no run stopped by the full disk, is marked ABANDONED by the run "
@@ -114,11 +117,25 @@ class KillAndResumeTest extends LakehouseTestBase {
         (first, last) -> last).orElse("before any write").strip();
   }
 
-  /** Runs the command to the end on {@code lakehouse}; every table must equal the small run's. */
-  private Lakehouse resumeAndCompare(Path lakehouse) throws Exception {
+  /**
+   * Runs the command to the end on {@code lakehouse}; every table must equal the small run's.
+   * The interruptions' checks must all have passed as well.
+   */
+  private Lakehouse resumeAndCompare(Path lakehouse, List<CompletableFuture<Void>> checks)
+      throws Exception {
     Process resume = pipelineCommand(lakehouse, Map.of()).redirectOutput(
         lakehouse.resolve("resume.log").toFile()).start();
     Assertions.assertTrue(resume.waitFor(10, TimeUnit.MINUTES));
+    for (CompletableFuture<Void> check : checks) {
+      try {
+        check.get();
+      } catch (ExecutionException failed) {
+        if (failed.getCause() instanceof Error error) {
+          throw error; // an assertion of the check: reported as the test's own failure
+        }
+        throw failed;
+      }
+    }
     Assertions.assertEquals(0, resume.exitValue(), Files.readString(
         lakehouse.resolve("resume.log")));
     Lakehouse expected = smallRun().lakehouse();
@@ -161,6 +178,15 @@ class KillAndResumeTest extends LakehouseTestBase {
     return ChildJvm.builder(System.getProperty("java.class.path"), environment,
         "org.violence.lakehouse.cli.Main", List.of("run", "--lakehouse", lakehouse.toString(),
             "--years", YEARS, "--master", "local[1]"));
+  }
+
+  /**
+   * Checks that every table of the lakehouse as the interruption left it is readable, on a copy
+   * of it, while the chain's next run goes on (a check took 10-24 s, a cold run a minute or two).
+   */
+  private CompletableFuture<Void> everyTableIsReadableMeanwhile(Path lakehouse) {
+    Path leftBehind = copyOfFolder(lakehouse);
+    return CompletableFuture.runAsync(() -> everyTableIsReadable(leftBehind));
   }
 
   private void everyTableIsReadable(Path lakehouse) {
