@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Derives the bad-input corpus from the real samples in data-samples/.
 
-Each case is a folder holding one broken variant of a real file at the path it has under the
-inputs folder; cases.csv says what the pipeline must do with it. Run from this folder:
+Each variant is a folder holding a broken copy of a real file at the path it has under the
+inputs folder; cases.csv says what the pipeline must do with each case of it. Cases that are
+quarantined from the same file share one variant (each breaks a different line), so that the
+test runs the pipeline once for them. Run from this folder:
     python3 make_corpus.py
 """
 import csv
@@ -20,6 +22,7 @@ PORTS = "mexico/trafficking/us_mexico_ports_of_entry.csv"
 # Azcapotzalco (09002) in 2012: after the small run's years, so that the population it
 # interpolates (2007-2009 lie between CONAPO's 2006 and 2010) stays the same.
 AZCAPOTZALCO_2012 = b"413131,9002,Total,2012\n"
+COYOACAN_2012 = b"620885,9003,Total,2012\n"
 
 
 def read(path):
@@ -57,17 +60,25 @@ write("truncated", REGISTRATION, registration[: len(registration) * 2 // 3])
 write("wrong_encoding", REGISTRATION, text.encode("utf-8"))
 write("empty_file", REGISTRATION, b"")
 # missing_file has no folder: the case is the absence of the file (see cases.csv)
-write("duplicated_rows", REGISTRATION,
-      "\n".join(l if l != guadalajara else l + "\n" + l for l in lines).encode("latin-1"))
-cells = guadalajara.split('","')
-write("negative_count", REGISTRATION, replace_once(
-    registration, guadalajara.encode("latin-1"),
-    '","'.join(cells[:2] + ['-' + cells[2]] + cells[3:]).encode("latin-1")))
-write("non_numeric_count", REGISTRATION, replace_once(
-    registration, guadalajara.encode("latin-1"),
-    '","'.join(cells[:2] + ["n/d"] + cells[3:]).encode("latin-1")))
-write("unknown_municipality_code", REGISTRATION, replace_once(
-    registration, b'" 14 039 "', b'" 14 950 "'))
+# The four quarantines of a 2010 registration line break four different municipalities' lines of
+# one variant: each is refused with its own reason, and the test runs the pipeline once for them.
+zapopan = next(l for l in lines if l.startswith('" 14 120 "'))
+monterrey = next(l for l in lines if l.startswith('" 19 039 "'))
+
+
+def with_count(line, count):
+    cells = line.split('","')
+    return '","'.join(cells[:2] + [count(cells[2])] + cells[3:])
+
+
+broken = {
+    guadalajara: guadalajara + "\n" + guadalajara,  # duplicated_rows
+    zapopan: with_count(zapopan, lambda total: "-" + total),  # negative_count
+    monterrey: with_count(monterrey, lambda total: "n/d"),  # non_numeric_count
+}
+write("registration_2010_quarantines", REGISTRATION, replace_once(
+    "\n".join(broken.get(l, l) for l in lines).encode("latin-1"),
+    b'" 21 114 "', b'" 21 950 "'))  # unknown_municipality_code: Puebla's code changed
 write("header_changed", METRO_ZONES, replace_once(metro, b"CVE_MUN", b"CLAVE_MUNICIPIO"))
 header = metro_lines[0].split(",")
 drop = header.index("NOM_ZM")
@@ -77,10 +88,12 @@ write("column_missing", METRO_ZONES, "\n".join(
 write("extra_column", LAB_DENSITY, "\r\n".join(
     (l + (",note" if i == 0 else ",") if l else l) for i, l in enumerate(lab_lines))
     .encode("utf-8"))
-write("population_conflicting_duplicate", POPULATION, replace_once(
-    population, AZCAPOTZALCO_2012, AZCAPOTZALCO_2012 + b"400000,9002,Total,2012\n"))
-write("population_negative", POPULATION, replace_once(
-    population, AZCAPOTZALCO_2012, b"-" + AZCAPOTZALCO_2012))
+# Both population quarantines in one variant, on two municipalities' 2012 lines: Azcapotzalco's
+# given twice with different values (population_conflicting_duplicate), Coyoacan's negative
+# (population_negative).
+write("population_2012_quarantines", POPULATION, replace_once(replace_once(
+    population, AZCAPOTZALCO_2012, AZCAPOTZALCO_2012 + b"400000,9002,Total,2012\n"),
+    COYOACAN_2012, b"-" + COYOACAN_2012))
 write("catalogue_duplicate_code", CATALOGUE_2020,
       "\n".join(catalogue[:2] + catalogue[1:]).encode("utf-8"))
 write("header_only", PORTS, ports.split(b"\n")[0] + b"\n")

@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,8 @@ import org.violence.lakehouse.silver.Population;
 /**
  * Every case of the bad-input corpus (jobs/src/test/resources/bad-input, see EXPECTED.md there)
  * through the real command, over a lakehouse built from the good files: the outcome written down
- * for it, and nothing else changed.
+ * for it, and nothing else changed. One run per variant of a file; the quarantined cases of one
+ * file share a variant, each on its own line, and each is checked for its reason.
  */
 class BadInputCorpusTest extends LakehouseTestBase {
   private static final Path CORPUS = projectDir().resolve("jobs/src/test/resources/bad-input");
@@ -41,25 +43,48 @@ class BadInputCorpusTest extends LakehouseTestBase {
   private static final List<Table> UNRELATED = List.of(InegiCubeSource.OCCURRENCE.table(),
       Population.TABLE);
 
-  static Stream<Arguments> cases() throws Exception {
-    return Files.readAllLines(CORPUS.resolve("cases.csv")).stream().skip(1)
-        .map(line -> line.split(",", -1))
-        .map(f -> Arguments.of(f[0], f[1], f[2], Integer.parseInt(f[3]), f[4], f[5],
-            f[6].isEmpty() ? 0 : Integer.parseInt(f[6])));
+  /** A line of cases.csv: one way a file can be broken, and what the run must do with it. */
+  private record Case(String name, String file, String outcome, int exitCode,
+      String messageContains, String reasonContains, int quarantinedRows) {}
+
+  /**
+   * The corpus's variants, each with its cases. Cases quarantined from the same file share a
+   * variant (each breaks a different line), and so one run: the pipeline rebuilds what is
+   * downstream of the file once for them, not once per case.
+   */
+  static Stream<Arguments> variants() throws Exception {
+    Map<String, List<Case>> byVariant = new java.util.LinkedHashMap<>();
+    for (String line : Files.readAllLines(CORPUS.resolve("cases.csv")).stream().skip(1)
+        .toList()) {
+      String[] f = line.split(",", -1);
+      Case broken = new Case(f[0], f[1], f[2], Integer.parseInt(f[3]), f[4], f[5],
+          f[6].isEmpty() ? 0 : Integer.parseInt(f[6]));
+      String variant = f[7].isEmpty() ? broken.name() : f[7];
+      byVariant.computeIfAbsent(variant, v -> new ArrayList<>()).add(broken);
+    }
+    return byVariant.entrySet().stream().map(variant -> Arguments.of(variant.getKey(),
+        variant.getValue()));
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void endsAsWrittenDownAndChangesNothingElse(String name, String file, String outcome,
-      int exitCode, String messageContains, String reasonContains, int quarantinedRows)
+  @MethodSource("variants")
+  void endsAsWrittenDownAndChangesNothingElse(String variantName, List<Case> cases)
       throws Exception {
+    Case first = cases.get(0);
+    for (Case broken : cases) {
+      Assertions.assertTrue(broken.file().equals(first.file())
+          && broken.outcome().equals(first.outcome()) && broken.exitCode() == first.exitCode()
+          && (cases.size() == 1 || broken.outcome().equals("quarantined")),
+          variantName + ": only quarantined cases of one file can share a variant: " + cases);
+    }
+    String name = variantName + " " + cases.stream().map(Case::name).toList();
     RealRun run = copyOf(smallRun());
-    Path variant = CORPUS.resolve("cases").resolve(name).resolve(file);
-    Assertions.assertTrue(Files.exists(variant) || name.equals("missing_file"),
+    Path variant = CORPUS.resolve("cases").resolve(variantName).resolve(first.file());
+    Assertions.assertTrue(Files.exists(variant) || variantName.equals("missing_file"),
         "the corpus has no variant for " + name + " at " + variant);
     Path inputs = Files.exists(variant)
-        ? samplesWith(Map.of(file, Files.readAllBytes(variant)))
-        : samplesWith(Map.of(), Set.of(file));
+        ? samplesWith(Map.of(first.file(), Files.readAllBytes(variant)))
+        : samplesWith(Map.of(), Set.of(first.file()));
     Map<Table, Long> before = versions(run);
 
     ByteArrayOutputStream errors = new ByteArrayOutputStream();
@@ -74,14 +99,16 @@ class BadInputCorpusTest extends LakehouseTestBase {
       System.setErr(terminal);
     }
     String message = errors.toString(StandardCharsets.UTF_8);
-    Assertions.assertEquals(exitCode, exit, name + ": " + message);
-    for (String fragment : messageContains.isEmpty() ? new String[0]
-        : messageContains.split("\\|")) {
-      Assertions.assertTrue(message.contains(fragment), name + ": '" + fragment + "' not in "
-          + message);
+    Assertions.assertEquals(first.exitCode(), exit, name + ": " + message);
+    for (Case broken : cases) {
+      for (String fragment : broken.messageContains().isEmpty() ? new String[0]
+          : broken.messageContains().split("\\|")) {
+        Assertions.assertTrue(message.contains(fragment), broken.name() + ": '" + fragment
+            + "' not in " + message);
+      }
     }
     Map<Table, Long> after = versions(run);
-    if (outcome.equals("fatal")) {
+    if (first.outcome().equals("fatal")) {
       Assertions.assertEquals(before, after, name + ": a fatal input changes no table");
       return;
     }
@@ -90,16 +117,19 @@ class BadInputCorpusTest extends LakehouseTestBase {
     for (Table table : UNRELATED) {
       assertSameContents(smallRun().lakehouse().read(table), run.lakehouse().read(table));
     }
-    if (outcome.equals("accepted")) {
+    if (first.outcome().equals("accepted")) {
       Assertions.assertEquals(smallRun().lakehouse().read(Quarantine.TABLE).count(),
           run.lakehouse().read(Quarantine.TABLE).count(), name + ": nothing quarantined");
     } else {
+      // Each case's line refused with its own reason, and no other line of the file.
       List<Row> quarantined = run.lakehouse().read(Quarantine.TABLE)
-          .where(col(Lineage.SOURCE_FILE).equalTo(file)).collectAsList();
-      Assertions.assertEquals(quarantinedRows, quarantined.size(), name + ": " + quarantined);
-      for (Row row : quarantined) {
-        Assertions.assertTrue(row.<String>getAs(Quarantine.REASON).contains(reasonContains),
-            name + ": " + quarantined);
+          .where(col(Lineage.SOURCE_FILE).equalTo(first.file())).collectAsList();
+      Assertions.assertEquals(cases.stream().mapToInt(Case::quarantinedRows).sum(),
+          quarantined.size(), name + ": " + quarantined);
+      for (Case broken : cases) {
+        Assertions.assertEquals(broken.quarantinedRows(), quarantined.stream()
+            .filter(row -> row.<String>getAs(Quarantine.REASON).contains(
+                broken.reasonContains())).count(), broken.name() + ": " + quarantined);
       }
     }
     Assertions.assertEquals(0L, run.lakehouse().read(Reconciliation.TABLE)
