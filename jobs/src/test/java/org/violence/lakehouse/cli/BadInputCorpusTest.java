@@ -54,8 +54,8 @@ class BadInputCorpusTest extends LakehouseTestBase {
    */
   static Stream<Arguments> variants() throws Exception {
     Map<String, List<Case>> byVariant = new java.util.LinkedHashMap<>();
-    for (String line : Files.readAllLines(CORPUS.resolve("cases.csv")).stream().skip(1)
-        .toList()) {
+    List<String> lines = Files.readAllLines(CORPUS.resolve("cases.csv"));
+    for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
       Case broken = new Case(f[0], f[1], f[2], Integer.parseInt(f[3]), f[4], f[5],
           f[6].isEmpty() ? 0 : Integer.parseInt(f[6]));
