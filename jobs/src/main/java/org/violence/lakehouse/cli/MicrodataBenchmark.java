@@ -119,17 +119,16 @@ final class MicrodataBenchmark {
     // the first beside it. A new JVM's first run compiles Spark's generated code and warms up
     // the JIT (25-40 s of the first run here); DuckDB's first query pays its own start-up.
     Lakehouse bench = null;
-    double firstCold = 0;
-    double cold = Double.MAX_VALUE;
+    double[] colds = new double[2];
     resetPeaks();
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int attempt = 0; attempt < colds.length; attempt++) {
       bench = scratchLakehouse(source, folder);
       long start = System.nanoTime();
       ingest(bench, folder, COLD, "cold");
-      double seconds = seconds(start);
-      firstCold = attempt == 0 ? seconds : firstCold;
-      cold = Math.min(cold, seconds);
+      colds[attempt] = seconds(start);
     }
+    double firstCold = colds[0];
+    double cold = Math.min(colds[0], colds[1]);
     String coldMemory = memory();
     long start = System.nanoTime();
     ingest(bench, folder, ALL, "nightly");
@@ -419,21 +418,18 @@ final class MicrodataBenchmark {
       try (Statement statement = connection.createStatement()) {
         // The better of two runs: DuckDB's first query of a session was up to 2.5x slower, which
         // would flatter the ratios.
-        double seconds = Double.MAX_VALUE;
-        double first = 0;
-        for (int attempt = 0; attempt < 2; attempt++) {
+        double[] runs = new double[2];
+        for (int attempt = 0; attempt < runs.length; attempt++) {
           long start = System.nanoTime();
           for (String part : sql.split(";\n")) {
             statement.execute(part);
           }
-          double elapsed = seconds(start);
-          first = attempt == 0 ? elapsed : first;
-          seconds = Math.min(seconds, elapsed);
+          runs[attempt] = seconds(start);
         }
         try (ResultSet result = statement.executeQuery("SELECT sum(deaths) FROM counts "
             + "WHERE place = 'occurrence' AND cause = 'homicide'")) {
           result.next();
-          return new Figure(seconds, first, result.getLong(1));
+          return new Figure(Math.min(runs[0], runs[1]), runs[0], result.getLong(1));
         }
       } catch (SQLException e) {
         throw new IllegalStateException("DuckDB failed: " + e.getMessage(), e);
