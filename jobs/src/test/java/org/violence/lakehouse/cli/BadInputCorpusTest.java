@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,7 +54,7 @@ class BadInputCorpusTest extends LakehouseTestBase {
    * downstream of the file once for them, not once per case.
    */
   static Stream<Arguments> variants() throws Exception {
-    Map<String, List<Case>> byVariant = new java.util.LinkedHashMap<>();
+    Map<String, List<Case>> byVariant = new LinkedHashMap<>();
     List<String> lines = Files.readAllLines(CORPUS.resolve("cases.csv"));
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
