@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts another JVM with the Java 17 module and JIT flags this test JVM was given (the pom's). */
+/**
+ * Starts another JVM with the Java 17 module and JIT flags and the temporary folder this test JVM
+ * was given (the pom's).
+ */
 public final class ChildJvm {
   private ChildJvm() {}
 
@@ -34,7 +37,7 @@ public final class ChildJvm {
   public static List<String> jvmFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect")
-            || flag.startsWith("-XX:Tier4"))
+            || flag.startsWith("-XX:Tier4") || flag.startsWith("-Djava.io.tmpdir"))
         .toList();
   }
 }
