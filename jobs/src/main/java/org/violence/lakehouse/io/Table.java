@@ -14,7 +14,7 @@ import org.apache.spark.sql.types.StructType;
 public record Table(
     Layer layer, String name, String description, List<String> partitionBy,
     Map<String, String> columns, StructType schema, String source, Map<String, String> units,
-    Map<String, String> properties, List<Expectation> expectations) {
+    Map<String, String> properties, List<Expectation> expectations, boolean large) {
 
   public enum Layer {
     BRONZE, SILVER, GOLD,
@@ -47,6 +47,7 @@ public record Table(
     private final Map<String, String> units = new LinkedHashMap<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final List<Expectation> expectations = new java.util.ArrayList<>();
+    private boolean large;
 
     private Builder(Layer layer, String name) {
       this.layer = layer;
@@ -104,6 +105,15 @@ public record Table(
       return this;
     }
 
+    /**
+     * Rows too many to keep in memory (national microdata): a run reads the table from Delta
+     * each time a stage asks, where it keeps other tables after their first read.
+     */
+    public Builder large() {
+      this.large = true;
+      return this;
+    }
+
     public Builder columns(Map<String, String> more) {
       columns.putAll(more);
       return this;
@@ -111,7 +121,7 @@ public record Table(
 
     public Table build() {
       return new Table(layer, name, description, partitionBy, Map.copyOf(columns), schema,
-          source, Map.copyOf(units), Map.copyOf(properties), List.copyOf(expectations));
+          source, Map.copyOf(units), Map.copyOf(properties), List.copyOf(expectations), large);
     }
   }
 }

@@ -83,6 +83,7 @@ public final class DeathRecords {
       // Per-file minimum and maximum of code columns skip nothing (a yearly file spans every
       // state and cause) and cost a quarter of the write; the year is a partition anyway.
       .property("delta.dataSkippingNumIndexedCols", "0")
+      .large()
       .build();
 
   private static final String LINE = "line";

@@ -3,7 +3,6 @@ package org.violence.lakehouse.run;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 
 /**
@@ -12,23 +11,23 @@ import org.violence.lakehouse.io.Table;
  * stage cannot come to depend on a table its fingerprint does not follow.
  */
 public final class StageInputs {
-  private final Lakehouse lakehouse;
+  private final KeptInputs tables;
   private final String stage;
   private final Set<Table> declared;
 
-  StageInputs(Lakehouse lakehouse, String stage, Set<Table> declared) {
-    this.lakehouse = lakehouse;
+  StageInputs(KeptInputs tables, String stage, Set<Table> declared) {
+    this.tables = tables;
     this.stage = stage;
     this.declared = declared;
   }
 
   public Dataset<Row> read(Table table) {
-    return lakehouse.read(declared(table));
+    return tables.read(declared(table));
   }
 
   /** The Delta version of a declared input, for results that record what they were fit on. */
   public long version(Table table) {
-    return lakehouse.version(declared(table));
+    return tables.version(declared(table));
   }
 
   private Table declared(Table table) {

@@ -34,8 +34,8 @@ public final class StageRunner {
       java.util.Collections.synchronizedList(new ArrayList<>());
   /** States read or written in this run: each is read from the Delta log at most once. */
   private final Map<Table, BuildState> states = new ConcurrentHashMap<>();
-  /** Input row counts by table and version, for rows_read. */
-  private final Map<String, Long> inputRows = new ConcurrentHashMap<>();
+  /** Input tables and their row counts (for rows_read), read once per version. */
+  private final KeptInputs inputs;
 
   private final RunProfile profile;
   private final Object quarantineLock = new Object();
@@ -62,6 +62,7 @@ public final class StageRunner {
     this.progress = progress;
     this.profile = profile;
     this.beforeFirstWrite = beforeFirstWrite;
+    this.inputs = new KeptInputs(lakehouse);
   }
 
   /**
@@ -74,11 +75,24 @@ public final class StageRunner {
    * first failure is thrown.
    */
   public Map<String, Set<String>> runAll(List<Stage> stages, int concurrency) {
-    return new StageGraph(stages).run(this::run, concurrency);
+    try {
+      return new StageGraph(stages).run(this::runStage, concurrency);
+    } finally {
+      inputs.release();
+    }
   }
 
   /** Builds what changed; returns the parts that were rebuilt (empty when up to date). */
   public Set<String> run(Stage stage) {
+    try {
+      return runStage(stage);
+    } finally {
+      inputs.release();
+    }
+  }
+
+  /** {@link #run}, keeping the inputs it read for the stages after it. */
+  private Set<String> runStage(Stage stage) {
     // The session is the thread's active one for code that asks for it (Delta does).
     org.apache.spark.sql.SparkSession.setActiveSession(lakehouse.spark());
     var context = lakehouse.spark().sparkContext();
@@ -114,7 +128,7 @@ public final class StageRunner {
     progress.println("  building " + stage.name() + " (" + partsText + ")");
     long start = System.nanoTime();
 
-    Stage.Output output = stage.build(new StageInputs(lakehouse, stage.name(),
+    Stage.Output output = stage.build(new StageInputs(inputs, stage.name(),
         Set.copyOf(stage.inputs())), changed);
     List<Dataset<Row>> candidates = new ArrayList<>();
     for (Table table : stage.outputs()) {
@@ -133,7 +147,7 @@ public final class StageRunner {
       synchronized (quarantineLock) {
         quarantined = writeQuarantine(stage, changed, whole, output.refused());
       }
-      long rowsRead = stage.inputs().stream().mapToLong(this::rowsOf).sum();
+      long rowsRead = stage.inputs().stream().mapToLong(inputs::rowCount).sum();
       for (int i = 0; i < stage.outputs().size(); i++) {
         Table table = stage.outputs().get(i);
         progress.println("  writing " + table.qualifiedName());
@@ -160,21 +174,6 @@ public final class StageRunner {
       beforeFirstWrite.run();
       beforeFirstWrite = null;
     }
-  }
-
-  /**
-   * Rows of an input table, counted once per version: many stages read the same tables (the
-   * municipalities above all), and a count is a Spark job. (Not computeIfAbsent: a Spark job
-   * inside it would hold up other stages' entries.)
-   */
-  private long rowsOf(Table input) {
-    String key = input.qualifiedName() + "@" + lakehouse.version(input);
-    Long rows = inputRows.get(key);
-    if (rows == null) {
-      rows = lakehouse.read(input).count();
-      inputRows.put(key, rows);
-    }
-    return rows;
   }
 
   private BuildState stateOf(Table table) {

@@ -1,9 +1,14 @@
 package org.violence.lakehouse.run;
 
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.execution.LogicalRDD;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
@@ -14,7 +19,8 @@ import org.violence.lakehouse.silver.Municipalities;
 
 /**
  * The runner hands a stage the tables it declared and no other: a stage that reads an
- * undeclared table stops before anything is written, naming the stage and the table.
+ * undeclared table stops before anything is written, naming the stage and the table. What it
+ * hands over is read from Delta once per version and kept for the run ({@link KeptInputs}).
  */
 class StageInputsTest extends LakehouseTestBase {
   private static final Table OUTPUT = Table.in(Table.Layer.SILVER, "stage_inputs_test")
@@ -36,5 +42,40 @@ class StageInputsTest extends LakehouseTestBase {
         Map.of(OUTPUT, spark().range(3).toDF("id"))));
     new StageRunner(lakehouse, new QualityGate("test"), System.out).run(declaredEmpty);
     Assertions.assertEquals(3, lakehouse.read(OUTPUT).count());
+  }
+
+  @Test
+  void anInputIsReadOncePerRunAndFreedWhenTheRunEnds() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("stage-inputs").toString());
+    Table input = Table.in(Table.Layer.SILVER, "stage_inputs_kept")
+        .describedAs("an input").column("id", DataTypes.LongType, "row").build();
+    Table large = Table.in(Table.Layer.BRONZE, "stage_inputs_large")
+        .describedAs("an input too large to keep").column("id", DataTypes.LongType, "row")
+        .large().build();
+    Stage inputs = Stage.whole(List.of(input, large), List.of(), "", in -> Stage.Output.of(
+        Map.of(input, spark().range(3).toDF("id"), large, spark().range(4).toDF("id"))));
+    List<Dataset<Row>> handed = new ArrayList<>();
+    Stage reader = Stage.whole(List.of(OUTPUT), List.of(input, large), "", in -> {
+      for (int read = 0; read < 2; read++) {
+        handed.add(in.read(input));
+        handed.add(in.read(large));
+      }
+      return Stage.Output.of(Map.of(OUTPUT, handed.get(0).union(handed.get(1))));
+    });
+
+    new StageRunner(lakehouse, new QualityGate("test"), System.out)
+        .runAll(List.of(reader, inputs), 2);
+
+    Assertions.assertSame(handed.get(0), handed.get(2), "the second read is the kept rows");
+    Assertions.assertTrue(keptInMemory(handed.get(0)));
+    Assertions.assertFalse(keptInMemory(handed.get(1)), "a large table is read from Delta");
+    Assertions.assertEquals(7, lakehouse.read(OUTPUT).count());
+    Assertions.assertEquals(StorageLevel.NONE(), ((LogicalRDD) handed.get(0).queryExecution()
+        .analyzed()).rdd().getStorageLevel(), "what the run kept is freed when it ends");
+  }
+
+  private static boolean keptInMemory(Dataset<Row> rows) {
+    return rows.queryExecution().analyzed() instanceof LogicalRDD;
   }
 }
