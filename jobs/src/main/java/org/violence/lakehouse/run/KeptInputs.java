@@ -20,7 +20,9 @@ import org.violence.lakehouse.io.Table;
  * over a cached Dataset with the sizes of whichever query stages have finished first, so a
  * stage's joins (and the order of its floating-point sums, hence the last bits of the panel's
  * spatial columns) changed from run to run. A checkpoint carries the size Delta gave the table,
- * as a Delta scan does, and two runs give the same bits.
+ * as a Delta scan does, and two runs give the same bits. The price, on a cluster: kept rows live
+ * on the executors without their lineage, so a run that loses an executor fails (naming the lost
+ * checkpoint block), and the next run redoes the stages whose commits did not happen.
  */
 final class KeptInputs {
   private final Lakehouse lakehouse;
