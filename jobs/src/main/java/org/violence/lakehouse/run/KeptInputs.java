@@ -1,7 +1,15 @@
 package org.violence.lakehouse.run;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.LogicalRDD;
@@ -20,30 +28,40 @@ import org.violence.lakehouse.io.Table;
  * over a cached Dataset with the sizes of whichever query stages have finished first, so a
  * stage's joins (and the order of its floating-point sums, hence the last bits of the panel's
  * spatial columns) changed from run to run. A checkpoint carries the size Delta gave the table,
- * as a Delta scan does, and two runs give the same bits. The price, on a cluster: kept rows live
- * on the executors without their lineage, so a run that loses an executor fails (naming the lost
- * checkpoint block), and the next run redoes the stages whose commits did not happen.
+ * as a Delta scan does, and two runs give the same bits.
+ *
+ * <p>In local mode the checkpoint lives in the one JVM's block manager. On a cluster a local
+ * checkpoint would live on the executors without its lineage, so a run that lost an executor (a
+ * preempted node) would fail; there the rows are checkpointed reliably instead, as files under
+ * the lakehouse's {@value #CHECKPOINTS} folder (unless the session already has a checkpoint
+ * folder), deleted when the run ends. What a killed run left there is deleted by the next run
+ * that keeps inputs on that lakehouse.
  */
 final class KeptInputs {
+  /** The folder under the lakehouse root that holds a cluster run's kept rows. */
+  static final String CHECKPOINTS = "_checkpoints";
   private final Lakehouse lakehouse;
+  private final boolean reliable;
   private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
   /** One version of a table: read from Delta, and checkpointed by the first stage reading it. */
   private static final class Kept {
     private final Dataset<Row> delta;
     private final boolean inMemory;
+    private final boolean reliable;
     private Dataset<Row> rows;
     private Long count;
 
-    private Kept(Dataset<Row> delta, boolean inMemory) {
+    private Kept(Dataset<Row> delta, boolean inMemory, boolean reliable) {
       this.delta = delta;
       this.inMemory = inMemory;
+      this.reliable = reliable;
     }
 
-    /** Checkpointed by one Spark job, whichever stage asks first; the others wait for it. */
+    /** Checkpointed whichever stage asks first; the others wait for it. */
     private synchronized Dataset<Row> rows() {
       if (rows == null) {
-        rows = inMemory ? delta.localCheckpoint() : delta;
+        rows = !inMemory ? delta : reliable ? delta.checkpoint() : delta.localCheckpoint();
       }
       return rows;
     }
@@ -55,15 +73,31 @@ final class KeptInputs {
       return count;
     }
 
-    private synchronized void release() {
+    private synchronized void release(Configuration hadoop) {
       if (inMemory && rows != null) {
-        ((LogicalRDD) rows.queryExecution().analyzed()).rdd().unpersist(false);
+        RDD<?> kept = ((LogicalRDD) rows.queryExecution().analyzed()).rdd();
+        kept.unpersist(false);
+        if (kept.getCheckpointFile().isDefined()) {
+          delete(new Path(kept.getCheckpointFile().get()), hadoop);
+        }
       }
     }
   }
 
+  /** Local checkpoints in local mode, reliable ones on a cluster. */
   KeptInputs(Lakehouse lakehouse) {
+    this(lakehouse, !lakehouse.spark().sparkContext().isLocal());
+  }
+
+  KeptInputs(Lakehouse lakehouse, boolean reliable) {
     this.lakehouse = lakehouse;
+    this.reliable = reliable;
+    SparkContext context = lakehouse.spark().sparkContext();
+    if (reliable && context.getCheckpointDir().isEmpty()) {
+      Path folder = new Path(lakehouse.root() + "/" + CHECKPOINTS);
+      context.setCheckpointDir(folder.toString());
+      deleteAllBut(folder, new Path(context.getCheckpointDir().get()), hadoop());
+    }
   }
 
   /** The table as it is now. */
@@ -82,7 +116,7 @@ final class KeptInputs {
 
   /** Frees the kept rows; a later read reads Delta again. */
   void release() {
-    kept.values().forEach(Kept::release);
+    kept.values().forEach(rows -> rows.release(hadoop()));
     kept.clear();
   }
 
@@ -94,8 +128,37 @@ final class KeptInputs {
       return known;
     }
     // Made outside the map's lock: loading a version can start a Spark job.
-    Kept read = new Kept(lakehouse.readVersion(table, version), !table.large());
+    Kept read = new Kept(lakehouse.readVersion(table, version), !table.large(), reliable);
     known = kept.putIfAbsent(key, read);
     return known != null ? known : read;
+  }
+
+  private Configuration hadoop() {
+    return lakehouse.spark().sparkContext().hadoopConfiguration();
+  }
+
+  /**
+   * What killed runs left: Spark makes one folder per context under {@code folder}, and
+   * {@code current} is this JVM's; the lock keeps any other run off this lakehouse.
+   */
+  private static void deleteAllBut(Path folder, Path current, Configuration hadoop) {
+    try {
+      FileSystem fs = folder.getFileSystem(hadoop);
+      for (FileStatus left : fs.listStatus(folder)) {
+        if (!fs.makeQualified(left.getPath()).equals(fs.makeQualified(current))) {
+          delete(left.getPath(), hadoop);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path path, Configuration hadoop) {
+    try {
+      path.getFileSystem(hadoop).delete(path, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -141,6 +141,10 @@ class ClusterSubmitIT extends LakehouseTestBase {
     }
     Assertions.assertTrue(written.read(HomicideCounts.TABLE)
         .where(col(HomicideCounts.SOURCE).equalTo(DeathRecordCounts.SOURCE)).count() > 0);
+    // On a cluster the runner keeps its inputs as files (run/KeptInputs), deleted at the end.
+    try (var kept = Files.walk(lakehouse.resolve("_checkpoints"))) {
+      Assertions.assertEquals(List.of(), kept.filter(Files::isRegularFile).toList());
+    }
   }
 
   private static long countLines(Path log, String text) throws IOException {

@@ -1,9 +1,11 @@
 package org.violence.lakehouse.run;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.execution.LogicalRDD;
@@ -73,6 +75,48 @@ class StageInputsTest extends LakehouseTestBase {
     Assertions.assertEquals(7, lakehouse.read(OUTPUT).count());
     Assertions.assertEquals(StorageLevel.NONE(), ((LogicalRDD) handed.get(0).queryExecution()
         .analyzed()).rdd().getStorageLevel(), "what the run kept is freed when it ends");
+  }
+
+  /**
+   * On a cluster the kept rows must outlive the executor that computed them (a preempted node):
+   * the blocks of a local checkpoint are the only copy of its rows, a reliable one has files.
+   * The loss of an executor is its blocks removed; the files go when the run ends, and a killed
+   * run's leftovers when the next run starts.
+   */
+  @Test
+  void onAClusterTheKeptRowsSurviveTheLossOfTheirBlocksAndGoWhenTheRunEnds() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("stage-inputs").toString());
+    lakehouse.replace(OUTPUT, spark().range(3).toDF("id"), null);
+    Path checkpoints = Path.of(java.net.URI.create(lakehouse.root() + "/"
+        + KeptInputs.CHECKPOINTS));
+    Path killedRunsRows = Files.createDirectories(checkpoints.resolve("killed-run/rdd-1"));
+
+    KeptInputs local = new KeptInputs(lakehouse, false);
+    Dataset<Row> inBlocks = local.read(OUTPUT);
+    loseBlocksOf(inBlocks);
+    Assertions.assertThrows(Exception.class, inBlocks::count, "a local checkpoint is lost");
+    local.release();
+
+    KeptInputs reliable = new KeptInputs(lakehouse, true);
+    Assertions.assertFalse(Files.exists(killedRunsRows), "a killed run's kept rows are deleted");
+    Dataset<Row> inFiles = reliable.read(OUTPUT);
+    loseBlocksOf(inFiles);
+    Assertions.assertEquals(3, inFiles.count());
+    try (var left = Files.walk(checkpoints)) {
+      Assertions.assertTrue(left.anyMatch(file -> file.getFileName().toString()
+          .startsWith("rdd-")), "the rows are kept as files");
+    }
+    reliable.release();
+    try (var left = Files.walk(checkpoints)) {
+      Assertions.assertEquals(List.of(), left.filter(file -> file.getFileName().toString()
+          .startsWith("rdd-")).toList(), "the kept files are deleted when the run ends");
+    }
+  }
+
+  private static void loseBlocksOf(Dataset<Row> kept) {
+    SparkEnv.get().blockManager().removeRdd(((LogicalRDD) kept.queryExecution().analyzed())
+        .rdd().id());
   }
 
   private static boolean keptInMemory(Dataset<Row> rows) {
