@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
@@ -40,8 +41,11 @@ public final class BronzeIngest {
     this.loadTime = loadTime;
   }
 
-  /** The landed rows of a source and the lines it refused. */
-  public record Landed(Dataset<Row> rows, Dataset<Row> quarantined, long refusedLines) {}
+  /**
+   * The landed rows of a source and the lines it refused, none when it refused none: the runner
+   * then has nothing to count or write to the quarantine (a Spark job less for most sources).
+   */
+  public record Landed(Dataset<Row> rows, Optional<Dataset<Row>> quarantined) {}
 
   /**
    * One raw file of a source, relative to the inputs folder. A yearly file is the part of its
@@ -73,7 +77,8 @@ public final class BronzeIngest {
       }
     }
     return new Landed(spark.createDataFrame(rows, withLineage(source.schema())),
-        spark.createDataFrame(refused, Quarantine.SCHEMA), refused.size());
+        refused.isEmpty() ? Optional.empty()
+            : Optional.of(spark.createDataFrame(refused, Quarantine.SCHEMA)));
   }
 
   /**

@@ -59,8 +59,8 @@ class BadInputTest extends LakehouseTestBase {
     Path inputs = inputsWith(replacing("\" 01 003 \",\"Calvillo\",\"5\"",
         "\" 01 003 \",\"Calvillo\",\"5x\""));
     BronzeIngest.Landed landed = land(inputs);
-    Row refused = landed.quarantined().first();
-    Assertions.assertEquals(1L, landed.refusedLines());
+    Row refused = landed.quarantined().orElseThrow().first();
+    Assertions.assertEquals(1L, landed.quarantined().orElseThrow().count());
     Assertions.assertEquals(FOLDER + "/1990.csv", refused.getAs("source_file"));
     Assertions.assertEquals(10L, refused.<Long>getAs("line_number"));
     Assertions.assertEquals("count '5x' in column 'Total' is not a whole number", refused.getAs("reason"));
