@@ -1,5 +1,7 @@
 package org.violence.lakehouse.gold;
 
+import static org.apache.spark.sql.functions.desc;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -8,11 +10,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.routes.TraffickingNetwork;
 import org.violence.lakehouse.silver.Municipalities;
+import org.violence.lakehouse.silver.Population;
 
 /**
  * The panel's spatial lag and empirical-Bayes rates recomputed by plain loops from the raw
@@ -81,6 +87,27 @@ class SpatialFeaturesTest extends LakehouseTestBase {
     Assertions.assertEquals(0, islands);
     double perUnit = neighbours.values().stream().mapToInt(Set::size).average().orElseThrow();
     Assertions.assertTrue(perUnit > 4 && perUnit < 8, "neighbours per municipality " + perUnit);
+  }
+
+  /**
+   * The same rows, partitioned and ordered otherwise, give the same bits: the sums behind the
+   * rates must not depend on the order a query plan adds them in (a sum of doubles did, and the
+   * panel's last bits moved with unrelated changes to the plans).
+   */
+  @Test
+  void theRatesAreTheSameBitsHoweverThePlanOrdersTheRows() {
+    Lakehouse lakehouse = smallRun().lakehouse();
+    Dataset<Row> panel = MunicipalityYearPanel.mexico(lakehouse.read(MunicipalityYearPanel.TABLE))
+        .select(Municipalities.STABLE_CODE, MunicipalityYearPanel.YEAR,
+            MunicipalityYearPanel.HOMICIDES_REGISTRATION, Population.POPULATION);
+    Dataset<Row> neighbours = SpatialFeatures.neighbours(lakehouse.read(TraffickingNetwork.EDGES),
+        lakehouse.read(Municipalities.TABLE));
+    Dataset<Row> onePartition = SpatialFeatures.withSpatialFeatures(
+        panel.repartition(1).sortWithinPartitions(Municipalities.STABLE_CODE), neighbours);
+    Dataset<Row> sevenPartitions = SpatialFeatures.withSpatialFeatures(panel.repartition(7)
+        .sortWithinPartitions(desc(Population.POPULATION)), neighbours);
+    Assertions.assertTrue(onePartition.exceptAll(sevenPartitions).isEmpty()
+        && sevenPartitions.exceptAll(onePartition).isEmpty());
   }
 
   /** Marshall's (1991) empirical-Bayes rate of {@code unit} among {@code area}, per 100,000. */
