@@ -1,25 +1,16 @@
 package org.violence.lakehouse.microdata;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.decode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.udf;
-import static org.apache.spark.sql.functions.when;
 
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.bronze.BronzeIngest;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.InputException;
@@ -65,9 +56,6 @@ public final class DeathRecords {
   /** INEGI's columns, in the order of its files, with what each holds. */
   public static final Map<String, String> COLUMNS = columns();
 
-  /** The raw file's schema: every INEGI column as text. */
-  public static final StructType RAW_SCHEMA = rawSchema();
-
   public static final Table TABLE = Table.in(Table.Layer.BRONZE, "death_records")
       .describedAs("INEGI death certificates, one row per death, as the yearly files have them "
           + "(every field as text)")
@@ -86,80 +74,46 @@ public final class DeathRecords {
       .large()
       .build();
 
-  private static final String LINE = "line";
-  private static final String FILE = "file";
-  private static final String FIELDS = "fields";
-
   private DeathRecords() {}
 
   /**
    * The bronze rows of the given yearly files, lazily, in one scan of all of them.
    *
-   * <p>Lines are read as text and split on commas ({@link LineFields}); only a line holding a
-   * quote goes through an RFC 4180 parser ({@link Csv#fields}). INEGI quotes nothing, and at
-   * national scale Spark's own CSV reader (a parser call and a string conversion per field) took
-   * about twice as long as this split (jobs/BENCHMARKS.md). The reader's rules are kept: an empty
-   * field is null, blank lines and the header are skipped, and a line without the layout's fields
-   * keeps the fields it has (missing ones null) and its raw text.
+   * <p>Lines are split on commas straight from the files' buffers ({@link CertificateFiles});
+   * only a line holding a quote goes through an RFC 4180 parser ({@link Csv#fields}). INEGI
+   * quotes nothing, and at national scale Spark's own CSV reader (a parser call and a string
+   * conversion per field) took about twice as long as a split (jobs/BENCHMARKS.md). The reader's
+   * rules are kept: an empty field is null, blank lines and the header are skipped, and a line
+   * without the layout's fields keeps the fields it has (missing ones null) and its raw text.
    *
-   * <p>One scan rather than one per file, each row telling its file by Spark's file metadata: a
-   * union of per-file plans compiled and warmed up the same generated code once per file, and 25
-   * yearly files spent more time in the compilers than in the split (jobs/BENCHMARKS.md).
+   * <p>One scan rather than one per file: a union of per-file plans compiled and warmed up the
+   * same generated code once per file, and 25 yearly files spent more time in the compilers than
+   * in the split (jobs/BENCHMARKS.md).
    */
   public static Dataset<Row> read(SparkSession spark, String inputsRoot, String encoding,
       List<BronzeIngest.RawFile> files, String runId, Timestamp loadTime) {
+    Dataset<Row> lines;
     if (files.isEmpty()) {
-      Dataset<Row> none = spark.createDataFrame(List.of(), RAW_SCHEMA
-          .add(YEAR, DataTypes.IntegerType).add(Lineage.SOURCE_FILE, DataTypes.StringType)
-          .add(MALFORMED_LINE, DataTypes.StringType));
-      return none.select(bronze(col(YEAR), col(Lineage.SOURCE_FILE), List.copyOf(COLUMNS.keySet())
-          .stream().map(name -> col(name)).toList(), col(MALFORMED_LINE), runId, loadTime));
+      lines = spark.createDataFrame(List.of(), CertificateFiles.SCHEMA);
+    } else {
+      String root = LakehouseConfig.folder(inputsRoot);
+      Charset charset = Charset.forName(encoding);
+      var hadoop = spark.sparkContext().hadoopConfiguration();
+      List<String> uris = files.stream().map(file -> root + file.path()).toList();
+      List<String> headers = files.stream().map(file -> TextFiles.firstLine(hadoop,
+          root + file.path(), file.path(), charset)).toList();
+      lines = spark.read().format(CertificateFiles.class.getName())
+          .options(CertificateFiles.options(encoding, uris, files.stream()
+              .map(BronzeIngest.RawFile::path).toList(), files.stream()
+              .map(BronzeIngest.RawFile::year).toList(), headers))
+          .load();
     }
-    String root = LakehouseConfig.folder(inputsRoot);
-    Charset charset = Charset.forName(encoding);
-    var hadoop = spark.sparkContext().hadoopConfiguration();
-    List<LineFields.Layout> layouts = new java.util.ArrayList<>();
-    for (BronzeIngest.RawFile file : files) {
-      String uri = root + file.path();
-      String header = TextFiles.firstLine(hadoop, uri, file.path(), charset);
-      layouts.add(LineFields.Layout.of(LineFields.pathOf(hadoop, uri), file.year(),
-          positionsOf(columnsOfHeader(header, file.path())), header));
-    }
-    UserDefinedFunction fieldsOfLine = udf(new LineFields(layouts), LineFields.SCHEMA);
-    // The text source hands over the bytes as they are; another encoding is decoded here.
-    Column text = charset.equals(StandardCharsets.UTF_8) ? col("value")
-        : decode(col("value").cast("binary"), charset.name());
-    Column fields = col(FIELDS);
-    Column sourceFiles = array(files.stream().map(file -> lit(file.path()))
-        .toArray(Column[]::new));
-    List<Column> values = java.util.stream.IntStream.range(0, COLUMNS.size())
-        .mapToObj(i -> fields.getField(LineFields.field(i)).cast("string")).toList();
-    return spark.read().text(files.stream().map(file -> root + file.path())
-            .toArray(String[]::new))
-        .select(text.as(LINE), col("_metadata.file_path").as(FILE))
-        .select(col(LINE), fieldsOfLine.apply(col(LINE).cast("binary"), col(FILE)).as(FIELDS))
-        .where(fields.isNotNull())
-        .select(bronze(fields.getField(LineFields.YEAR),
-            sourceFiles.apply(fields.getField(LineFields.FILE)), values,
-            when(fields.getField(LineFields.COUNT).notEqual(COLUMNS.size()), col(LINE)), runId,
-            loadTime));
-  }
-
-  /** The table's columns, in its order, from a row's year, file, INEGI's fields and raw line. */
-  private static Column[] bronze(Column year, Column sourceFile, List<Column> values,
-      Column malformedLine, String runId, Timestamp loadTime) {
-    List<Column> columns = new java.util.ArrayList<>(List.of(year.as(YEAR),
-        sourceFile.as(Lineage.SOURCE_FILE)));
-    java.util.Iterator<Column> value = values.iterator();
-    COLUMNS.keySet().forEach(name -> columns.add(value.next().as(name)));
-    columns.add(malformedLine.as(MALFORMED_LINE));
-    columns.add(lit(runId).as(Lineage.RUN_ID));
-    columns.add(lit(loadTime).as(Lineage.LOAD_TIME));
-    return columns.toArray(Column[]::new);
+    return lines.select(col("*"), lit(runId).as(Lineage.RUN_ID),
+        lit(loadTime).as(Lineage.LOAD_TIME));
   }
 
   /** Where each of INEGI's columns sits in the lines of a file with the given header. */
-  private static int[] positionsOf(List<String> header) {
+  static int[] positionsOf(List<String> header) {
     return COLUMNS.keySet().stream().mapToInt(header::indexOf).toArray();
   }
 
@@ -182,14 +136,6 @@ public final class DeathRecords {
           + "in " + names.size() + " columns");
     }
     return names;
-  }
-
-  private static StructType rawSchema() {
-    StructType schema = new StructType();
-    for (String name : COLUMNS.keySet()) {
-      schema = schema.add(name, DataTypes.StringType, true);
-    }
-    return schema;
   }
 
   private static Map<String, String> columns() {

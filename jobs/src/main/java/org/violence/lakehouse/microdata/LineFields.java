@@ -1,52 +1,45 @@
 package org.violence.lakehouse.microdata;
 
 import java.io.Serializable;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.paths.SparkPath;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.violence.lakehouse.sources.Csv;
 
 /**
- * A certificate line's fields in INEGI's column order, whatever its file's order, with the file's
- * year and the number of fields the line held; no row for a blank line or the file's header.
+ * A certificate line of one file as a row of {@link CertificateFiles}: the file's year and name,
+ * INEGI's columns in its order whatever the file's order, and the raw line when it does not hold
+ * INEGI's fields; no row for a blank line or the file's header.
  *
- * <p>It works on the line's UTF-8 bytes and hands back each field as bytes, which Spark takes as
- * text without decoding and encoding it again: a comma never occurs inside a multi-byte UTF-8
- * character, so the split is exact. Only a line holding a quote is decoded, for the RFC 4180
- * parser. Going through Java strings and a Spark array instead cost two conversions per field.
+ * <p>It works on the line's UTF-8 bytes, and each field is a view of them that Spark copies once,
+ * into its own row: a comma never occurs inside a multi-byte UTF-8 character, so the split is
+ * exact. A line in another encoding is decoded first, unless it is plain ASCII in an encoding
+ * that writes ASCII as ASCII (INEGI's Latin-1: nearly every line). Only a line holding a quote
+ * goes through the RFC 4180 parser. Fields as Java strings or byte arrays cost two or three
+ * copies each, a third of the bronze's write at national scale (jobs/BENCHMARKS.md).
+ *
+ * <p>Not thread-safe: the row it returns, and the fields in it, are valid until the next line.
  */
-final class LineFields implements UDF2<byte[], String, Row> {
-  static final String YEAR = "year";
-  /** Index of the line's file in the list the reader was given. */
-  static final String FILE = "file";
-  /** Fields the line held: INEGI's count for a whole line, -1 when its quotes do not balance. */
-  static final String COUNT = "count";
-
-  /** The result: year, file, count, then INEGI's columns as {@code field_0}, ... in its order. */
-  static final StructType SCHEMA = schema();
-
+final class LineFields {
   private static final byte COMMA = ',';
   private static final byte SPACE = ' ';
   private static final byte QUOTE = '"';
+  /** Every ASCII character, to tell whether an encoding writes them as ASCII. */
+  private static final String ASCII = asciiCharacters();
 
   /**
-   * One file: its path as Spark names it, its year, where each column sits, and its header line's
-   * bytes without and with a byte-order mark, as a line holding either is skipped.
+   * One file: its name as the table records it, its year, where each of INEGI's columns sits in
+   * its lines, and its header line's bytes without and with a byte-order mark, as a line holding
+   * either is skipped.
    */
-  record Layout(String path, int year, int[] positions, byte[] header, byte[] headerWithMark)
+  record Layout(String name, int year, int[] positions, byte[] header, byte[] headerWithMark)
       implements Serializable {
-    static Layout of(String path, int year, int[] positions, String header) {
-      return new Layout(path, year, positions, header.getBytes(StandardCharsets.UTF_8),
+    static Layout of(String name, int year, int[] positions, String header) {
+      return new Layout(name, year, positions, header.getBytes(StandardCharsets.UTF_8),
           ("\uFEFF" + header).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -56,116 +49,120 @@ final class LineFields implements UDF2<byte[], String, Row> {
     }
   }
 
-  private final List<Layout> layouts;
-  /** Spark's spelling of a file's path to its index, found once per spelling. */
-  private final Map<String, Integer> fileOfPath = new ConcurrentHashMap<>();
+  private final Layout layout;
+  private final Charset charset;
+  private final boolean decodes;
+  private final boolean asciiAsIs;
+  private final UTF8String name;
+  private final Object[] values;
+  private final GenericInternalRow row;
+  /** Where each field of the current line starts and ends, grown to the longest line's. */
+  private int[] starts = new int[64];
+  private int[] ends = new int[64];
 
-  LineFields(List<Layout> layouts) {
-    this.layouts = List.copyOf(layouts);
+  LineFields(Layout layout, Charset charset) {
+    this.layout = layout;
+    this.charset = charset;
+    this.decodes = !charset.equals(StandardCharsets.UTF_8);
+    this.asciiAsIs = new String(ASCII.getBytes(StandardCharsets.US_ASCII), charset).equals(ASCII);
+    this.name = UTF8String.fromString(layout.name());
+    this.values = new Object[3 + layout.positions().length];
+    this.row = new GenericInternalRow(values);
   }
 
-  static String field(int column) {
-    return "field_" + column;
-  }
-
-  /** A file's path as compared with Spark's file metadata: absolute and decoded. */
-  static String pathOf(Configuration hadoop, String uri) {
-    Path path = new Path(uri);
-    try {
-      return path.getFileSystem(hadoop).makeQualified(path).toUri().getPath();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot resolve " + uri, e);
+  /** The row of the line in {@code bytes[0, length)}, or null for a blank line or the header. */
+  InternalRow of(byte[] bytes, int length) {
+    byte[] line = bytes;
+    int end = length;
+    if (decodes && !(asciiAsIs && isAscii(bytes, length))) {
+      line = new String(bytes, 0, length, charset).getBytes(StandardCharsets.UTF_8);
+      end = line.length;
     }
-  }
-
-  @Override
-  public Row call(byte[] line, String sparkPath) {
-    int file = fileOfPath.computeIfAbsent(sparkPath, this::fileOf);
     int start = 0;
-    int end = line.length;
-    while (start < end && line[start] == SPACE) {
+    int trimmedEnd = end;
+    while (start < trimmedEnd && line[start] == SPACE) {
       start++;
     }
-    while (end > start && line[end - 1] == SPACE) {
-      end--;
+    while (trimmedEnd > start && line[trimmedEnd - 1] == SPACE) {
+      trimmedEnd--;
     }
-    Layout layout = layouts.get(file);
-    if (start == end || layout.isHeader(line, start, end)) {
+    if (start == trimmedEnd || layout.isHeader(line, start, trimmedEnd)) {
       return null;
     }
-    byte[][] fields = hasQuote(line) ? parsed(line) : split(line);
-    Object[] values = new Object[3 + layout.positions().length];
+    int[] positions = layout.positions();
     values[0] = layout.year();
-    values[1] = file;
-    values[2] = fields == null ? -1 : fields.length;
-    for (int column = 0; column < layout.positions().length; column++) {
-      int position = layout.positions()[column];
-      values[3 + column] = fields == null || position >= fields.length ? null : fields[position];
-    }
-    return RowFactory.create(values);
-  }
-
-  /** Spark's file metadata holds the path URL-encoded ("a%20b" for a space); decoded here. */
-  private int fileOf(String sparkPath) {
-    String path = SparkPath.fromUrlString(sparkPath).toPath().toUri().getPath();
-    for (int i = 0; i < layouts.size(); i++) {
-      if (layouts.get(i).path().equals(path)) {
-        return i;
+    values[1] = name;
+    int count = split(line, end);
+    if (count < 0) {
+      count = parsed(line, end, positions);
+    } else {
+      for (int column = 0; column < positions.length; column++) {
+        int field = positions[column];
+        values[2 + column] = field >= count || starts[field] == ends[field] ? null
+            : UTF8String.fromBytes(line, starts[field], ends[field] - starts[field]);
       }
     }
-    throw new IllegalStateException("a line of " + sparkPath + ", which is none of the files "
-        + "being read: " + layouts.stream().map(Layout::path).toList());
+    values[values.length - 1] = count == positions.length ? null
+        : UTF8String.fromBytes(line, 0, end);
+    return row;
   }
 
-  private static boolean hasQuote(byte[] line) {
-    for (byte b : line) {
-      if (b == QUOTE) {
-        return true;
+  private static boolean isAscii(byte[] bytes, int length) {
+    for (int i = 0; i < length; i++) {
+      if (bytes[i] < 0) {
+        return false;
       }
     }
-    return false;
+    return true;
   }
 
-  /** The fields between commas; an empty one null, as Spark's CSV reader has it. */
-  private static byte[][] split(byte[] line) {
-    int count = 1;
-    for (byte b : line) {
-      if (b == COMMA) {
-        count++;
-      }
-    }
-    byte[][] fields = new byte[count][];
+  /**
+   * Marks the fields between commas in {@link #starts} and {@link #ends}; returns how many, or
+   * -1 when the line holds a quote and must be parsed.
+   */
+  private int split(byte[] line, int end) {
+    int count = 0;
     int start = 0;
-    int field = 0;
-    for (int i = 0; i <= line.length; i++) {
-      if (i == line.length || line[i] == COMMA) {
-        fields[field++] = i == start ? null : Arrays.copyOfRange(line, start, i);
+    for (int i = 0; i <= end; i++) {
+      if (i == end || line[i] == COMMA) {
+        if (count == starts.length) {
+          starts = Arrays.copyOf(starts, count * 2);
+          ends = Arrays.copyOf(ends, count * 2);
+        }
+        starts[count] = start;
+        ends[count++] = i;
         start = i + 1;
+      } else if (line[i] == QUOTE) {
+        return -1;
       }
     }
-    return fields;
+    return count;
   }
 
-  /** A quoted line's fields by RFC 4180; null when its quotes do not balance. */
-  private static byte[][] parsed(byte[] line) {
+  /**
+   * Fills in a quoted line's fields by RFC 4180, an empty one null; returns how many it holds,
+   * or -1 when its quotes do not balance (no field at all then).
+   */
+  private int parsed(byte[] line, int end, int[] positions) {
     List<String> fields;
     try {
-      fields = Csv.fields(new String(line, StandardCharsets.UTF_8), ',');
+      fields = Csv.fields(new String(line, 0, end, StandardCharsets.UTF_8), ',');
     } catch (IllegalArgumentException unbalanced) {
-      return null;
+      fields = null;
     }
-    return fields.stream().map(field -> field.isEmpty() ? null
-        : field.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    for (int column = 0; column < positions.length; column++) {
+      int field = positions[column];
+      values[2 + column] = fields == null || field >= fields.size()
+          || fields.get(field).isEmpty() ? null : UTF8String.fromString(fields.get(field));
+    }
+    return fields == null ? -1 : fields.size();
   }
 
-  private static StructType schema() {
-    StructType schema = new StructType()
-        .add(YEAR, DataTypes.IntegerType, false)
-        .add(FILE, DataTypes.IntegerType, false)
-        .add(COUNT, DataTypes.IntegerType, false);
-    for (int column = 0; column < DeathRecords.COLUMNS.size(); column++) {
-      schema = schema.add(field(column), DataTypes.BinaryType, true);
+  private static String asciiCharacters() {
+    StringBuilder ascii = new StringBuilder();
+    for (char c = 0; c < 128; c++) {
+      ascii.append(c);
     }
-    return schema;
+    return ascii.toString();
   }
 }

@@ -267,8 +267,65 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
   }
 
   /**
-   * Each line knows its file through Spark's file metadata, which spells a path URL-encoded: a
-   * folder whose name holds a space, a percent sign or a hash is still matched to its files.
+   * A file cut into pieces of ~2 KB, so that nearly every piece ends inside a line, lands each of
+   * its lines once, as the file read whole does; a gzipped copy (read whole, gzip cannot be cut)
+   * lands the same. Latin-1 text beyond ASCII is decoded, in a field and in a malformed line.
+   */
+  @Test
+  void aFileReadInPiecesOrGzippedLandsEachLineOnceWithItsLatinTextDecoded() throws IOException {
+    Path inputs = Files.createTempDirectory("death-records");
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(projectDir().resolve(
+        "data-samples/mexico/inegi/death_records/deaths_2004.csv"), StandardCharsets.ISO_8859_1));
+    List<String> header = List.of(lines.get(0).strip().split(",", -1));
+    String[] accented = lines.get(5).strip().split(",", -1);
+    accented[header.indexOf("DESDOBLA")] = "\u00d1A";
+    lines.set(5, String.join(",", accented));
+    lines.add("X95,A\u00f1o");
+    byte[] file = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.ISO_8859_1);
+    Files.write(inputs.resolve("deaths_2004.csv"), file);
+    try (var gzip = new java.util.zip.GZIPOutputStream(Files.newOutputStream(
+        inputs.resolve("deaths_2005.csv.gz")))) {
+      gzip.write(file);
+    }
+    List<BronzeIngest.RawFile> plain = List.of(new BronzeIngest.RawFile("deaths_2004.csv", 2004));
+    List<String> whole = landedLines(inputs, plain);
+    Assertions.assertEquals(lines.size() - 1, whole.size(), "every line but the header");
+    Assertions.assertTrue(whole.stream().anyMatch(row -> row.contains("\u00d1A")),
+        "decoded field");
+    Assertions.assertTrue(whole.stream().anyMatch(row -> row.contains("X95,A\u00f1o")),
+        "decoded malformed line");
+
+    String[] splitSettings = {"spark.sql.files.maxPartitionBytes",
+        "spark.sql.files.openCostInBytes"};
+    String[] before = java.util.Arrays.stream(splitSettings).map(spark().conf()::get)
+        .toArray(String[]::new);
+    try {
+      java.util.Arrays.stream(splitSettings).forEach(key -> spark().conf().set(key, "2000"));
+      Assertions.assertTrue(DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1", plain,
+          "test", new Timestamp(0)).rdd().getNumPartitions() > 50, "the file is read in pieces");
+      List<String> inPieces = landedLines(inputs, plain);
+      Assertions.assertEquals(whole.size(), inPieces.size(), "lines landed");
+      Assertions.assertEquals(whole, inPieces);
+    } finally {
+      for (int i = 0; i < splitSettings.length; i++) {
+        spark().conf().set(splitSettings[i], before[i]);
+      }
+    }
+    Assertions.assertEquals(whole.stream().map(row -> row.replace("2004", "2005")).toList(),
+        landedLines(inputs, List.of(new BronzeIngest.RawFile("deaths_2005.csv.gz", 2005)))
+            .stream().map(row -> row.replace("2004", "2005").replace(".csv.gz", ".csv"))
+            .toList());
+  }
+
+  /** The rows a read of {@code files} lands, as text, sorted. */
+  private List<String> landedLines(Path inputs, List<BronzeIngest.RawFile> files) {
+    return DeathRecords.read(spark(), inputs.toString(), "ISO-8859-1", files, "test",
+        new Timestamp(0)).collectAsList().stream().map(Row::toString).sorted().toList();
+  }
+
+  /**
+   * Each file is opened by its path through Hadoop's file system: a folder whose name holds a
+   * space, a percent sign or a hash is still read, each file with its year.
    */
   @Test
   void filesInAFolderWhoseNameNeedsEscapingAreReadWithTheirYears() throws IOException {
