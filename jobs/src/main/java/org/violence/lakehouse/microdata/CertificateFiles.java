@@ -50,8 +50,8 @@ import org.violence.lakehouse.io.Lineage;
  * <p>Why a source and not Spark's text source and a function of the line: the lines go straight
  * from the file's buffer to Spark's row, each field copied once (see {@link LineFields}). Through
  * the text source, a line was copied into a string, into bytes for the function, into a byte
- * array per field, converted from a Java row and copied again: a third of the bronze's write at
- * national scale (jobs/BENCHMARKS.md).
+ * array per field, converted from a Java row and copied again: about a fifth of the bronze stage
+ * at national scale (jobs/BENCHMARKS.md).
  *
  * <p>Public because Spark loads it by name ({@code format}); {@link DeathRecords#read} is how the
  * product reads the files, with the options it writes: {@value #ENCODING}, {@value #FILES} and,

@@ -20,7 +20,7 @@ import org.violence.lakehouse.sources.Csv;
  * exact. A line in another encoding is decoded first, unless it is plain ASCII in an encoding
  * that writes ASCII as ASCII (INEGI's Latin-1: nearly every line). Only a line holding a quote
  * goes through the RFC 4180 parser. Fields as Java strings or byte arrays cost two or three
- * copies each, a third of the bronze's write at national scale (jobs/BENCHMARKS.md).
+ * copies each, about a fifth of the bronze stage at national scale (jobs/BENCHMARKS.md).
  *
  * <p>Not thread-safe: the row it returns, and the fields in it, are valid until the next line.
  */
