@@ -111,12 +111,26 @@ public final class CertificateFiles implements TableProvider {
       // Spark hands the options over with their keys in lower case.
       this.options = new CaseInsensitiveStringMap(properties);
       int files = Integer.parseInt(options.get(FILES));
+      Configuration hadoop = SparkSession.active().sparkContext().hadoopConfiguration();
       for (int i = 0; i < files; i++) {
         String name = options.get("name." + i);
         String header = options.get("header." + i);
-        uris.add(options.get("path." + i));
+        uris.add(qualified(hadoop, options.get("path." + i)));
         layouts.add(LineFields.Layout.of(name, Integer.parseInt(options.get("year." + i)),
             DeathRecords.positionsOf(DeathRecords.columnsOfHeader(header, name)), header));
+      }
+    }
+
+    /**
+     * The path with its file system and, when relative, the driver's folder: executors run in
+     * folders of their own, where "data-samples/..." is nowhere.
+     */
+    private static String qualified(Configuration hadoop, String uri) {
+      Path path = new Path(uri);
+      try {
+        return path.getFileSystem(hadoop).makeQualified(path).toString();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot resolve " + uri, e);
       }
     }
 
