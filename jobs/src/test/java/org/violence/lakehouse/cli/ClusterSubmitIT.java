@@ -85,14 +85,6 @@ class ClusterSubmitIT extends LakehouseTestBase {
         "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
     // Stopped with the cluster, also when it times out.
     cluster.add(submit);
-    // The same run in local mode, the reference, computed while the cluster runs: the cluster's
-    // JVMs leave part of the two cores idle while they start, schedule and plan on one thread.
-    LakehouseConfig shipped = sampleConfig(work.resolve("local"));
-    LakehouseConfig local = new LakehouseConfig(shipped.lakehouse(), shipped.inputs(),
-        shipped.years(), shipped.spark(), shipped.sources(), shipped.geography(),
-        shipped.covariateFill(), ConfigLoader.load(configWithDistributedModel(work)).models(),
-        shipped.trafficking()).withYears(new LakehouseConfig.YearRange(2005, 2006));
-    new Pipeline(spark(), local).run();
     // Generous: CI machines are shared, and a timeout here says nothing about the product.
     Assertions.assertTrue(submit.waitFor(25, TimeUnit.MINUTES), "spark-submit timed out");
     String log = Files.readString(work.resolve("submit.log"));
@@ -112,6 +104,10 @@ class ClusterSubmitIT extends LakehouseTestBase {
     }
     Assertions.assertEquals(Map.of(2005, 9921L, 2006, 10452L), inegi);
 
+    LakehouseConfig local = sampleConfig(work.resolve("local"))
+        .withModels(ConfigLoader.load(configWithDistributedModel(work)).models())
+        .withYears(new LakehouseConfig.YearRange(2005, 2006));
+    new Pipeline(spark(), local).run();
     Lakehouse reference = new Lakehouse(spark(), local.lakehouse());
     Column distributed = col(PanelModel.MODEL).equalTo(DISTRIBUTED_MODEL);
     for (Table table : Tables.all()) {
