@@ -37,7 +37,7 @@ public final class ChildJvm {
   public static List<String> jvmFlags() {
     return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect")
-            || flag.startsWith("-XX:Tier4") || flag.startsWith("-Djava.io.tmpdir"))
+            || flag.startsWith("-XX:") || flag.startsWith("-Djava.io.tmpdir"))
         .toList();
   }
 }
