@@ -34,14 +34,17 @@ import org.violence.lakehouse.io.Table;
  * checkpoint would live on the executors without its lineage, so a run that lost an executor (a
  * preempted node) would fail; there the rows are checkpointed reliably instead, as files under
  * the lakehouse's {@value #CHECKPOINTS} folder (unless the session already has a checkpoint
- * folder), deleted when the run ends. What a killed run left there is deleted by the next run
- * that keeps inputs on that lakehouse.
+ * folder), deleted with the folder when the run ends, so that the lakehouse holds only tables
+ * for its readers. What a killed run left there is deleted by the next run that keeps inputs on
+ * that lakehouse.
  */
 final class KeptInputs {
   /** The folder under the lakehouse root that holds a cluster run's kept rows. */
   static final String CHECKPOINTS = "_checkpoints";
   private final Lakehouse lakehouse;
   private final boolean reliable;
+  /** The {@value #CHECKPOINTS} folder when this run made it the session's, else null. */
+  private final Path checkpoints;
   private final Map<String, Kept> kept = new ConcurrentHashMap<>();
 
   /** One version of a table: read from Delta, and checkpointed by the first stage reading it. */
@@ -93,11 +96,15 @@ final class KeptInputs {
     this.lakehouse = lakehouse;
     this.reliable = reliable;
     SparkContext context = lakehouse.spark().sparkContext();
+    Path folder = new Path(lakehouse.root() + "/" + CHECKPOINTS);
     if (reliable && context.getCheckpointDir().isEmpty()) {
-      Path folder = new Path(lakehouse.root() + "/" + CHECKPOINTS);
       context.setCheckpointDir(folder.toString());
       deleteAllBut(folder, new Path(context.getCheckpointDir().get()), hadoop());
     }
+    // Also when an earlier run in this session made the folder the session's.
+    checkpoints = reliable && context.getCheckpointDir().isDefined()
+        && sameFolder(new Path(context.getCheckpointDir().get()).getParent(), folder, hadoop())
+        ? folder : null;
   }
 
   /** The table as it is now. */
@@ -118,6 +125,11 @@ final class KeptInputs {
   void release() {
     kept.values().forEach(rows -> rows.release(hadoop()));
     kept.clear();
+    if (checkpoints != null) {
+      // The lock keeps other runs off the lakehouse, so the folder holds only this run's
+      // files; a later run in this session checkpoints again, and Spark makes it anew.
+      delete(checkpoints, hadoop());
+    }
   }
 
   private Kept kept(Table table) {
@@ -151,6 +163,15 @@ final class KeptInputs {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static boolean sameFolder(Path a, Path b, Configuration hadoop) {
+    try {
+      FileSystem fs = b.getFileSystem(hadoop);
+      return fs.makeQualified(a).equals(fs.makeQualified(b));
+    } catch (IOException | IllegalArgumentException e) {
+      return false; // another file system than the lakehouse's
     }
   }
 

@@ -139,10 +139,9 @@ class ClusterSubmitIT extends LakehouseTestBase {
     }
     Assertions.assertTrue(written.read(HomicideCounts.TABLE)
         .where(col(HomicideCounts.SOURCE).equalTo(DeathRecordCounts.SOURCE)).count() > 0);
-    // On a cluster the runner keeps its inputs as files (run/KeptInputs), deleted at the end.
-    try (var kept = Files.walk(lakehouse.resolve("_checkpoints"))) {
-      Assertions.assertEquals(List.of(), kept.filter(Files::isRegularFile).toList());
-    }
+    // On a cluster the runner keeps its inputs as files (run/KeptInputs), deleted at the end
+    // with their folder: the lakehouse holds only tables for its readers.
+    Assertions.assertFalse(Files.exists(lakehouse.resolve("_checkpoints")));
   }
 
   private static long countLines(Path log, String text) throws IOException {
