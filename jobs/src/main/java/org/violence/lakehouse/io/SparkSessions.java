@@ -1,5 +1,11 @@
 package org.violence.lakehouse.io;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.commons.io.FileUtils;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.violence.lakehouse.conf.LakehouseConfig;
@@ -49,15 +55,39 @@ public final class SparkSessions {
 
   /** The same, with settings of the caller's own (e.g. Hive support for the SQL endpoint). */
   public static SparkSession create(LakehouseConfig.SparkSettings settings, SparkConf extra) {
+    return SparkSession.builder().config(conf(settings, extra)).getOrCreate();
+  }
+
+  /** What {@link #create} starts a session with. */
+  static SparkConf conf(LakehouseConfig.SparkSettings settings, SparkConf extra) {
     SparkConf conf = withDelta(extra)
         .setAppName("violence-lakehouse")
         .setIfMissing("spark.sql.shuffle.partitions",
             Integer.toString(settings.shufflePartitions()));
+    if (!conf.contains("spark.sql.warehouse.dir")) {
+      // Tables are named by their Delta paths, so Spark's catalog holds nothing the Delta logs
+      // do not; left to itself it made an empty spark-warehouse folder wherever a command ran
+      // (the project's top level, for the README's first command).
+      conf.set("spark.sql.warehouse.dir",
+          scratchFolder("lakehouse-catalog").resolve("warehouse").toUri().toString());
+    }
     if (!conf.contains("spark.master")) {
       conf.setMaster(settings.master() == null ? "local[*]" : settings.master())
           .set("spark.ui.enabled", "false")
           .set("spark.databricks.delta.snapshotPartitions", "2");
     }
-    return SparkSession.builder().config(conf).getOrCreate();
+    return conf;
+  }
+
+  /** A folder of its own in the system's temporary folder, deleted when the JVM exits. */
+  public static Path scratchFolder(String prefix) {
+    try {
+      Path folder = Files.createTempDirectory(prefix);
+      File file = folder.toFile();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> FileUtils.deleteQuietly(file)));
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a scratch folder for Spark's catalog", e);
+    }
   }
 }

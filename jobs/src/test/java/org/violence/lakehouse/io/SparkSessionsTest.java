@@ -1,0 +1,37 @@
+package org.violence.lakehouse.io;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.conf.LakehouseConfig;
+
+/**
+ * A command's session leaves nothing in the folder it runs from: Spark's catalog, which makes
+ * its warehouse folder when the session starts, gets a scratch folder unless the caller (a
+ * cluster's spark-defaults, the SQL endpoint) names one.
+ */
+class SparkSessionsTest {
+  private static final LakehouseConfig.SparkSettings LOCAL =
+      new LakehouseConfig.SparkSettings("local[2]", 2);
+
+  @Test
+  void theCatalogsFolderIsAScratchFolderNotTheWorkingDirectorys() {
+    Path warehouse = Path.of(URI.create(SparkSessions.conf(LOCAL, new SparkConf(false))
+        .get("spark.sql.warehouse.dir")));
+    // Spark's default, spark-warehouse, is relative to the working directory.
+    Assertions.assertNotEquals(Path.of("").toAbsolutePath(), warehouse.getParent());
+    Assertions.assertTrue(warehouse.startsWith(Path.of(System.getProperty("java.io.tmpdir"))
+        .toAbsolutePath()), warehouse.toString());
+    Assertions.assertTrue(Files.isDirectory(warehouse.getParent()), "the scratch folder exists");
+  }
+
+  @Test
+  void aWarehouseTheCallerNamesIsKept() {
+    SparkConf given = new SparkConf(false).set("spark.sql.warehouse.dir", "hdfs:///warehouse");
+    Assertions.assertEquals("hdfs:///warehouse",
+        SparkSessions.conf(LOCAL, given).get("spark.sql.warehouse.dir"));
+  }
+}
