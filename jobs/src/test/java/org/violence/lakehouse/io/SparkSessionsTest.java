@@ -11,7 +11,7 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 /**
  * A command's session leaves nothing in the folder it runs from: Spark's catalog, which makes
  * its warehouse folder when the session starts, gets a scratch folder unless the caller (a
- * cluster's spark-defaults, the SQL endpoint) names one.
+ * cluster's spark-defaults) names one.
  */
 class SparkSessionsTest {
   private static final LakehouseConfig.SparkSettings LOCAL =
