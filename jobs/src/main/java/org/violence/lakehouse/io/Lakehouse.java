@@ -11,6 +11,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
@@ -164,16 +166,27 @@ public final class Lakehouse {
 
   /** The commit information Delta recorded with one version of the table. */
   private Optional<CommitInfo> commitInfo(Table table, long version) {
+    return actions(table, version).stream().filter(CommitInfo.class::isInstance)
+        .map(CommitInfo.class::cast).findFirst();
+  }
+
+  /** What one version's commit did, from its log entry (no Spark job). */
+  private List<Action> actions(Table table, long version) {
     var changes = DeltaLog.forTable(spark, path(table)).getChanges(version, version, false);
+    List<Action> actions = new java.util.ArrayList<>();
     while (changes.hasNext()) {
-      var actions = changes.next()._2().iterator();
-      while (actions.hasNext()) {
-        if (actions.next() instanceof CommitInfo info) {
-          return Optional.of(info);
-        }
-      }
+      actions.addAll(JavaConverters.seqAsJavaList(changes.next()._2()));
     }
-    return Optional.empty();
+    return actions;
+  }
+
+  /**
+   * Bytes of the data files one version's commit added: the whole table's, for a version
+   * written by {@link #replace}, which is the size a query on that version plans with.
+   */
+  public long bytesAdded(Table table, long version) {
+    return actions(table, version).stream().filter(AddFile.class::isInstance)
+        .mapToLong(action -> ((AddFile) action).size()).sum();
   }
 
   /** What the table's current rows were built from; empty when it does not exist yet. */

@@ -11,14 +11,25 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.plans.logical.Statistics;
+import org.apache.spark.sql.catalyst.plans.logical.Statistics$;
+import org.apache.spark.sql.catalyst.types.DataTypeUtils;
 import org.apache.spark.sql.execution.LogicalRDD;
+import org.apache.spark.sql.execution.LogicalRDD$;
+import org.apache.spark.sql.types.StructType;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
+import scala.Option;
+import scala.math.BigInt;
 
 /**
  * The stages' input tables, each read from Delta once per version and kept in memory until the
- * run ends, with its row count. Many stages read the same small tables (silver.municipalities
+ * run ends, with its row count; a version this run wrote whole is kept as written instead
+ * ({@link #keepWritten}). Many stages read the same small tables (silver.municipalities
  * above all), and each query on a Delta table costs a Spark job listing its files and a Parquet
  * scan; kept, a version is listed and scanned once (jobs/BENCHMARKS.md has what that gave). A
  * {@link Table#large} table, the national death certificates, is read from Delta each time
@@ -59,6 +70,13 @@ final class KeptInputs {
       this.delta = delta;
       this.inMemory = inMemory;
       this.reliable = reliable;
+    }
+
+    /** A version this run wrote: its rows are the ones written, already kept. */
+    private Kept(Dataset<Row> delta, Dataset<Row> rows, Long count, boolean reliable) {
+      this(delta, true, reliable);
+      this.rows = rows;
+      this.count = count;
     }
 
     /** Checkpointed whichever stage asks first; the others wait for it. */
@@ -107,6 +125,52 @@ final class KeptInputs {
         ? folder : null;
   }
 
+  /**
+   * Keeps the rows a stage just wrote as the whole of {@code version}, so that the stages after
+   * it in this run do not read them back from Delta: the first query on a new version replays
+   * its log and lists its files, about as costly as computing a small table in the first place.
+   * {@code written} must be what {@link Lakehouse#replace} committed as that version, and be
+   * cached (its query runs once more here).
+   *
+   * <p>The kept rows plan like the Delta scan they stand for, so that a later stage's joins,
+   * and the bits of its results, are the same as in a run that read the version from Delta (one
+   * resumed after a kill): the table's schema as Delta reads it, no partitioning or ordering
+   * known, and the size of the version's files.
+   */
+  void keepWritten(Table table, long version, Dataset<Row> written, Long rowCount) {
+    Dataset<Row> delta = lakehouse.readVersion(table, version);
+    if (!sameColumns(delta.schema(), written.schema())) {
+      return; // read from Delta if a stage asks
+    }
+    Dataset<Row> checkpointed = reliable ? written.checkpoint() : written.localCheckpoint();
+    kept.put(key(table, version), new Kept(delta, asDeltaScan(checkpointed, delta.schema(),
+        lakehouse.bytesAdded(table, version)), rowCount, reliable));
+  }
+
+  /** Checkpointed rows under a Delta scan's schema and size, partitioning and order unknown. */
+  @SuppressWarnings("unchecked")
+  private Dataset<Row> asDeltaScan(Dataset<Row> checkpointed, StructType schema, long bytes) {
+    SparkSession spark = lakehouse.spark();
+    var attributes = (scala.collection.Seq<Attribute>) (scala.collection.Seq<?>)
+        DataTypeUtils.toAttributes(schema);
+    Statistics size = Statistics$.MODULE$.apply(BigInt.apply(bytes),
+        Statistics$.MODULE$.apply$default$2(), Statistics$.MODULE$.apply$default$3(),
+        Statistics$.MODULE$.apply$default$4());
+    LogicalRDD plan = new LogicalRDD(attributes,
+        ((LogicalRDD) checkpointed.queryExecution().analyzed()).rdd(),
+        LogicalRDD$.MODULE$.$lessinit$greater$default$3(),
+        LogicalRDD$.MODULE$.$lessinit$greater$default$4(), false, spark, Option.apply(size),
+        Option.empty());
+    return new Dataset<>(spark, plan, Encoders.row(schema));
+  }
+
+  /** Same names and types in the same order; Delta may read a column as nullable. */
+  private static boolean sameColumns(StructType delta, StructType written) {
+    return delta.length() == written.length() && java.util.stream.IntStream.range(0,
+        delta.length()).allMatch(i -> delta.fields()[i].name().equals(written.fields()[i].name())
+        && delta.fields()[i].dataType().equals(written.fields()[i].dataType()));
+  }
+
   /** The table as it is now. */
   Dataset<Row> read(Table table) {
     return kept(table).rows();
@@ -134,7 +198,7 @@ final class KeptInputs {
 
   private Kept kept(Table table) {
     long version = lakehouse.version(table);
-    String key = table.qualifiedName() + "@" + version;
+    String key = key(table, version);
     Kept known = kept.get(key);
     if (known != null) {
       return known;
@@ -143,6 +207,10 @@ final class KeptInputs {
     Kept read = new Kept(lakehouse.readVersion(table, version), !table.large(), reliable);
     known = kept.putIfAbsent(key, read);
     return known != null ? known : read;
+  }
+
+  private static String key(Table table, long version) {
+    return table.qualifiedName() + "@" + version;
   }
 
   private Configuration hadoop() {

@@ -36,6 +36,8 @@ public final class StageRunner {
   private final Map<Table, BuildState> states = new ConcurrentHashMap<>();
   /** Input tables and their row counts (for rows_read), read once per version. */
   private final KeptInputs inputs;
+  /** The inputs of the stages {@link #runAll} runs: what a stage writes of them is kept. */
+  private final Set<Table> readLater = ConcurrentHashMap.newKeySet();
 
   private final RunProfile profile;
   private final Object quarantineLock = new Object();
@@ -75,6 +77,7 @@ public final class StageRunner {
    * first failure is thrown.
    */
   public Map<String, Set<String>> runAll(List<Stage> stages, int concurrency) {
+    stages.forEach(stage -> readLater.addAll(stage.inputs()));
     try {
       return new StageGraph(stages).run(this::runStage, concurrency);
     } finally {
@@ -133,9 +136,10 @@ public final class StageRunner {
     List<Dataset<Row>> candidates = new ArrayList<>();
     for (Table table : stage.outputs()) {
       Dataset<Row> rows = output.rows().get(table);
-      // Checked rows are read twice, by the gate and by the write, so they are kept; unchecked
-      // ones are written in a single pass (the national microdata is too big to keep).
-      if (gate.checks(table)) {
+      // Rows read twice are cached: checked ones by the gate and the write, and those of a
+      // whole table a later stage reads by the write and the kept input. The others are
+      // written in a single pass (the national microdata is too big to keep).
+      if (gate.checks(table) || keptAfterWrite(table, whole)) {
         rows = rows.persist();
       }
       candidates.add(rows);
@@ -156,6 +160,9 @@ public final class StageRunner {
                 desired);
         states.put(table, desired);
         Long rowsWritten = lakehouse.rowsWritten(table, version);
+        if (keptAfterWrite(table, whole)) {
+          inputs.keepWritten(table, version, candidates.get(i), rowsWritten);
+        }
         reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,
             stage.inputs().isEmpty() ? null : rowsRead, rowsWritten, i == 0 ? quarantined : 0L,
             version));
@@ -166,6 +173,11 @@ public final class StageRunner {
       candidates.forEach(Dataset::unpersist);
     }
     return changed;
+  }
+
+  /** Whether the rows written are kept as the new version for the stages after this one. */
+  private boolean keptAfterWrite(Table table, boolean whole) {
+    return whole && !table.large() && readLater.contains(table);
   }
 
   /** Every stage's writes wait for it, the first to come runs it. */

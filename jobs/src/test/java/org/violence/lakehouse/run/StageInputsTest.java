@@ -78,6 +78,50 @@ class StageInputsTest extends LakehouseTestBase {
   }
 
   /**
+   * A whole table a stage writes is kept as written for the stages after it, which then do not
+   * read it back from Delta (its data files are gone here when the next stage reads it), and
+   * plan with it as with a Delta scan of that version: the same schema (Delta reads every column
+   * as nullable) and the same size, so that their joins, and the bits of their sums, are those
+   * of a run that reads the version from Delta (one resumed after a kill).
+   */
+  @Test
+  void aTableWrittenInTheRunIsHandedOnAsWrittenAndPlansLikeItsDeltaVersion() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("stage-inputs").toString());
+    Table input = Table.in(Table.Layer.SILVER, "stage_inputs_written")
+        .describedAs("an input").column("id", DataTypes.LongType, "row")
+        .column("label", DataTypes.StringType, "text").build();
+    Stage writer = Stage.whole(List.of(input), List.of(), "", in -> Stage.Output.of(Map.of(
+        input, spark().range(5).selectExpr("id", "concat('unit ', id) AS label"))));
+    List<Dataset<Row>> handed = new ArrayList<>();
+    Stage reader = Stage.whole(List.of(OUTPUT), List.of(input), "", in -> {
+      deleteDataFiles(lakehouse, input);
+      handed.add(in.read(input));
+      return Stage.Output.of(Map.of(OUTPUT, handed.get(0).select("id")));
+    });
+
+    new StageRunner(lakehouse, new QualityGate("test"), System.out)
+        .runAll(List.of(reader, writer), 2);
+
+    Assertions.assertEquals(5, lakehouse.read(OUTPUT).count());
+    Dataset<Row> delta = lakehouse.readVersion(input, lakehouse.version(input));
+    Assertions.assertEquals(delta.schema(), handed.get(0).schema());
+    Assertions.assertTrue(handed.get(0).schema().apply("id").nullable());
+    Assertions.assertEquals(delta.queryExecution().optimizedPlan().stats().sizeInBytes(),
+        handed.get(0).queryExecution().optimizedPlan().stats().sizeInBytes());
+  }
+
+  private static void deleteDataFiles(Lakehouse lakehouse, Table table) {
+    try (var files = Files.list(Path.of(java.net.URI.create(lakehouse.path(table))))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
+        Files.delete(file);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
    * On a cluster the kept rows must outlive the executor that computed them (a preempted node):
    * the blocks of a local checkpoint are the only copy of its rows, a reliable one has files.
    * The loss of an executor is its blocks removed; the files go when the run ends, and a killed
