@@ -102,8 +102,8 @@ enum Command {
 
   /** An option of one or a few commands; a flag takes no value. */
   record Option(String name, String value, String help) {
-    static final Option PROFILE = flag("--profile", "after the summary, each stage's wall time, "
-        + "Spark jobs and Delta commits: where a run's time goes");
+    static final Option PROFILE = flag("--profile", "after the summary, each stage's start, "
+        + "wall time, Spark jobs and Delta commits: where a run's time goes");
     static final Option ROWS = valued("--rows", "N", "synthetic death certificates in all "
         + "(default 15,000,000)");
     static final Option SEED = valued("--seed", "N", "seed of the synthetic files (default 1)");

@@ -27,6 +27,8 @@ public final class RunProfile extends SparkListener {
     private int jobs;
     private double jobSeconds;
     private long commits;
+    /** When the stage started ({@link System#nanoTime}), for the run's timeline. */
+    private long startNanos = Long.MAX_VALUE;
 
     double seconds() {
       return seconds;
@@ -87,6 +89,7 @@ public final class RunProfile extends SparkListener {
       Figures figures = figuresOf(stage);
       figures.seconds += (endNanos - startNanos) / 1e9;
       figures.commits += commits;
+      figures.startNanos = Math.min(figures.startNanos, startNanos);
       intervals.add(new long[] {startNanos, endNanos});
     }
   }
@@ -128,29 +131,32 @@ public final class RunProfile extends SparkListener {
    */
   public void print(double runSeconds, long runCommits, PrintStream out) {
     out.printf("%nProfile: %.1f s in all%n", runSeconds);
-    out.printf("%-42s %9s %6s %11s %8s%n", "stage", "wall (s)", "jobs", "job time (s)",
-        "commits");
+    out.printf("%-42s %9s %9s %6s %11s %8s%n", "stage", "start (s)", "wall (s)", "jobs",
+        "job time (s)", "commits");
     double seconds = 0;
     int jobs = 0;
     long commits = 0;
-    Figures outside = new Figures();
-    for (Map.Entry<String, Figures> entry : figures().entrySet()) {
+    Map<String, Figures> figures = figures();
+    Figures outside = figures.getOrDefault(OUTSIDE, new Figures());
+    figures.remove(OUTSIDE);
+    // Started when, from the first stage's start: which stages ran at once, and what waited.
+    long first = figures.values().stream().mapToLong(f -> f.startNanos).min().orElse(0);
+    List<Map.Entry<String, Figures>> byStart = figures.entrySet().stream()
+        .sorted(java.util.Comparator.comparingLong(entry -> entry.getValue().startNanos))
+        .toList();
+    for (Map.Entry<String, Figures> entry : byStart) {
       Figures f = entry.getValue();
-      if (entry.getKey().equals(OUTSIDE)) {
-        outside = f;
-        continue;
-      }
-      out.printf("%-42s %9.2f %6d %11.2f %8d%n", entry.getKey(), f.seconds, f.jobs,
-          f.jobSeconds, f.commits);
+      out.printf("%-42s %9.2f %9.2f %6d %11.2f %8d%n", entry.getKey(),
+          (f.startNanos - first) / 1e9, f.seconds, f.jobs, f.jobSeconds, f.commits);
       seconds += f.seconds;
       jobs += f.jobs;
       commits += f.commits;
     }
-    out.printf("%-42s %9.2f %6d %11s %8d%n", "stages in all (summed)", seconds, jobs, "",
-        commits);
+    out.printf("%-42s %9s %9.2f %6d %11s %8d%n", "stages in all (summed)", "", seconds, jobs,
+        "", commits);
     double span = stagesSpan();
-    out.printf("%-42s %9.2f%n", "while any stage ran (stages run at once)", span);
-    out.printf("%-42s %9.2f %6d %11.2f %8d%n", "rest: lock, run log, input scan, summary",
-        runSeconds - span, outside.jobs, outside.jobSeconds, runCommits - commits);
+    out.printf("%-42s %9s %9.2f%n", "while any stage ran (stages run at once)", "", span);
+    out.printf("%-42s %9s %9.2f %6d %11.2f %8d%n", "rest: lock, run log, input scan, summary",
+        "", runSeconds - span, outside.jobs, outside.jobSeconds, runCommits - commits);
   }
 }

@@ -55,5 +55,14 @@ class RunProfileTest extends LakehouseTestBase {
     profile.stageFinished("c", 6 * second, 7 * second, 0);
     profile.stageFinished("d", 20 * second, 21 * second, 0);
     Assertions.assertEquals(13.0, profile.stagesSpan(), 1e-9, "0-12 s and 20-21 s");
+
+    var printed = new java.io.ByteArrayOutputStream();
+    profile.print(25.0, 0, new java.io.PrintStream(printed, true));
+    List<String> stages = printed.toString().lines()
+        .filter(line -> line.matches("[abcd] .*")).toList();
+    Assertions.assertEquals(List.of("a 0.00 10.00", "b 5.00 7.00", "c 6.00 1.00",
+        "d 20.00 1.00"), stages.stream().map(line -> String.join(" ",
+            java.util.Arrays.asList(line.trim().split(" +")).subList(0, 3))).toList(),
+        "by start, with the start from the first stage's and the wall time");
   }
 }
