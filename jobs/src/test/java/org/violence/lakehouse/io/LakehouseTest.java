@@ -52,6 +52,29 @@ class LakehouseTest extends LakehouseTestBase {
     Assertions.assertEquals(1L, lakehouse.version(YEARLY), "a rewrite is one commit too");
   }
 
+  /**
+   * A first write killed before its commit leaves data files and an empty log folder but no
+   * table; the next run must create the table over them, holding only its own rows.
+   */
+  @Test
+  void aNewTableIsCreatedOverWhatAKilledFirstWriteLeft() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("lakehouse").toString());
+    java.nio.file.Path folder = java.nio.file.Path.of(java.net.URI.create(
+        lakehouse.path(YEARLY)));
+    spark().createDataFrame(List.of(RowFactory.create(1999, 99L)), YEARLY.schema())
+        .write().parquet(folder.toString());
+    Files.createDirectories(folder.resolve("_delta_log"));
+    Assertions.assertFalse(lakehouse.exists(YEARLY));
+
+    Dataset<Row> rows = spark().createDataFrame(List.of(RowFactory.create(2009, 3L)),
+        YEARLY.schema());
+    Assertions.assertEquals(0L, lakehouse.replace(YEARLY, rows, BuildState.whole("inputs")));
+    Assertions.assertEquals(rows.collectAsList(), lakehouse.read(YEARLY).collectAsList());
+    Assertions.assertEquals(YEARLY.description(), spark().sql("DESCRIBE DETAIL delta.`"
+        + lakehouse.path(YEARLY) + "`").first().getAs("description"));
+  }
+
   @Test
   void anEmptyOverwriteStillRecordsWhatItWasBuiltFrom() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(),
