@@ -96,11 +96,7 @@ final class KeptInputs {
 
     private synchronized void release(Configuration hadoop) {
       if (inMemory && rows != null) {
-        RDD<?> kept = ((LogicalRDD) rows.queryExecution().analyzed()).rdd();
-        kept.unpersist(false);
-        if (kept.getCheckpointFile().isDefined()) {
-          delete(new Path(kept.getCheckpointFile().get()), hadoop);
-        }
+        free(rows, hadoop);
       }
     }
   }
@@ -126,25 +122,48 @@ final class KeptInputs {
   }
 
   /**
+   * A stage's output rows computed once, for the gate, the write and {@link #keepWritten}:
+   * checkpointed as the kept inputs are. A cached Dataset, used before, cost the driver more:
+   * Spark plans the cached query apart and then again as a query stage of each reader, and
+   * builds column batches.
+   */
+  Dataset<Row> computeOnce(Dataset<Row> rows) {
+    return reliable ? rows.checkpoint() : rows.localCheckpoint();
+  }
+
+  /** Frees rows from {@link #computeOnce} that were not kept. */
+  void free(Dataset<Row> computed) {
+    free(computed, hadoop());
+  }
+
+  private static void free(Dataset<Row> computed, Configuration hadoop) {
+    RDD<?> rows = ((LogicalRDD) computed.queryExecution().analyzed()).rdd();
+    rows.unpersist(false);
+    if (rows.getCheckpointFile().isDefined()) {
+      delete(new Path(rows.getCheckpointFile().get()), hadoop);
+    }
+  }
+
+  /**
    * Keeps the rows a stage just wrote as the whole of {@code version}, so that the stages after
    * it in this run do not read them back from Delta: the first query on a new version replays
    * its log and lists its files, about as costly as computing a small table in the first place.
-   * {@code written} must be what {@link Lakehouse#replace} committed as that version, and be
-   * cached (its query runs once more here).
+   * {@code written} must be what {@link Lakehouse#replace} committed as that version, from
+   * {@link #computeOnce}. Returns whether it was kept (else the caller frees it).
    *
    * <p>The kept rows plan like the Delta scan they stand for, so that a later stage's joins,
    * and the bits of its results, are the same as in a run that read the version from Delta (one
    * resumed after a kill): the table's schema as Delta reads it, no partitioning or ordering
    * known, and the size of the version's files.
    */
-  void keepWritten(Table table, long version, Dataset<Row> written, Long rowCount) {
+  boolean keepWritten(Table table, long version, Dataset<Row> written, Long rowCount) {
     Dataset<Row> delta = lakehouse.readVersion(table, version);
     if (!sameColumns(delta.schema(), written.schema())) {
-      return; // read from Delta if a stage asks
+      return false; // read from Delta if a stage asks
     }
-    Dataset<Row> checkpointed = reliable ? written.checkpoint() : written.localCheckpoint();
-    kept.put(key(table, version), new Kept(delta, asDeltaScan(checkpointed, delta.schema(),
+    kept.put(key(table, version), new Kept(delta, asDeltaScan(written, delta.schema(),
         lakehouse.bytesAdded(table, version)), rowCount, reliable));
+    return true;
   }
 
   /** Checkpointed rows under a Delta scan's schema and size, partitioning and order unknown. */

@@ -134,18 +134,20 @@ public final class StageRunner {
     Stage.Output output = stage.build(new StageInputs(inputs, stage.name(),
         Set.copyOf(stage.inputs())), changed);
     List<Dataset<Row>> candidates = new ArrayList<>();
-    for (Table table : stage.outputs()) {
-      Dataset<Row> rows = output.rows().get(table);
-      // Rows read twice are cached: checked ones by the gate and the write, and those of a
-      // whole table a later stage reads by the write and the kept input. The others are
-      // written in a single pass (the national microdata is too big to keep).
-      if (gate.checks(table) || keptAfterWrite(table, whole)) {
-        rows = rows.persist();
-      }
-      candidates.add(rows);
-      gate.check(table, rows, partsText);
-    }
+    List<Dataset<Row>> computed = new ArrayList<>();
     try {
+      for (Table table : stage.outputs()) {
+        Dataset<Row> rows = output.rows().get(table);
+        // Rows read twice are computed once: checked ones for the gate and the write, and those
+        // of a whole table a later stage reads for the write and the kept input. The others
+        // are written in a single pass (the national microdata is too big to keep).
+        if (gate.checks(table) || keptAfterWrite(table, whole)) {
+          rows = inputs.computeOnce(rows);
+          computed.add(rows);
+        }
+        candidates.add(rows);
+        gate.check(table, rows, partsText);
+      }
       beforeFirstWrite();
       long quarantined;
       synchronized (quarantineLock) {
@@ -160,8 +162,9 @@ public final class StageRunner {
                 desired);
         states.put(table, desired);
         Long rowsWritten = lakehouse.rowsWritten(table, version);
-        if (keptAfterWrite(table, whole)) {
-          inputs.keepWritten(table, version, candidates.get(i), rowsWritten);
+        if (keptAfterWrite(table, whole)
+            && inputs.keepWritten(table, version, candidates.get(i), rowsWritten)) {
+          computed.remove(candidates.get(i)); // freed with the kept inputs, when the run ends
         }
         reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,
             stage.inputs().isEmpty() ? null : rowsRead, rowsWritten, i == 0 ? quarantined : 0L,
@@ -170,7 +173,7 @@ public final class StageRunner {
             table.qualifiedName(), rowsWritten, version, (System.nanoTime() - start) / 1e9);
       }
     } finally {
-      candidates.forEach(Dataset::unpersist);
+      computed.forEach(inputs::free);
     }
     return changed;
   }
