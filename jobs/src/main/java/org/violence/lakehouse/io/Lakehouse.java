@@ -169,8 +169,12 @@ public final class Lakehouse {
 
   /** The commit information Delta recorded with one version of the table. */
   private Optional<CommitInfo> commitInfo(Table table, long version) {
-    return actions(table, version).stream().filter(CommitInfo.class::isInstance)
-        .map(CommitInfo.class::cast).findFirst();
+    return commitInfo(actions(table, version));
+  }
+
+  private static Optional<CommitInfo> commitInfo(List<Action> actions) {
+    return actions.stream().filter(CommitInfo.class::isInstance).map(CommitInfo.class::cast)
+        .findFirst();
   }
 
   /** What one version's commit did, from its log entry (no Spark job). */
@@ -184,12 +188,21 @@ public final class Lakehouse {
   }
 
   /**
-   * Bytes of the data files one version's commit added: the whole table's, for a version
-   * written by {@link #replace}, which is the size a query on that version plans with.
+   * What one commit wrote, from its log entry (no scan): the rows, by Delta's own operation
+   * metrics (null when it recorded none), and the bytes of the data files it added, which for a
+   * version written by {@link #replace} are the whole table's, the size a query on it plans with.
    */
-  public long bytesAdded(Table table, long version) {
-    return actions(table, version).stream().filter(AddFile.class::isInstance)
-        .mapToLong(action -> ((AddFile) action).size()).sum();
+  public record Written(Long rows, long bytes) {}
+
+  /** What the commit of {@code version} wrote. */
+  public Written written(Table table, long version) {
+    List<Action> actions = actions(table, version);
+    Long rows = commitInfo(actions)
+        .flatMap(info -> optional(info.operationMetrics()))
+        .flatMap(metrics -> optional(metrics.get("numOutputRows")))
+        .map(Long::valueOf).orElse(null);
+    return new Written(rows, actions.stream().filter(AddFile.class::isInstance)
+        .mapToLong(action -> ((AddFile) action).size()).sum());
   }
 
   /** What the table's current rows were built from; empty when it does not exist yet. */
@@ -241,14 +254,6 @@ public final class Lakehouse {
   /** Delta commits the calling thread made through this lakehouse object so far. */
   public long commitsMadeByThisThread() {
     return commitsOfThread.get()[0];
-  }
-
-  /** Rows written by a commit of the table (Delta's own operation metrics, no scan). */
-  public Long rowsWritten(Table table, long version) {
-    return commitInfo(table, version)
-        .flatMap(info -> optional(info.operationMetrics()))
-        .flatMap(metrics -> optional(metrics.get("numOutputRows")))
-        .map(Long::valueOf).orElse(null);
   }
 
   public long version(Table table) {

@@ -148,21 +148,21 @@ final class KeptInputs {
    * Keeps the rows a stage just wrote as the whole of {@code version}, so that the stages after
    * it in this run do not read them back from Delta: the first query on a new version replays
    * its log and lists its files, about as costly as computing a small table in the first place.
-   * {@code written} must be what {@link Lakehouse#replace} committed as that version, from
-   * {@link #computeOnce}. Returns whether it was kept (else the caller frees it).
+   * {@code rows} must be what {@link Lakehouse#replace} committed as that version (whose
+   * commit says what was {@code written}), from {@link #computeOnce}. Returns whether it was kept (else the caller frees it).
    *
    * <p>The kept rows plan like the Delta scan they stand for, so that a later stage's joins,
    * and the bits of its results, are the same as in a run that read the version from Delta (one
    * resumed after a kill): the table's schema as Delta reads it, no partitioning or ordering
    * known, and the size of the version's files.
    */
-  boolean keepWritten(Table table, long version, Dataset<Row> written, Long rowCount) {
+  boolean keepWritten(Table table, long version, Dataset<Row> rows, Lakehouse.Written written) {
     Dataset<Row> delta = lakehouse.readVersion(table, version);
-    if (!sameColumns(delta.schema(), written.schema())) {
+    if (!sameColumns(delta.schema(), rows.schema())) {
       return false; // read from Delta if a stage asks
     }
-    kept.put(key(table, version), new Kept(delta, asDeltaScan(written, delta.schema(),
-        lakehouse.bytesAdded(table, version)), rowCount, reliable));
+    kept.put(key(table, version), new Kept(delta, asDeltaScan(rows, delta.schema(),
+        written.bytes()), written.rows(), reliable));
     return true;
   }
 

@@ -161,9 +161,10 @@ public final class StageRunner {
             : lakehouse.replaceParts(table, candidates.get(i), stage.partsPredicate(changed),
                 desired);
         states.put(table, desired);
-        Long rowsWritten = lakehouse.rowsWritten(table, version);
+        Lakehouse.Written written = lakehouse.written(table, version);
+        Long rowsWritten = written.rows();
         if (keptAfterWrite(table, whole)
-            && inputs.keepWritten(table, version, candidates.get(i), rowsWritten)) {
+            && inputs.keepWritten(table, version, candidates.get(i), written)) {
           computed.remove(candidates.get(i)); // freed with the kept inputs, when the run ends
         }
         reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,

@@ -42,7 +42,7 @@ class LakehouseTest extends LakehouseTestBase {
     Assertions.assertEquals("1", detail.<scala.collection.Map<String, String>>getAs("properties")
         .get("delta.dataSkippingNumIndexedCols").get());
     Assertions.assertEquals(BuildState.whole("inputs"), lakehouse.buildState(YEARLY));
-    Assertions.assertEquals(2L, lakehouse.rowsWritten(YEARLY, version));
+    Assertions.assertEquals(2L, lakehouse.written(YEARLY, version).rows());
     Assertions.assertEquals("deaths in the year", lakehouse.read(YEARLY).schema()
         .apply("deaths").getComment().get());
     Assertions.assertEquals(rows.collectAsList(), lakehouse.read(YEARLY).orderBy("year")
