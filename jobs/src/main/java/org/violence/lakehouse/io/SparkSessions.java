@@ -12,6 +12,12 @@ import org.violence.lakehouse.conf.LakehouseConfig;
 
 /** Session set-up, kept at the edge: the jobs receive a ready session. */
 public final class SparkSessions {
+  /**
+   * The thread's local property that describes its Spark jobs (what setJobDescription sets;
+   * Spark's own constant for it is private to Spark), read to put a caller's description back.
+   */
+  public static final String JOB_DESCRIPTION = "spark.job.description";
+
   private SparkSessions() {}
 
   /** Delta's static settings; they must be present when the session is created. */

@@ -100,12 +100,16 @@ public final class StageRunner {
     org.apache.spark.sql.SparkSession.setActiveSession(lakehouse.spark());
     var context = lakehouse.spark().sparkContext();
     context.setLocalProperty(RunProfile.STAGE_PROPERTY, stage.name());
+    // Stage threads are pooled: without this, a stage's jobs showed the last description an
+    // earlier stage on the same thread set (in the Spark UI, "write" of another stage's table).
+    context.setJobDescription("build " + stage.name());
     long start = System.nanoTime();
     long commits = lakehouse.commitsMadeByThisThread();
     try {
       return build(stage);
     } finally {
       context.setLocalProperty(RunProfile.STAGE_PROPERTY, null);
+      context.setJobDescription(null);
       profile.stageFinished(stage.name(), start, System.nanoTime(),
           lakehouse.commitsMadeByThisThread() - commits);
     }

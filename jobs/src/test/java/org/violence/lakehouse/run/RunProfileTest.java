@@ -3,11 +3,14 @@ package org.violence.lakehouse.run;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.SparkSessions;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;
 
@@ -44,6 +47,45 @@ class RunProfileTest extends LakehouseTestBase {
     } finally {
       profile.detachFrom(spark().sparkContext());
     }
+  }
+
+  @Test
+  void aStagesJobsCarryItsOwnDescriptionNotThatOfTheLastWriteOnItsThread() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(), Files.createTempDirectory("described").toString());
+    Table counted = Table.in(Table.Layer.SILVER, "counted_in_stage")
+        .describedAs("a stage that runs a job of its own").column("id", DataTypes.LongType, "row")
+        .build();
+    Stage writer = Stage.whole(List.of(OUTPUT), List.of(), "", in -> Stage.Output.of(
+        Map.of(OUTPUT, spark().range(5).toDF("id"))));
+    Stage counter = Stage.whole(List.of(counted), List.of(), "", in -> {
+      long rows = spark().range(3).count();
+      return Stage.Output.of(Map.of(counted, spark().range(rows).toDF("id")));
+    });
+    List<String> descriptions = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        if (counter.name().equals(start.properties().getProperty(RunProfile.STAGE_PROPERTY))) {
+          descriptions.add(start.properties().getProperty(SparkSessions.JOB_DESCRIPTION));
+        }
+      }
+    };
+    spark().sparkContext().addSparkListener(listener);
+    try {
+      // One thread, one stage after the other, as on a pooled stage thread.
+      StageRunner runner = new StageRunner(lakehouse, new QualityGate("test"), System.out,
+          new RunProfile(), () -> { });
+      runner.run(writer);
+      runner.run(counter);
+      spark().sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark().sparkContext().removeSparkListener(listener);
+    }
+    Assertions.assertTrue(descriptions.contains("build " + counter.name()), descriptions.toString());
+    Assertions.assertTrue(descriptions.stream().noneMatch(d -> d == null
+        || d.contains(OUTPUT.qualifiedName())), descriptions.toString());
+    Assertions.assertNull(spark().sparkContext().getLocalProperty(
+        SparkSessions.JOB_DESCRIPTION), "nothing left on the thread after the run");
   }
 
   @Test
