@@ -33,6 +33,12 @@ public final class SparkSessions {
         // An overwrite that writes no rows must still commit: its commit carries the table's
         // fingerprint, and without it the next run would rebuild the table every time.
         .set("spark.databricks.delta.skipRecordingEmptyCommits", "false")
+        // Delta 3.3 lists every file of the table into each commit's checksum (.crc) file, and
+        // for a new table plans a query over the empty version before it to do so: ~4% of a
+        // full run's CPU (jobs/BENCHMARKS.md). This version reads that list only to verify it
+        // (Snapshot.allFiles replays the log), so without it no read changes; the checksum's
+        // sizes, protocol and metadata, which reads do use, are still written.
+        .setIfMissing("spark.databricks.delta.allFilesInCrc.enabled", "false")
         // A long-lived driver (the test suite, serve) kept every query's plan and metrics in
         // the status store, UI or not: the suite's heap filled until a page allocation failed.
         .setIfMissing("spark.sql.ui.retainedExecutions", "50")

@@ -53,6 +53,27 @@ class LakehouseTest extends LakehouseTestBase {
   }
 
   /**
+   * A commit's checksum file carries what readers take from it (sizes, protocol, metadata), not
+   * the list of the table's files, which Delta 3.3 only verifies and which cost a query per new
+   * table to compute (see SparkSessions).
+   */
+  @Test
+  void aCommitsChecksumHoldsTheTablesSizesNotItsFileList() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("checksum").toString());
+    long version = lakehouse.replace(YEARLY, spark().createDataFrame(List.of(
+        RowFactory.create(2009, 3L), RowFactory.create(2010, 4L)), YEARLY.schema()), null);
+    java.nio.file.Path checksum = java.nio.file.Path.of(java.net.URI.create(
+        lakehouse.path(YEARLY) + "/_delta_log/" + String.format("%020d.crc", version)));
+    com.fasterxml.jackson.databind.JsonNode crc = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(checksum.toFile());
+    Assertions.assertEquals(2, crc.get("numFiles").asInt(), "a file per year: " + crc);
+    Assertions.assertEquals(YEARLY.description(), crc.get("metadata").get("description").asText());
+    Assertions.assertTrue(crc.has("protocol"), crc.toString());
+    Assertions.assertFalse(crc.has("allFiles"), crc.toString());
+  }
+
+  /**
    * A first write killed before its commit leaves data files and an empty log folder but no
    * table; the next run must create the table over them, holding only its own rows.
    */
