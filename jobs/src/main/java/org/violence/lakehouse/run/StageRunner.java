@@ -217,10 +217,13 @@ public final class StageRunner {
     // A stage that refuses nothing still clears what an earlier build of its parts refused.
     Dataset<Row> rows = refused.orElseGet(() -> Quarantine.none(lakehouse.spark())).persist();
     try {
-      long count = rows.count();
+      // One job for both: the count decides whether to commit, the parts keep
+      // quarantinedParts() current without asking the table again.
+      Map<List<String>, Long> refusedByPart = rowsByPart(rows);
+      long count = refusedByPart.values().stream().mapToLong(Long::longValue).sum();
       if (!exists) {
         lakehouse.replace(Quarantine.TABLE, rows, null);
-        quarantined = new HashSet<>(partsIn(rows));
+        quarantined = new HashSet<>(refusedByPart.keySet());
         return count;
       }
       // Most rebuilt parts refuse nothing, now as before: then there is nothing to commit.
@@ -232,7 +235,7 @@ public final class StageRunner {
         lakehouse.replaceParts(Quarantine.TABLE, rows, predicate, null);
         quarantinedParts().removeIf(replaced);
         if (count > 0) {
-          quarantinedParts().addAll(partsIn(rows));
+          quarantinedParts().addAll(refusedByPart.keySet());
         }
       }
       return count;
@@ -247,15 +250,17 @@ public final class StageRunner {
    */
   private Set<List<String>> quarantinedParts() {
     if (quarantined == null) {
-      quarantined = new HashSet<>(partsIn(lakehouse.read(Quarantine.TABLE)));
+      quarantined = new HashSet<>(rowsByPart(lakehouse.read(Quarantine.TABLE)).keySet());
     }
     return quarantined;
   }
 
-  private static List<List<String>> partsIn(Dataset<Row> quarantine) {
-    return quarantine.select(Quarantine.STAGE, Quarantine.PART).distinct().collectAsList()
-        .stream().map(row -> java.util.Arrays.asList(row.getString(0), row.getString(1)))
-        .toList();
+  /** Quarantined records by (stage, part). */
+  private static Map<List<String>, Long> rowsByPart(Dataset<Row> quarantine) {
+    return quarantine.groupBy(Quarantine.STAGE, Quarantine.PART).count().collectAsList()
+        .stream().collect(Collectors.toMap(
+            row -> java.util.Arrays.asList(row.getString(0), row.getString(1)),
+            row -> row.getLong(2)));
   }
 
   public List<RunLog.TableReport> reports() {
