@@ -40,6 +40,8 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
     return SparkSessions.withDelta(super.conf())
         .set("spark.sql.shuffle.partitions", "2")
         .set("spark.ui.enabled", "false")
+        // As a local run's session (SparkSessions.conf): no UI reads the plans' descriptions.
+        .set("spark.sql.ui.explainMode", "simple")
         .set("spark.databricks.delta.snapshotPartitions", "1");
   }
 
