@@ -95,14 +95,8 @@ public final class Lakehouse {
   }
 
   private long commit(Table table, Dataset<Row> rows, BuildState state, String partsPredicate) {
-    // The caller's description (its stage's) comes back after the write, for its later jobs.
-    String callers = spark.sparkContext().getLocalProperty(SparkSessions.JOB_DESCRIPTION);
-    spark.sparkContext().setJobDescription("write " + table.qualifiedName());
-    try {
-      return commitDescribed(table, rows, state, partsPredicate);
-    } finally {
-      spark.sparkContext().setJobDescription(callers);
-    }
+    return SparkSessions.describingJobs(spark, "write " + table.qualifiedName(),
+        () -> commitDescribed(table, rows, state, partsPredicate));
   }
 
   private long commitDescribed(Table table, Dataset<Row> rows, BuildState state,

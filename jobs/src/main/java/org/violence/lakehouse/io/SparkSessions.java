@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import org.apache.commons.io.FileUtils;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +20,21 @@ public final class SparkSessions {
   public static final String JOB_DESCRIPTION = "spark.job.description";
 
   private SparkSessions() {}
+
+  /**
+   * Runs {@code work} with the thread's Spark jobs described as {@code description} (in the UI
+   * and the event log), then puts back the caller's own description for its later jobs.
+   */
+  public static <T> T describingJobs(SparkSession spark, String description, Supplier<T> work) {
+    var context = spark.sparkContext();
+    String callers = context.getLocalProperty(JOB_DESCRIPTION);
+    context.setJobDescription(description);
+    try {
+      return work.get();
+    } finally {
+      context.setJobDescription(callers);
+    }
+  }
 
   /** Delta's static settings; they must be present when the session is created. */
   public static SparkConf withDelta(SparkConf conf) {

@@ -6,8 +6,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.violence.lakehouse.conf.LakehouseConfig;
-import org.violence.lakehouse.io.SparkSessions;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.SparkSessions;
 import org.violence.lakehouse.run.Stage;
 
 /** The pipeline's model stage: every configured model, fitted on the gold panel. */
@@ -25,14 +25,11 @@ public final class ModelStage {
           Dataset<Row> panel = in.read(MunicipalityYearPanel.TABLE);
           long panelVersion = in.version(MunicipalityYearPanel.TABLE);
           SparkSession spark = panel.sparkSession();
-          String stageDescription = spark.sparkContext().getLocalProperty(
-              SparkSessions.JOB_DESCRIPTION);
           for (LakehouseConfig.ModelSpec spec : models) {
-            spark.sparkContext().setJobDescription("fit model " + spec.name());
-            fits.add(PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
-                panelVersion, runId));
+            fits.add(SparkSessions.describingJobs(spark, "fit model " + spec.name(),
+                () -> PanelModel.fit(panel, spec, MunicipalityYearPanel.TABLE.qualifiedName(),
+                    panelVersion, runId)));
           }
-          spark.sparkContext().setJobDescription(stageDescription);
           return Stage.Output.of(Map.of(
               PanelModel.COEFFICIENTS, PanelModel.coefficients(spark, fits),
               PanelModel.FITTED, PanelModel.fitted(spark, fits),

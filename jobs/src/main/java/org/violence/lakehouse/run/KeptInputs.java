@@ -149,7 +149,8 @@ final class KeptInputs {
    * it in this run do not read them back from Delta: the first query on a new version replays
    * its log and lists its files, about as costly as computing a small table in the first place.
    * {@code rows} must be what {@link Lakehouse#replace} committed as that version (whose
-   * commit says what was {@code written}), from {@link #computeOnce}. Returns whether it was kept (else the caller frees it).
+   * commit says what was {@code written}), from {@link #computeOnce}. Returns whether it was
+   * kept (else the caller frees it).
    *
    * <p>The kept rows plan like the Delta scan they stand for, so that a later stage's joins,
    * and the bits of its results, are the same as in a run that read the version from Delta (one

@@ -166,16 +166,15 @@ public final class StageRunner {
                 desired);
         states.put(table, desired);
         Lakehouse.Written written = lakehouse.written(table, version);
-        Long rowsWritten = written.rows();
         if (keptAfterWrite(table, whole)
             && inputs.keepWritten(table, version, candidates.get(i), written)) {
           computed.remove(candidates.get(i)); // freed with the kept inputs, when the run ends
         }
         reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,
-            stage.inputs().isEmpty() ? null : rowsRead, rowsWritten, i == 0 ? quarantined : 0L,
+            stage.inputs().isEmpty() ? null : rowsRead, written.rows(), i == 0 ? quarantined : 0L,
             version));
         progress.printf("  wrote %s: %s rows, version %d (%.1f s into the stage)%n",
-            table.qualifiedName(), rowsWritten, version, (System.nanoTime() - start) / 1e9);
+            table.qualifiedName(), written.rows(), version, (System.nanoTime() - start) / 1e9);
       }
     } finally {
       computed.forEach(inputs::free);
