@@ -40,7 +40,7 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
 
   @Override
   public SparkConf conf() {
-    return SparkSessions.withDelta(super.conf())
+    return SparkSessions.withLakehouseSettings(super.conf())
         .set("spark.sql.shuffle.partitions", "2")
         .set("spark.ui.enabled", "false")
         // As a local run's session (SparkSessions.conf): no UI reads the plans' descriptions.
@@ -156,8 +156,11 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
    */
   protected static Dataset<Row> contents(Dataset<Row> table) {
     Dataset<Row> rows = unordered(table);
-    return rows.orderBy(java.util.Arrays.stream(rows.columns())
-        .map(functions::col).toArray(Column[]::new));
+    return rows.orderBy(allColumns(rows));
+  }
+
+  private static Column[] allColumns(Dataset<Row> rows) {
+    return java.util.Arrays.stream(rows.columns()).map(functions::col).toArray(Column[]::new);
   }
 
   private static Dataset<Row> unordered(Dataset<Row> table) {
@@ -209,8 +212,7 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
   }
 
   private static Dataset<Row> digestRows(Dataset<Row> rows, int side) {
-    Column[] row = java.util.Arrays.stream(rows.columns()).map(functions::col)
-        .toArray(Column[]::new);
+    Column[] row = allColumns(rows);
     return rows.select(functions.lit(side).as("side"),
         functions.xxhash64(row).cast("decimal(20,0)").as("xxhash64"),
         functions.hash(row).cast("decimal(20,0)").as("murmur3"));

@@ -1,6 +1,7 @@
 package org.violence.lakehouse.analyst;
 
 import org.violence.lakehouse.conf.UsageException;
+import org.violence.lakehouse.io.SparkSessions;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.List;
@@ -87,17 +88,18 @@ final class NotebookRunner {
   private Dataset<Row> run(Notebook notebook, Notebook.Cell cell,
       Map<String, String> parameters) {
     try {
-      spark.sparkContext().setJobDescription("notebook " + notebook.name() + ", line "
-          + cell.line());
-      Dataset<Row> result = null;
-      for (String statement : SqlShell.split(cell.text() + ";").statements()) {
-        result = spark.sql(statement, markers(statement, parameters));
-      }
-      if (result == null) {
-        throw new IllegalArgumentException("the cell has no SQL statement");
-      }
-      result.persist().count();
-      return result;
+      return SparkSessions.describingJobs(spark, "notebook " + notebook.name() + ", line "
+          + cell.line(), () -> {
+            Dataset<Row> result = null;
+            for (String statement : SqlShell.split(cell.text() + ";").statements()) {
+              result = spark.sql(statement, markers(statement, parameters));
+            }
+            if (result == null) {
+              throw new IllegalArgumentException("the cell has no SQL statement");
+            }
+            result.persist().count();
+            return result;
+          });
     } catch (Exception e) {
       throw new UsageException("notebook " + notebook.name() + ", cell at line "
           + cell.line() + ": " + SqlShell.oneLine(e));

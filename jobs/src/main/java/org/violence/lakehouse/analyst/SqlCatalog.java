@@ -13,6 +13,7 @@ import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.SparkSessions;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;
 import org.violence.lakehouse.run.RunLog;
@@ -49,8 +50,12 @@ public final class SqlCatalog {
    * nightly run), replacing any earlier registration of the same names; returns their names.
    */
   public static List<String> register(Lakehouse lakehouse) {
+    return SparkSessions.describingJobs(lakehouse.spark(),
+        "register the lakehouse tables for SQL", () -> registerTables(lakehouse));
+  }
+
+  private static List<String> registerTables(Lakehouse lakehouse) {
     SparkSession spark = lakehouse.spark();
-    spark.sparkContext().setJobDescription("register the lakehouse tables for SQL");
     // Through the catalog's API, not SQL: a read-only session (ReadOnlySql) refuses the DDL.
     SessionCatalog catalog = spark.sessionState().catalog();
     for (Table.Layer layer : Table.Layer.values()) {

@@ -39,6 +39,7 @@ import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.violence.lakehouse.conf.UsageException;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.SparkSessions;
 import org.violence.lakehouse.io.Table;
 
 /**
@@ -109,13 +110,14 @@ final class TableExport {
 
   /** Writes {@code rows} as the export's CSV; returns how many. */
   static long csv(Configuration hadoop, String file, Dataset<Row> rows) {
-    rows.sparkSession().sparkContext().setJobDescription("export " + file);
-    try (Writer writer = new OutputStreamWriter(Html.create(hadoop, file),
-        StandardCharsets.UTF_8)) {
-      return print(rows, writer, NULL);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    return SparkSessions.describingJobs(rows.sparkSession(), "export " + file, () -> {
+      try (Writer writer = new OutputStreamWriter(Html.create(hadoop, file),
+          StandardCharsets.UTF_8)) {
+        return print(rows, writer, NULL);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file, e);
+      }
+    });
   }
 
   /**

@@ -36,8 +36,11 @@ public final class SparkSessions {
     }
   }
 
-  /** Delta's static settings; they must be present when the session is created. */
-  public static SparkConf withDelta(SparkConf conf) {
+  /**
+   * What every session of ours needs, Delta's extension and catalog first, then the settings
+   * that fit a run of many small queries; all must be present when the session is created.
+   */
+  public static SparkConf withLakehouseSettings(SparkConf conf) {
     // Appended to, not replaced: a caller may bring an extension of its own (read-only SQL).
     String extensions = conf.get("spark.sql.extensions", "");
     return conf
@@ -95,7 +98,7 @@ public final class SparkSessions {
 
   /** What {@link #create} starts a session with. */
   static SparkConf conf(LakehouseConfig.SparkSettings settings, SparkConf extra) {
-    SparkConf conf = withDelta(extra)
+    SparkConf conf = withLakehouseSettings(extra)
         .setAppName("violence-lakehouse")
         .setIfMissing("spark.sql.shuffle.partitions",
             Integer.toString(settings.shufflePartitions()));

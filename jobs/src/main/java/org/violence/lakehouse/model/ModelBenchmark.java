@@ -21,6 +21,7 @@ import org.violence.lakehouse.conf.ConfigException;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lakehouse;
+import org.violence.lakehouse.io.SparkSessions;
 
 /**
  * The {@code benchmark-models} command: fits the configured panel Poisson model with fixed
@@ -54,12 +55,19 @@ public final class ModelBenchmark {
 
   public static void run(Lakehouse lakehouse, LakehouseConfig config, PrintStream out) {
     LakehouseConfig.ModelSpec spec = panelModel(config);
+    SparkSessions.describingJobs(lakehouse.spark(), "benchmark model " + spec.name(), () -> {
+      benchmark(lakehouse, spec, out);
+      return null;
+    });
+  }
+
+  private static void benchmark(Lakehouse lakehouse, LakehouseConfig.ModelSpec spec,
+      PrintStream out) {
     if (!lakehouse.exists(MunicipalityYearPanel.TABLE)) {
       throw new IllegalStateException(MunicipalityYearPanel.TABLE.qualifiedName() + " does not "
           + "exist under " + lakehouse.root() + "; build it with the run command first");
     }
     Dataset<Row> panel = lakehouse.read(MunicipalityYearPanel.TABLE);
-    lakehouse.spark().sparkContext().setJobDescription("benchmark model " + spec.name());
     PanelModel.Fit fit = null;
     double modelSeconds = Double.POSITIVE_INFINITY;
     for (int i = 0; i < WARM_RUNS; i++) {
