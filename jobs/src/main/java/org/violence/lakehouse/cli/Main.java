@@ -86,7 +86,11 @@ public final class Main {
     System.exit(execute(args));
   }
 
-  static int execute(String[] args) {
+  /**
+   * The command, returning its exit code instead of ending the JVM: for callers that run it
+   * in a JVM of their own (the tests).
+   */
+  public static int execute(String[] args) {
     try {
       Invocation invocation = Invocation.parse(args);
       if (invocation.help()) {

@@ -10,19 +10,30 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
 
 /**
- * The local file system on a disk that fills up: once {@value #BUDGET} bytes (a system property)
- * have been written in this JVM to files whose path contains {@value #UNDER} (or to any file
- * without it), every further write there fails as a full disk does. A child JVM of
- * {@link KillAndResumeTest} uses it for {@code file:} paths (Spark's {@code fs.file.impl}), so
- * that Parquet files, Delta commits and checkpoints all run out of space wherever they are.
+ * The local file system on a disk that fills up: once {@link #fillUpAfter} has been told a
+ * budget, files whose path contains its path fragment take that many bytes in all, and every
+ * further write there fails as a full disk does. {@link KillAndResumeTest} makes it Spark's
+ * {@code fs.file.impl} for one run, so that Parquet files, Delta commits and checkpoints all run
+ * out of space wherever they are; writes elsewhere are the local file system's own.
  */
 public class FullDiskFileSystem extends LocalFileSystem {
-  static final String BUDGET = "fulldisk.budget.bytes";
-  /** A path fragment, such as {@code /silver/}: the disk fills up inside that layer. */
-  static final String UNDER = "fulldisk.under";
   private static final AtomicLong WRITTEN = new AtomicLong();
-  private static final long LIMIT = Long.getLong(BUDGET, Long.MAX_VALUE);
-  private static final String FRAGMENT = System.getProperty(UNDER, "");
+  private static volatile long limit = Long.MAX_VALUE;
+  /** A path fragment, such as {@code /silver/}: the disk fills up inside that layer. */
+  private static volatile String fragment;
+
+  /** From now on, {@code budget} more bytes fit in files whose path contains {@code under}. */
+  static void fillUpAfter(String under, long budget) {
+    WRITTEN.set(0);
+    limit = budget;
+    fragment = under;
+  }
+
+  /** An empty disk again: nothing this file system writes counts. */
+  static void empty() {
+    fragment = null;
+    limit = Long.MAX_VALUE;
+  }
 
   @Override
   public FSDataOutputStream create(Path file, FsPermission permission, boolean overwrite,
@@ -30,7 +41,8 @@ public class FullDiskFileSystem extends LocalFileSystem {
       throws IOException {
     FSDataOutputStream out = super.create(file, permission, overwrite, bufferSize, replication,
         blockSize, progress);
-    if (!file.toString().contains(FRAGMENT)) {
+    String under = fragment;
+    if (under == null || !file.toString().contains(under)) {
       return out;
     }
     return new FSDataOutputStream(new OutputStream() {
@@ -59,8 +71,9 @@ public class FullDiskFileSystem extends LocalFileSystem {
   }
 
   private static void spend(long bytes) throws IOException {
-    if (WRITTEN.addAndGet(bytes) > LIMIT) {
-      throw new IOException("No space left on device (FullDiskFileSystem: more than " + LIMIT
+    long budget = limit;
+    if (WRITTEN.addAndGet(bytes) > budget) {
+      throw new IOException("No space left on device (FullDiskFileSystem: more than " + budget
           + " bytes written)");
     }
   }

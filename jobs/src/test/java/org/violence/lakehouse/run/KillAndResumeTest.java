@@ -3,6 +3,7 @@ package org.violence.lakehouse.run;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,12 +13,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.cli.Main;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 
@@ -29,8 +32,10 @@ import org.violence.lakehouse.io.Table;
  * what an uninterrupted run produces.
  *
  * <p>The kills and full disks alternate in one chain of runs, so that the pipeline is redone from
- * a fresh lakehouse once, not once per kind of failure: each child JVM starts cold, and the
- * chain's runs are most of this class's time. Two panel years keep it to a few minutes;
+ * a fresh lakehouse once, not once per kind of failure. Each killed run has a JVM of its own that
+ * starts cold, as a nightly run does, and these are most of this class's time; a full disk ends
+ * its run with an error, so those runs and the final one run warm in this JVM, as the bad-input
+ * test runs the command. Two panel years keep it to a few minutes;
  * {@code -Dkilltest.every=true} kills at every progress line of the pipeline instead (no full
  * disk).
  */
@@ -56,9 +61,6 @@ class KillAndResumeTest extends LakehouseTestBase {
       new Kill("writing silver.homicides", 250), new FullDisk("/silver/", 400_000L),
       new Kill("writing gold.reconciliation", 900), new FullDisk("/gold/", 200_000L));
 
-  /** The files of each table's Delta log, with their sizes, as the last check found them. */
-  private final Map<Table, List<String>> logsChecked = new java.util.HashMap<>();
-
   @Test
   void interruptedAtAnyPointTheNextRunCompletesWithExactlyTheUninterruptedResult()
       throws Exception {
@@ -66,6 +68,8 @@ class KillAndResumeTest extends LakehouseTestBase {
     List<String> killedAt = new ArrayList<>();
     List<String> diskFullAt = new ArrayList<>();
     List<CompletableFuture<Void>> checks = new ArrayList<>();
+    // The files of each table's Delta log, with their sizes, as the last check found them.
+    Map<Table, List<String>> logsChecked = new java.util.HashMap<>();
     if (Boolean.getBoolean("killtest.every")) {
       long[] delaysMillis = CHAIN.stream().filter(Kill.class::isInstance)
           .mapToLong(kill -> ((Kill) kill).delayMillis()).toArray();
@@ -76,7 +80,7 @@ class KillAndResumeTest extends LakehouseTestBase {
           break; // the run completed before its first progress line: nothing left to interrupt
         }
         killedAt.add(line + " +" + delay + "ms");
-        checks.add(everyTableIsReadableMeanwhile(lakehouse));
+        checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
       }
     } else {
       for (Interruption interruption : CHAIN) {
@@ -88,7 +92,7 @@ class KillAndResumeTest extends LakehouseTestBase {
         } else {
           diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption, diskFullAt.size()));
         }
-        checks.add(everyTableIsReadableMeanwhile(lakehouse));
+        checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
       }
     }
     System.out.println("KillAndResumeTest: killed the run at " + killedAt
@@ -103,32 +107,40 @@ class KillAndResumeTest extends LakehouseTestBase {
 
   /**
    * A run whose writes fail with "No space left on device" once the disk's budget is spent
-   * (issue 19): it must end with a non-zero exit; returns the last write it started.
+   * (issue 19): it must end with a non-zero exit; returns the last write it started. It runs in
+   * this JVM, warm (a full disk ends a run with an error; it does not need a JVM of its own as
+   * a kill does), with {@link FullDiskFileSystem} as the session's local file system meanwhile.
    */
   private String runOnAFullDisk(Path lakehouse, FullDisk disk, int attempt) throws Exception {
     Path log = lakehouse.resolve("full-disk-" + attempt + ".log");
-    Process run = pipelineCommand(lakehouse, Map.of("JAVA_TOOL_OPTIONS",
-        "-Dspark.hadoop.fs.file.impl=" + FullDiskFileSystem.class.getName()
-            + " -D" + FullDiskFileSystem.UNDER + "=" + disk.layer()
-            + " -D" + FullDiskFileSystem.BUDGET + "=" + disk.budget()))
-        .redirectOutput(log.toFile()).start();
-    Assertions.assertTrue(run.waitFor(10, TimeUnit.MINUTES));
+    Configuration hadoop = spark().sparkContext().hadoopConfiguration();
+    hadoop.set("fs.file.impl", FullDiskFileSystem.class.getName());
+    // Else Hadoop hands out the local file system it has cached since the session started.
+    hadoop.setBoolean("fs.file.impl.disable.cache", true);
+    FullDiskFileSystem.fillUpAfter(disk.layer(), disk.budget());
+    int exit;
+    try {
+      exit = runHere(lakehouse, log);
+    } finally {
+      hadoop.unset("fs.file.impl");
+      hadoop.unset("fs.file.impl.disable.cache");
+      FullDiskFileSystem.empty();
+    }
     String output = Files.readString(log);
-    Assertions.assertNotEquals(0, run.exitValue(), output);
+    Assertions.assertNotEquals(0, exit, output);
     Assertions.assertTrue(output.contains("No space left on device"), output);
     return output.lines().filter(line -> line.startsWith("  writing ")).reduce(
         (first, last) -> last).orElse("before any write").strip();
   }
 
   /**
-   * Runs the command to the end on {@code lakehouse}; every table must equal the small run's.
-   * The interruptions' checks must all have passed as well.
+   * Runs the command to the end on {@code lakehouse}, in this JVM; every table must equal the
+   * small run's. The interruptions' checks must all have passed as well.
    */
   private Lakehouse resumeAndCompare(Path lakehouse, List<CompletableFuture<Void>> checks)
       throws Exception {
-    Process resume = pipelineCommand(lakehouse, Map.of()).redirectOutput(
-        lakehouse.resolve("resume.log").toFile()).start();
-    Assertions.assertTrue(resume.waitFor(10, TimeUnit.MINUTES));
+    Path log = lakehouse.resolve("resume.log");
+    int exit = runHere(lakehouse, log);
     for (CompletableFuture<Void> check : checks) {
       try {
         check.get();
@@ -139,14 +151,28 @@ class KillAndResumeTest extends LakehouseTestBase {
         throw failed;
       }
     }
-    Assertions.assertEquals(0, resume.exitValue(), Files.readString(
-        lakehouse.resolve("resume.log")));
+    Assertions.assertEquals(0, exit, Files.readString(log));
     Lakehouse expected = smallRun().lakehouse();
     Lakehouse actual = new Lakehouse(spark(), lakehouse.toString());
     for (Table table : Tables.all()) {
       assertSameContents(expected.read(table), actual.read(table));
     }
     return actual;
+  }
+
+  /** The command in this JVM, on the test's session; what it prints goes to {@code log}. */
+  private static int runHere(Path lakehouse, Path log) throws IOException {
+    PrintStream terminal = System.out;
+    PrintStream errors = System.err;
+    try (PrintStream output = new PrintStream(Files.newOutputStream(log), true,
+        StandardCharsets.UTF_8)) {
+      System.setOut(output);
+      System.setErr(output);
+      return Main.execute(arguments(lakehouse).toArray(String[]::new));
+    } finally {
+      System.setOut(terminal);
+      System.setErr(errors);
+    }
   }
 
   /**
@@ -156,7 +182,7 @@ class KillAndResumeTest extends LakehouseTestBase {
    */
   private String runAndKill(Path lakehouse, String killLine, int nthLine, long delayMillis)
       throws IOException, InterruptedException {
-    Process run = pipelineCommand(lakehouse, Map.of()).start();
+    Process run = pipelineCommand(lakehouse).start();
     String killedAt = null;
     try (BufferedReader out = new BufferedReader(new InputStreamReader(run.getInputStream(),
         StandardCharsets.UTF_8))) {
@@ -177,10 +203,15 @@ class KillAndResumeTest extends LakehouseTestBase {
     return killedAt;
   }
 
-  private ProcessBuilder pipelineCommand(Path lakehouse, Map<String, String> environment) {
-    return ChildJvm.builder(System.getProperty("java.class.path"), environment,
-        "org.violence.lakehouse.cli.Main", List.of("run", "--lakehouse", lakehouse.toString(),
-            "--years", YEARS, "--master", "local[1]"));
+  /** The command in a JVM of its own, cold, as a nightly run starts; it can be killed. */
+  private ProcessBuilder pipelineCommand(Path lakehouse) {
+    return ChildJvm.builder(System.getProperty("java.class.path"), Map.of(),
+        "org.violence.lakehouse.cli.Main", arguments(lakehouse));
+  }
+
+  private static List<String> arguments(Path lakehouse) {
+    return List.of("run", "--lakehouse", lakehouse.toString(), "--years", YEARS, "--master",
+        "local[1]");
   }
 
   /**
@@ -191,15 +222,17 @@ class KillAndResumeTest extends LakehouseTestBase {
    * here vacuums), so it reads as it did then; the chain's later checks read only what the runs
    * between them committed.
    */
-  private CompletableFuture<Void> everyTableIsReadableMeanwhile(Path lakehouse) {
+  private CompletableFuture<Void> everyTableIsReadableMeanwhile(Path lakehouse,
+      Map<Table, List<String>> logsChecked) {
     Path leftBehind = copyOfFolder(lakehouse);
     Lakehouse copy = new Lakehouse(spark(), leftBehind.toString());
     List<Table> changed = Tables.all().stream().filter(table -> logChangedSinceLastCheck(copy,
-        table)).toList();
+        table, logsChecked)).toList();
     return CompletableFuture.runAsync(() -> everyTableIsReadable(copy, changed));
   }
 
-  private boolean logChangedSinceLastCheck(Lakehouse lakehouse, Table table) {
+  private static boolean logChangedSinceLastCheck(Lakehouse lakehouse, Table table,
+      Map<Table, List<String>> logsChecked) {
     Path log = Path.of(java.net.URI.create(lakehouse.path(table))).resolve("_delta_log");
     List<String> files = List.of();
     if (Files.isDirectory(log)) {
