@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Derives the bad-input corpus from the real samples in data-samples/.
 
-Each variant is a folder holding a broken copy of a real file at the path it has under the
-inputs folder; cases.csv says what the pipeline must do with each case of it. Cases that are
-quarantined from the same file share one variant (each breaks a different line), so that the
-test runs the pipeline once for them. Run from this folder:
+Each variant is a folder holding broken copies of real files at the paths they have under the
+inputs folder; cases.csv says what the pipeline must do with each case of it. The quarantined
+cases share one variant (each breaks a different line, of one of three files), so that the test
+runs the pipeline once for them. Run from this folder:
     python3 make_corpus.py
 """
 import csv
@@ -60,8 +60,10 @@ write("truncated", REGISTRATION, registration[: len(registration) * 2 // 3])
 write("wrong_encoding", REGISTRATION, text.encode("utf-8"))
 write("empty_file", REGISTRATION, b"")
 # missing_file has no folder: the case is the absence of the file (see cases.csv)
-# The four quarantines of a 2010 registration line break four different municipalities' lines of
-# one variant: each is refused with its own reason, and the test runs the pipeline once for them.
+# The quarantined cases share the variant "quarantines", each breaking a line of its own: four of
+# a 2010 registration line, on four different municipalities' lines, each refused with its own
+# reason; two of CONAPO's population; one of the 2020 catalogue. The test runs the pipeline once
+# for all of them.
 zapopan = next(l for l in lines if l.startswith('" 14 120 "'))
 monterrey = next(l for l in lines if l.startswith('" 19 039 "'))
 
@@ -76,7 +78,7 @@ broken = {
     zapopan: with_count(zapopan, lambda total: "-" + total),  # negative_count
     monterrey: with_count(monterrey, lambda total: "n/d"),  # non_numeric_count
 }
-write("registration_2010_quarantines", REGISTRATION, replace_once(
+write("quarantines", REGISTRATION, replace_once(
     "\n".join(broken.get(l, l) for l in lines).encode("latin-1"),
     b'" 21 114 "', b'" 21 950 "'))  # unknown_municipality_code: Puebla's code changed
 write("header_changed", METRO_ZONES, replace_once(metro, b"CVE_MUN", b"CLAVE_MUNICIPIO"))
@@ -88,13 +90,12 @@ write("column_missing", METRO_ZONES, "\n".join(
 write("extra_column", LAB_DENSITY, "\r\n".join(
     (l + (",note" if i == 0 else ",") if l else l) for i, l in enumerate(lab_lines))
     .encode("utf-8"))
-# Both population quarantines in one variant, on two municipalities' 2012 lines: Azcapotzalco's
-# given twice with different values (population_conflicting_duplicate), Coyoacan's negative
-# (population_negative).
-write("population_2012_quarantines", POPULATION, replace_once(replace_once(
+# The population quarantines, on two municipalities' 2012 lines: Azcapotzalco's given twice with
+# different values (population_conflicting_duplicate), Coyoacan's negative (population_negative).
+write("quarantines", POPULATION, replace_once(replace_once(
     population, AZCAPOTZALCO_2012, AZCAPOTZALCO_2012 + b"400000,9002,Total,2012\n"),
     COYOACAN_2012, b"-" + COYOACAN_2012))
-write("catalogue_duplicate_code", CATALOGUE_2020,
+write("quarantines", CATALOGUE_2020,
       "\n".join(catalogue[:2] + catalogue[1:]).encode("utf-8"))
 write("header_only", PORTS, ports.split(b"\n")[0] + b"\n")
 
