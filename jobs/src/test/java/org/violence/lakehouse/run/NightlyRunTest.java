@@ -60,10 +60,14 @@ class NightlyRunTest extends LakehouseTestBase {
     }
     Assertions.assertEquals(otherYearsFiles, panelFilesOfUnchangedYears(real),
         "the panel files of the other years were not rewritten");
-    for (Table table : real.outcome().versions().keySet()) {
-      assertSameContents(
-          real.lakehouse().readVersion(table, real.outcome().versions().get(table)),
-          real.lakehouse().read(table));
+    // A table at the version the full build left is those very files; the others were
+    // rewritten, twice, and must come back to the full build's rows.
+    for (Map.Entry<Table, Long> built : real.outcome().versions().entrySet()) {
+      Table table = built.getKey();
+      if (real.lakehouse().version(table) != built.getValue()) {
+        assertSameContents(real.lakehouse().readVersion(table, built.getValue()),
+            real.lakehouse().read(table));
+      }
     }
   }
 
