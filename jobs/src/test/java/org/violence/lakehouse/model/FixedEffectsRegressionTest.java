@@ -15,6 +15,7 @@ import org.apache.spark.ml.regression.GeneralizedLinearRegression;
 import org.apache.spark.ml.regression.GeneralizedLinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
@@ -77,11 +78,25 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
         null);
   }
 
+  private Dataset<Row> panel;
+
+  @AfterAll
+  void releasePanel() {
+    if (panel != null) {
+      panel.unpersist();
+    }
+  }
+
   /** The panel plus the logit's outcome, made by a SQLTransformer as a user would. */
   private Dataset<Row> panel() {
-    return new SQLTransformer().setStatement("SELECT *, CAST(homicides_registration > 0 AS "
-            + "DOUBLE) AS any_homicide FROM __THIS__")
-        .transform(realRun().lakehouse().read(MunicipalityYearPanel.TABLE));
+    if (panel == null) {
+      // Cached for the class: ~80 fits read it, each in a few Spark jobs, and each job would
+      // otherwise plan and scan the Delta table again.
+      panel = new SQLTransformer().setStatement("SELECT *, CAST(homicides_registration > 0 AS "
+              + "DOUBLE) AS any_homicide FROM __THIS__")
+          .transform(realRun().lakehouse().read(MunicipalityYearPanel.TABLE)).cache();
+    }
+    return panel;
   }
 
   private FixedEffectsRegressionSummary fit(LakehouseConfig.ModelSpec spec) {
