@@ -34,10 +34,18 @@ public final class ChildJvm {
         .redirectOutput(log.toFile()).start();
   }
 
+  /**
+   * This JVM's module, JIT and temporary-folder flags, and the serial collector: a child holds
+   * one small run in a heap of 1 GB or so, where G1's concurrent threads only took CPU (~7% of a
+   * kill-chain run's) from the suite's other work on two cores.
+   */
   public static List<String> jvmFlags() {
-    return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(flag -> flag.startsWith("--add-opens") || flag.startsWith("-Djdk.reflect")
-            || flag.startsWith("-XX:") || flag.startsWith("-Djava.io.tmpdir"))
-        .toList();
+    List<String> flags = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .stream().filter(flag -> flag.startsWith("--add-opens")
+            || flag.startsWith("-Djdk.reflect") || flag.startsWith("-XX:")
+            || flag.startsWith("-Djava.io.tmpdir"))
+        .toList());
+    flags.add("-XX:+UseSerialGC");
+    return flags;
   }
 }
