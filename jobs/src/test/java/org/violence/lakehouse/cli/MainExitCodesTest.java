@@ -67,6 +67,9 @@ class MainExitCodesTest extends LakehouseTestBase {
         && ending.message().contains("decrees the parent of 23009 more than once"),
         ending.message());
     Assertions.assertEquals(before, copy.lakehouse().version(Municipalities.TABLE));
+    // The command ran on this JVM's shared session and left its partitions (LakehouseTestBase)
+    // as they were, not the shipped configuration's, for the classes that run after it.
+    Assertions.assertEquals("2", spark().conf().get("spark.sql.shuffle.partitions"));
     Assertions.assertEquals("BAD_CONFIG", copy.lakehouse().read(RunLog.RUNS)
         .orderBy(org.apache.spark.sql.functions.col("started_at").desc()).first()
         .getAs("status"));
