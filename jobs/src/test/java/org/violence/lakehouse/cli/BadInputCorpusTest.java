@@ -74,7 +74,9 @@ class BadInputCorpusTest extends LakehouseTestBase {
       throws Exception {
     Case first = cases.get(0);
     for (Case broken : cases) {
-      Assertions.assertTrue(cases.size() == 1 || broken.outcome().equals("quarantined"),
+      Assertions.assertTrue(broken.outcome().equals(first.outcome())
+          && broken.exitCode() == first.exitCode()
+          && (cases.size() == 1 || broken.outcome().equals("quarantined")),
           variantName + ": only quarantined cases can share a variant: " + cases);
     }
     String name = variantName + " " + cases.stream().map(Case::name).toList();
