@@ -38,26 +38,15 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
   /** The pipeline's outcome on the real samples, and the lakehouse it wrote. */
   public record RealRun(LakehouseConfig config, Lakehouse lakehouse, Pipeline.Outcome outcome) {}
 
-  /**
-   * The shared session's partitions: few, for data of a few MB on two cores. A command run in
-   * this JVM ({@code Main.execute}) builds its settings on a SparkConf, which starts from the
-   * spark.* system properties, and getOrCreate applies them to this session: as system
-   * properties they stay, where the shipped configuration's 4 shuffle partitions would have
-   * replaced them for every class after the first such command.
-   */
-  private static final Map<String, String> PARTITIONS = Map.of(
-      "spark.sql.shuffle.partitions", "2", "spark.databricks.delta.snapshotPartitions", "1");
-
   @Override
   public SparkConf conf() {
     SparkConf conf = SparkSessions.withLakehouseSettings(super.conf())
         .set("spark.ui.enabled", "false")
         // As a local run's session (SparkSessions.conf): no UI reads the plans' descriptions.
-        .set("spark.sql.ui.explainMode", "simple");
-    PARTITIONS.forEach((key, value) -> {
-      conf.set(key, value);
-      System.setProperty(key, value);
-    });
+        .set("spark.sql.ui.explainMode", "simple")
+        // Few partitions, for data of a few MB on two cores.
+        .set("spark.sql.shuffle.partitions", "2")
+        .set("spark.databricks.delta.snapshotPartitions", "1");
     return conf;
   }
 

@@ -10,6 +10,7 @@ import org.apache.commons.io.FileUtils;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 import org.violence.lakehouse.conf.LakehouseConfig;
+import scala.Option;
 
 /** Session set-up, kept at the edge: the jobs receive a ready session. */
 public final class SparkSessions {
@@ -34,6 +35,14 @@ public final class SparkSessions {
     } finally {
       context.setJobDescription(callers);
     }
+  }
+
+  /** The same, for work that returns nothing. */
+  public static void describingJobs(SparkSession spark, String description, Runnable work) {
+    describingJobs(spark, description, () -> {
+      work.run();
+      return null;
+    });
   }
 
   /**
@@ -91,9 +100,16 @@ public final class SparkSessions {
     return create(settings, new SparkConf());
   }
 
-  /** The same, with settings of the caller's own (e.g. Hive support for the SQL endpoint). */
+  /**
+   * The same, with settings of the caller's own (e.g. the SQL endpoint's). A session already
+   * running in this JVM (a notebook's, a test suite's) is used as it is: getOrCreate would apply
+   * every runtime SQL setting of ours to it, and so change the partitions of whoever started it
+   * for all its later queries; its static settings it would ignore anyway.
+   */
   public static SparkSession create(LakehouseConfig.SparkSettings settings, SparkConf extra) {
-    return SparkSession.builder().config(conf(settings, extra)).getOrCreate();
+    Option<SparkSession> running = SparkSession.getDefaultSession();
+    return running.isDefined() ? running.get()
+        : SparkSession.builder().config(conf(settings, extra)).getOrCreate();
   }
 
   /** What {@link #create} starts a session with. */

@@ -55,10 +55,8 @@ public final class ModelBenchmark {
 
   public static void run(Lakehouse lakehouse, LakehouseConfig config, PrintStream out) {
     LakehouseConfig.ModelSpec spec = panelModel(config);
-    SparkSessions.describingJobs(lakehouse.spark(), "benchmark model " + spec.name(), () -> {
-      benchmark(lakehouse, spec, out);
-      return null;
-    });
+    SparkSessions.describingJobs(lakehouse.spark(), "benchmark model " + spec.name(),
+        () -> benchmark(lakehouse, spec, out));
   }
 
   private static void benchmark(Lakehouse lakehouse, LakehouseConfig.ModelSpec spec,

@@ -2,9 +2,6 @@ package org.violence.lakehouse.cli;
 
 import static org.apache.spark.sql.functions.col;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,19 +91,11 @@ class BadInputCorpusTest extends LakehouseTestBase {
         : samplesWith(brokenFiles);
     Map<Table, Long> before = versions(run);
 
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    PrintStream terminal = System.err;
-    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit = Main.execute(new String[] {"run", "--lakehouse", run.config().lakehouse(),
-          "--inputs", inputs.toString(), "--years", SMALL_YEARS.first() + "-"
-          + SMALL_YEARS.last()});
-    } finally {
-      System.setErr(terminal);
-    }
-    String message = errors.toString(StandardCharsets.UTF_8);
-    Assertions.assertEquals(first.exitCode(), exit, name + ": " + message);
+    CommandHere.Ending ending = CommandHere.run("run", "--lakehouse",
+        run.config().lakehouse(), "--inputs", inputs.toString(), "--years",
+        SMALL_YEARS.first() + "-" + SMALL_YEARS.last());
+    String message = ending.err();
+    Assertions.assertEquals(first.exitCode(), ending.exit(), name + ": " + message);
     for (Case broken : cases) {
       for (String fragment : broken.messageContains().isEmpty() ? new String[0]
           : broken.messageContains().split("\\|")) {
@@ -129,10 +118,15 @@ class BadInputCorpusTest extends LakehouseTestBase {
           run.lakehouse().read(Quarantine.TABLE).count(), name + ": nothing quarantined");
     } else {
       // Each case's line refused with its own reason, and no other line of its file.
+      Map<String, List<Row>> quarantinedByFile = new TreeMap<>();
+      for (Row row : run.lakehouse().read(Quarantine.TABLE)
+          .where(col(Lineage.SOURCE_FILE).isin(brokenFiles.keySet().toArray())).collectAsList()) {
+        quarantinedByFile.computeIfAbsent(row.getAs(Lineage.SOURCE_FILE),
+            file -> new ArrayList<>()).add(row);
+      }
       for (String file : brokenFiles.keySet()) {
         List<Case> ofFile = cases.stream().filter(broken -> broken.file().equals(file)).toList();
-        List<Row> quarantined = run.lakehouse().read(Quarantine.TABLE)
-            .where(col(Lineage.SOURCE_FILE).equalTo(file)).collectAsList();
+        List<Row> quarantined = quarantinedByFile.getOrDefault(file, List.of());
         Assertions.assertEquals(ofFile.stream().mapToInt(Case::quarantinedRows).sum(),
             quarantined.size(), name + ": " + quarantined);
         for (Case broken : ofFile) {

@@ -1,8 +1,5 @@
 package org.violence.lakehouse.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
@@ -19,18 +16,12 @@ import org.violence.lakehouse.silver.Municipalities;
 class MainExitCodesTest extends LakehouseTestBase {
   private static final Path SHIPPED = projectDir().resolve("conf/lakehouse.yaml");
 
-  /** Exit code and what the command printed on stderr. */
+  /** Exit code and the one line the command printed on stderr. */
   private record Ending(int exit, String message) {}
 
   private static Ending run(String... args) {
-    ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    PrintStream terminal = System.err;
-    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
-    try {
-      return new Ending(Main.execute(args), errors.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(terminal);
-    }
+    CommandHere.Ending ending = CommandHere.run(args);
+    return new Ending(ending.exit(), ending.err());
   }
 
   @Test

@@ -3,7 +3,6 @@ package org.violence.lakehouse.run;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.catalog.Tables;
 import org.violence.lakehouse.ChildJvm;
 import org.violence.lakehouse.LakehouseTestBase;
-import org.violence.lakehouse.cli.Main;
+import org.violence.lakehouse.cli.CommandHere;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.Table;
 
@@ -90,7 +89,7 @@ class KillAndResumeTest extends LakehouseTestBase {
               + " ended before '" + kill.line() + "': the chain interrupts nothing after it");
           killedAt.add(line + " +" + kill.delayMillis() + "ms");
         } else {
-          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption, diskFullAt.size()));
+          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption));
         }
         checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
       }
@@ -111,23 +110,22 @@ class KillAndResumeTest extends LakehouseTestBase {
    * this JVM, warm (a full disk ends a run with an error; it does not need a JVM of its own as
    * a kill does), with {@link FullDiskFileSystem} as the session's local file system meanwhile.
    */
-  private String runOnAFullDisk(Path lakehouse, FullDisk disk, int attempt) throws Exception {
-    Path log = lakehouse.resolve("full-disk-" + attempt + ".log");
+  private String runOnAFullDisk(Path lakehouse, FullDisk disk) {
     Configuration hadoop = spark().sparkContext().hadoopConfiguration();
     hadoop.set("fs.file.impl", FullDiskFileSystem.class.getName());
     // Else Hadoop hands out the local file system it has cached since the session started.
     hadoop.setBoolean("fs.file.impl.disable.cache", true);
     FullDiskFileSystem.fillUpAfter(disk.layer(), disk.budget());
-    int exit;
+    CommandHere.Ending ending;
     try {
-      exit = runHere(lakehouse, log);
+      ending = CommandHere.run(arguments(lakehouse));
     } finally {
       hadoop.unset("fs.file.impl");
       hadoop.unset("fs.file.impl.disable.cache");
       FullDiskFileSystem.empty();
     }
-    String output = Files.readString(log);
-    Assertions.assertNotEquals(0, exit, output);
+    String output = ending.out() + ending.err();
+    Assertions.assertNotEquals(0, ending.exit(), output);
     Assertions.assertTrue(output.contains("No space left on device"), output);
     return output.lines().filter(line -> line.startsWith("  writing ")).reduce(
         (first, last) -> last).orElse("before any write").strip();
@@ -139,8 +137,7 @@ class KillAndResumeTest extends LakehouseTestBase {
    */
   private Lakehouse resumeAndCompare(Path lakehouse, List<CompletableFuture<Void>> checks)
       throws Exception {
-    Path log = lakehouse.resolve("resume.log");
-    int exit = runHere(lakehouse, log);
+    CommandHere.Ending ending = CommandHere.run(arguments(lakehouse));
     for (CompletableFuture<Void> check : checks) {
       try {
         check.get();
@@ -151,28 +148,13 @@ class KillAndResumeTest extends LakehouseTestBase {
         throw failed;
       }
     }
-    Assertions.assertEquals(0, exit, Files.readString(log));
+    Assertions.assertEquals(0, ending.exit(), ending.out() + ending.err());
     Lakehouse expected = smallRun().lakehouse();
     Lakehouse actual = new Lakehouse(spark(), lakehouse.toString());
     for (Table table : Tables.all()) {
       assertSameContents(expected.read(table), actual.read(table));
     }
     return actual;
-  }
-
-  /** The command in this JVM, on the test's session; what it prints goes to {@code log}. */
-  private static int runHere(Path lakehouse, Path log) throws IOException {
-    PrintStream terminal = System.out;
-    PrintStream errors = System.err;
-    try (PrintStream output = new PrintStream(Files.newOutputStream(log), true,
-        StandardCharsets.UTF_8)) {
-      System.setOut(output);
-      System.setErr(output);
-      return Main.execute(arguments(lakehouse).toArray(String[]::new));
-    } finally {
-      System.setOut(terminal);
-      System.setErr(errors);
-    }
   }
 
   /**
@@ -206,12 +188,12 @@ class KillAndResumeTest extends LakehouseTestBase {
   /** The command in a JVM of its own, cold, as a nightly run starts; it can be killed. */
   private ProcessBuilder pipelineCommand(Path lakehouse) {
     return ChildJvm.builder(System.getProperty("java.class.path"), Map.of(),
-        "org.violence.lakehouse.cli.Main", arguments(lakehouse));
+        "org.violence.lakehouse.cli.Main", List.of(arguments(lakehouse)));
   }
 
-  private static List<String> arguments(Path lakehouse) {
-    return List.of("run", "--lakehouse", lakehouse.toString(), "--years", YEARS, "--master",
-        "local[1]");
+  private static String[] arguments(Path lakehouse) {
+    return new String[] {"run", "--lakehouse", lakehouse.toString(), "--years", YEARS, "--master",
+        "local[1]"};
   }
 
   /**
