@@ -46,7 +46,7 @@ import org.violence.lakehouse.reconcile.Reconciliation;
  * moves it by ~1e-8 of itself: estimates are compared to 1e-8 of their standard error, standard
  * errors to 1e-8 relative, the rest of every table exactly.
  */
-class ClusterSubmitIT extends LakehouseTestBase {
+class ClusterSubmitTest extends LakehouseTestBase {
   private static final Path TARGET = projectDir().resolve("jobs/target");
   /** A Spark distribution's layout, laid out by the build (see the pom). */
   private static final Path SPARK_HOME = TARGET.resolve("spark-home");

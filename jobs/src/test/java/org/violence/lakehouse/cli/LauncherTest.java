@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * (CSV that pandas reads from a pipe), failures as one line on stderr, and the exit codes of
  * {@code --help}. It runs on an empty lakehouse: what is tested is the launcher, not the tables.
  */
-class LauncherIT {
+class LauncherTest {
   private static final Path PROJECT = Path.of(System.getProperty("lakehouse.project.dir"));
   private static final Path LAUNCHER = PROJECT.resolve("jobs/bin/lakehouse");
 
