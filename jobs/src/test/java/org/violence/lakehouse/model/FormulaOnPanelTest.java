@@ -130,19 +130,17 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
     Assertions.assertEquals(DEFAULTS.size() + 15, MODELS.size());
     Dataset<Row> panel = panel();
-    Map<String, FixedEffectsRegressionSummary> fits = new HashMap<>();
-    return FixestReference.compare("fixest_formula_reference.csv", models,
-        (model, vcov) -> fits.computeIfAbsent(model + vcov, key -> {
-          LakehouseConfig.ModelSpec spec = MODELS.get(model);
-          Assertions.assertNotNull(spec, model);
-          FixedEffectsRegressionSummary summary = FixestReference.summary(panel,
-              new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
-                  spec.offset(), vcov, spec.sample(), null,
-                  solver == null ? spec.solver() : solver, null, spec.weights()));
-          if (solver != null) {
-            Assertions.assertEquals(solver, summary.solver());
-          }
-          return summary;
-        }), 1e-8);
+    return FixestReference.compare("fixest_formula_reference.csv", models, (model, vcov) -> {
+      LakehouseConfig.ModelSpec spec = MODELS.get(model);
+      Assertions.assertNotNull(spec, model);
+      FixedEffectsRegressionSummary summary = FixestReference.summary(panel,
+          new LakehouseConfig.ModelSpec(spec.name(), spec.formula(), spec.family(),
+              spec.offset(), vcov, spec.sample(), null,
+              solver == null ? spec.solver() : solver, null, spec.weights()));
+      if (solver != null) {
+        Assertions.assertEquals(solver, summary.solver());
+      }
+      return summary;
+    }, 1e-8);
   }
 }
