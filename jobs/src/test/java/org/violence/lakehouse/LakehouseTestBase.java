@@ -40,14 +40,13 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
 
   @Override
   public SparkConf conf() {
-    SparkConf conf = SparkSessions.withLakehouseSettings(super.conf())
+    return SparkSessions.withLakehouseSettings(super.conf())
         .set("spark.ui.enabled", "false")
         // As a local run's session (SparkSessions.conf): no UI reads the plans' descriptions.
         .set("spark.sql.ui.explainMode", "simple")
         // Few partitions, for data of a few MB on two cores.
         .set("spark.sql.shuffle.partitions", "2")
         .set("spark.databricks.delta.snapshotPartitions", "1");
-    return conf;
   }
 
   @Override

@@ -16,14 +16,6 @@ import org.violence.lakehouse.silver.Municipalities;
 class MainExitCodesTest extends LakehouseTestBase {
   private static final Path SHIPPED = projectDir().resolve("conf/lakehouse.yaml");
 
-  /** Exit code and the one line the command printed on stderr. */
-  private record Ending(int exit, String message) {}
-
-  private static Ending run(String... args) {
-    CommandHere.Ending ending = CommandHere.run(args);
-    return new Ending(ending.exit(), ending.err());
-  }
-
   @Test
   void aFormulaColumnThePanelLacksEndsWithExit2NamingModelAndKey() throws Exception {
     Path config = Files.createTempFile("lakehouse", ".yaml");
@@ -31,12 +23,12 @@ class MainExitCodesTest extends LakehouseTestBase {
         "gini + urbanisation + marginalisation + on_trafficking_route",
         "gini + urbanisation + marginalization + on_trafficking_route"));
     Path lakehouse = Files.createTempDirectory("never-written").resolve("lakehouse");
-    Ending ending = run("run", "--config", config.toString(), "--lakehouse",
-        lakehouse.toString());
-    Assertions.assertEquals(Main.BAD_USAGE_OR_CONFIG, ending.exit(), ending.message());
-    Assertions.assertTrue(ending.message().contains("models[1].formula")
-        && ending.message().contains("poisson_fe_inequality")
-        && ending.message().contains("'marginalization'"), ending.message());
+    CommandHere.Ending ending = CommandHere.run("run", "--config", config.toString(),
+        "--lakehouse", lakehouse.toString());
+    Assertions.assertEquals(Main.BAD_USAGE_OR_CONFIG, ending.exit(), ending.err());
+    Assertions.assertTrue(ending.err().contains("models[1].formula")
+        && ending.err().contains("poisson_fe_inequality")
+        && ending.err().contains("'marginalization'"), ending.err());
     Assertions.assertFalse(Files.exists(lakehouse), "nothing is written");
   }
 
@@ -51,12 +43,13 @@ class MainExitCodesTest extends LakehouseTestBase {
         "parent_overrides: conf/municipality-parent-overrides.csv",
         "parent_overrides: " + decrees));
     long before = copy.lakehouse().version(Municipalities.TABLE);
-    Ending ending = run("run", "--config", config.toString(), "--lakehouse",
-        copy.config().lakehouse(), "--inputs", copy.config().inputs(), "--years", SMALL_YEARS.first() + "-" + SMALL_YEARS.last());
-    Assertions.assertEquals(Main.BAD_USAGE_OR_CONFIG, ending.exit(), ending.message());
-    Assertions.assertTrue(ending.message().contains("geography.parent_overrides")
-        && ending.message().contains("decrees the parent of 23009 more than once"),
-        ending.message());
+    CommandHere.Ending ending = CommandHere.run("run", "--config", config.toString(),
+        "--lakehouse", copy.config().lakehouse(), "--inputs", copy.config().inputs(), "--years",
+        SMALL_YEARS.first() + "-" + SMALL_YEARS.last());
+    Assertions.assertEquals(Main.BAD_USAGE_OR_CONFIG, ending.exit(), ending.err());
+    Assertions.assertTrue(ending.err().contains("geography.parent_overrides")
+        && ending.err().contains("decrees the parent of 23009 more than once"),
+        ending.err());
     Assertions.assertEquals(before, copy.lakehouse().version(Municipalities.TABLE));
     // The command ran on this JVM's shared session and left its partitions (LakehouseTestBase)
     // as they were, not the shipped configuration's, for the classes that run after it.
@@ -69,10 +62,10 @@ class MainExitCodesTest extends LakehouseTestBase {
   @Test
   void aLakehousePathThatIsAFileEndsWithExit6() throws Exception {
     Path file = Files.createTempFile("lakehouse", ".txt");
-    Ending ending = run("run", "--lakehouse", file.toString());
-    Assertions.assertEquals(Main.LAKEHOUSE_UNUSABLE, ending.exit(), ending.message());
-    Assertions.assertTrue(ending.message().contains("is a file, not a folder"),
-        ending.message());
+    CommandHere.Ending ending = CommandHere.run("run", "--lakehouse", file.toString());
+    Assertions.assertEquals(Main.LAKEHOUSE_UNUSABLE, ending.exit(), ending.err());
+    Assertions.assertTrue(ending.err().contains("is a file, not a folder"),
+        ending.err());
   }
 
   @Test
@@ -80,9 +73,9 @@ class MainExitCodesTest extends LakehouseTestBase {
     Path lakehouse = Files.createTempDirectory("lakehouse");
     Path lock = lakehouse.resolve("_run.lock");
     Files.writeString(lock, "not json at all");
-    Ending ending = run("run", "--lakehouse", lakehouse.toString());
-    Assertions.assertEquals(Main.LAKEHOUSE_UNUSABLE, ending.exit(), ending.message());
-    Assertions.assertTrue(ending.message().contains("delete that file"), ending.message());
+    CommandHere.Ending ending = CommandHere.run("run", "--lakehouse", lakehouse.toString());
+    Assertions.assertEquals(Main.LAKEHOUSE_UNUSABLE, ending.exit(), ending.err());
+    Assertions.assertTrue(ending.err().contains("delete that file"), ending.err());
     Assertions.assertEquals("not json at all", Files.readString(lock));
   }
 }

@@ -62,7 +62,7 @@ final class FixestReference {
           key -> pool.submit(() -> fit.apply(key.get(0), key.get(1)))));
       int compared = 0;
       for (String[] f : rows) {
-        compare(f, fitted.get(List.of(f[0], f[1])).get(), coefficientTolerance);
+        compareRow(f, fitted.get(List.of(f[0], f[1])).get(), coefficientTolerance);
         compared++;
       }
       return compared;
@@ -80,7 +80,7 @@ final class FixestReference {
   }
 
   /** One reference row: model, vcov, term, estimate, standard error, p-value, rows. */
-  private static void compare(String[] f, FixedEffectsRegressionSummary summary,
+  private static void compareRow(String[] f, FixedEffectsRegressionSummary summary,
       double coefficientTolerance) {
     String vcov = f[1];
     String what = f[0] + " " + vcov + " " + f[2];
