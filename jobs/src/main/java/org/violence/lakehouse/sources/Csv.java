@@ -18,11 +18,12 @@ public final class Csv {
     if (!line.isEmpty() && line.indexOf('"') < 0) {
       return split(line, delimiter);
     }
-    // INEGI's cubes quote every field of every line ("a","1,234",""): with no quote inside a
-    // field, RFC 4180 reads such a line as the text between the outer quotes split at each
-    // quote-delimiter-quote. A parser per line allocated two 8 KB buffers for each of the
-    // cubes' ~100,000 lines.
-    List<String> quoted = fullyQuoted(line, delimiter);
+    // The exports quote some fields or all of them ("a","1,234","" in INEGI's cubes; 1001,
+    // "Dec-2006",0 in the Presidencia file's 121,000 lines). A line whose quoted fields each
+    // close just before a delimiter or the line's end is split by hand; a parser per line
+    // allocated two 8 KB buffers for each. Any other shape (a quote left open, text after a
+    // closing quote) goes to the parser, which reads or refuses it as before.
+    List<String> quoted = quotedFields(line, delimiter);
     if (quoted != null) {
       return quoted;
     }
@@ -43,30 +44,54 @@ public final class Csv {
     }
   }
 
-  /** The fields of a line quoted as {@code "f1","f2",...}, or null if it is not that shape. */
-  private static List<String> fullyQuoted(String line, char delimiter) {
-    int last = line.length() - 1;
-    if (last < 1 || line.charAt(0) != '"' || line.charAt(last) != '"') {
-      return null;
+  /**
+   * The fields of a line per RFC 4180 when each quoted field opens at its start and closes just
+   * before a delimiter or the end of the line ({@code ""} inside it is one quote); null for any
+   * other line. A quote inside an unquoted field is a character, as for the parser.
+   */
+  private static List<String> quotedFields(String line, char delimiter) {
+    if (line.isEmpty() || line.indexOf('\r') >= 0 || line.indexOf('\n') >= 0) {
+      return null; // the parser reads these as other than one record
     }
-    String separator = "\"" + delimiter + "\"";
     List<String> fields = new ArrayList<>();
-    int start = 1;
-    for (int end = line.indexOf(separator, start); end >= 0;
-        end = line.indexOf(separator, start)) {
-      fields.add(line.substring(start, end));
-      start = end + separator.length();
-    }
-    if (start > last) {
-      return null; // ends in quote-delimiter-quote: a last field opened and never closed
-    }
-    fields.add(line.substring(start, last));
-    for (String field : fields) {
-      if (field.indexOf('"') >= 0) {
-        return null;
+    int at = 0;
+    while (true) {
+      int next;
+      if (line.charAt(at) == '"') {
+        StringBuilder field = new StringBuilder();
+        int from = at + 1;
+        while (true) {
+          int quote = line.indexOf('"', from);
+          if (quote < 0) {
+            return null; // never closed
+          }
+          field.append(line, from, quote);
+          if (quote + 1 < line.length() && line.charAt(quote + 1) == '"') {
+            field.append('"');
+            from = quote + 2;
+            continue;
+          }
+          next = quote + 1;
+          break;
+        }
+        if (next < line.length() && line.charAt(next) != delimiter) {
+          return null; // text after the closing quote
+        }
+        fields.add(field.toString());
+      } else {
+        next = line.indexOf(delimiter, at);
+        next = next < 0 ? line.length() : next;
+        fields.add(line.substring(at, next));
+      }
+      if (next >= line.length()) {
+        return fields;
+      }
+      at = next + 1;
+      if (at == line.length()) {
+        fields.add(""); // a delimiter ends the line: an empty last field
+        return fields;
       }
     }
-    return fields;
   }
 
   private static List<String> split(String line, char delimiter) {

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Lines without quotes and lines quoting every field are split by hand, the rest by
- * commons-csv: every path must give the fields RFC 4180 gives, including empty and trailing
- * fields.
+ * Lines without quotes and lines whose quoted fields close before a delimiter are split by hand,
+ * the rest by commons-csv: every path must give the fields commons-csv's RFC 4180 parser gives,
+ * including empty and trailing fields, quotes inside fields and lines it refuses.
  */
 class CsvTest {
   @Test
@@ -35,24 +35,62 @@ class CsvTest {
   }
 
   @Test
-  void fullyQuotedLinesGiveWhatTheParserGives() throws IOException {
-    // INEGI's shape first, then lines that look fully quoted but are not, or hold quotes.
+  void quotedLinesGiveWhatTheParserGives() throws IOException {
+    // INEGI's shape first, the Presidencia file's next, then lines that look quoted but are
+    // not, hold quotes, or end in a delimiter.
     List<String> lines = List.of(
         "\" 01 001 \",\"Aguascalientes\",\"26\",\"1\",\"\",\"3\"",
+        "1001,1,1,\"Dec-2006\",0,0,0,0",
         "\"Defunciones por homicidios\"", "\"\"", "\"\",\"\"", "\"a\",\"\"",
         "\"Total\",\"23,063\"", "\"a\",\",b\"", "\"a\"\",\"\"b\"", "\"a\",\"\"\",b\"",
-        "\"a\",b,\"c\"", "\"say \"\"hi\"\"\",\"x\"");
+        "\"a\",b,\"c\"", "\"say \"\"hi\"\"\",\"x\"", "a,\"b\"\"c\",d", "\"a\",", ",\"\",",
+        "ab\"c,d", "a,b\"", "\"a\"b,c", "a,\"b\" ,c", " \"a\",b", "\"a\"\"\"",
+        "\"a\"x\"b\",c");
     for (String line : lines) {
-      try (CSVParser parser = CSVParser.parse(line, CSVFormat.DEFAULT)) {
-        List<String> expected = new ArrayList<>();
-        parser.getRecords().get(0).forEach(expected::add);
-        Assertions.assertEquals(expected, Csv.fields(line, ','), line);
-      }
+      Assertions.assertEquals(parsed(line), split(line), line);
     }
-    for (String unclosed : List.of("\"a\",\"", "\"a\",\"b", "\"")) {
+    for (String unclosed : List.of("\"a\",\"", "\"a\",\"b", "\"", "1,\"Dec-2006,0")) {
       IllegalArgumentException refused = Assertions.assertThrows(
           IllegalArgumentException.class, () -> Csv.fields(unclosed, ','), unclosed);
       Assertions.assertTrue(refused.getMessage().contains("unbalanced quotes"), unclosed);
+    }
+  }
+
+  @Test
+  void everyQuotedLineOfTheRealSamplesGivesWhatTheParserGives() throws IOException {
+    java.nio.file.Path samples = org.violence.lakehouse.LakehouseTestBase.projectDir()
+        .resolve("data-samples/mexico");
+    int quoted = 0;
+    for (String file : List.of("presidencia/drug_war_homicides_2006_2010.csv.bz2",
+        "geography/municipality-heads.csv")) {
+      for (String line : org.violence.lakehouse.io.TextFiles.readLines(
+          new org.apache.hadoop.conf.Configuration(), samples.resolve(file).toUri().toString(),
+          file, java.nio.charset.StandardCharsets.UTF_8)) {
+        if (line.indexOf('"') >= 0) {
+          quoted++;
+          Assertions.assertEquals(parsed(line), split(line), file + ": " + line);
+        }
+      }
+    }
+    Assertions.assertTrue(quoted > 120_000, quoted + " quoted lines");
+  }
+
+  /** The fields commons-csv reads, or "refused" for a line it cannot read. */
+  private static Object parsed(String line) throws IOException {
+    try (CSVParser parser = CSVParser.parse(line, CSVFormat.DEFAULT)) {
+      List<String> fields = new ArrayList<>();
+      parser.getRecords().get(0).forEach(fields::add);
+      return fields;
+    } catch (java.io.UncheckedIOException | IllegalStateException e) {
+      return "refused";
+    }
+  }
+
+  private static Object split(String line) {
+    try {
+      return Csv.fields(line, ',');
+    } catch (IllegalArgumentException e) {
+      return "refused";
     }
   }
 }
