@@ -83,13 +83,14 @@ class KillAndResumeTest extends LakehouseTestBase {
       }
     } else {
       for (Interruption interruption : CHAIN) {
+        long started = System.nanoTime();
         if (interruption instanceof Kill kill) {
           String line = runAndKill(lakehouse, kill.line(), 0, kill.delayMillis());
           Assertions.assertNotNull(line, "the run after " + killedAt + " and " + diskFullAt
               + " ended before '" + kill.line() + "': the chain interrupts nothing after it");
-          killedAt.add(line + " +" + kill.delayMillis() + "ms");
+          killedAt.add(line + " +" + kill.delayMillis() + "ms" + after(started));
         } else {
-          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption));
+          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption) + after(started));
         }
         checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
       }
@@ -97,11 +98,19 @@ class KillAndResumeTest extends LakehouseTestBase {
     System.out.println("KillAndResumeTest: killed the run at " + killedAt
         + "; the disk filled up at " + diskFullAt);
 
+    long resumed = System.nanoTime();
     Lakehouse actual = resumeAndCompare(lakehouse, checks);
+    System.out.println("KillAndResumeTest: the last run, the checks and the comparison"
+        + after(resumed));
     List<Row> abandoned = actual.read(RunLog.RUNS).where("status = 'ABANDONED'").collectAsList();
     Assertions.assertEquals(killedAt.size(), abandoned.size(),
         "every killed run, and no run stopped by the full disk, is marked ABANDONED by the run "
             + "that took over its lock");
+  }
+
+  /** How long a run of the chain took, for the line the test prints (where its time goes). */
+  private static String after(long startedNanos) {
+    return String.format(" (%.1f s)", (System.nanoTime() - startedNanos) / 1e9);
   }
 
   /**
