@@ -19,6 +19,7 @@ import org.violence.lakehouse.cli.ConfigLoader;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.io.SparkSessions;
+import org.violence.lakehouse.io.Table;
 
 /**
  * One SparkSession for the whole test JVM (spark-testing-base keeps its context in a static
@@ -192,6 +193,58 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
       return;
     }
     assertDataFrameApproximateEquals(contents(expected), contents(actual), 1e-9);
+  }
+
+  /**
+   * {@link #assertSameContents} for each of {@code tables}, two at a time: a comparison is
+   * mostly planning on the driver and one small job, so one thread left a core idle while the
+   * kill, nightly and cluster tests compared their ~55 tables. A difference names its table.
+   */
+  protected void assertSameTables(java.util.Collection<Table> tables,
+      java.util.function.Function<Table, Dataset<Row>> expected,
+      java.util.function.Function<Table, Dataset<Row>> actual) {
+    twoAtATime(tables, table -> {
+      try {
+        assertSameContents(expected.apply(table), actual.apply(table));
+      } catch (AssertionError difference) {
+        throw new AssertionError(table.qualifiedName() + ": " + difference.getMessage(),
+            difference);
+      }
+      return table;
+    });
+  }
+
+  /**
+   * {@code work} for each key, two at a time on threads of their own; the results in the keys'
+   * order. The first failure in that order is thrown as it was thrown, so that an assertion
+   * stays the test's own failure.
+   */
+  public static <K, V> Map<K, V> twoAtATime(java.util.Collection<K> keys,
+      java.util.function.Function<K, V> work) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+        .newFixedThreadPool(2);
+    try {
+      Map<K, java.util.concurrent.Future<V>> running = new java.util.LinkedHashMap<>();
+      keys.forEach(key -> running.put(key, pool.submit(() -> work.apply(key))));
+      Map<K, V> results = new java.util.LinkedHashMap<>();
+      for (Map.Entry<K, java.util.concurrent.Future<V>> result : running.entrySet()) {
+        results.put(result.getKey(), result.getValue().get());
+      }
+      return results;
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /**

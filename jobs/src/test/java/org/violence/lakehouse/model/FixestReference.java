@@ -6,11 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,33 +55,17 @@ final class FixestReference {
     }
     // A fit alternates short Spark jobs with IRLS steps on one thread: two at a time keep both
     // cores busy (the two classes that compare with fixest spent a quarter of their time on one).
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Map<String, String> firstClustering = new HashMap<>();
-      rows.stream().filter(f -> clustered(f[1]))
-          .forEach(f -> firstClustering.putIfAbsent(f[0], f[1]));
-      java.util.function.Function<String[], List<String>> fitOf = f -> List.of(f[0],
-          clustered(f[1]) ? f[1] : firstClustering.getOrDefault(f[0], "iid"));
-      Map<List<String>, Future<FixedEffectsRegressionSummary>> fitted = new HashMap<>();
-      rows.forEach(f -> fitted.computeIfAbsent(fitOf.apply(f),
-          key -> pool.submit(() -> fit.apply(key.get(0), key.get(1)))));
-      int compared = 0;
-      for (String[] f : rows) {
-        compareRow(f, fitted.get(fitOf.apply(f)).get(), coefficientTolerance);
-        compared++;
-      }
-      return compared;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Error error) {
-        throw error; // an assertion of the fit: the test's own failure
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } finally {
-      pool.shutdownNow();
+    Map<String, String> firstClustering = new HashMap<>();
+    rows.stream().filter(f -> clustered(f[1]))
+        .forEach(f -> firstClustering.putIfAbsent(f[0], f[1]));
+    Function<String[], List<String>> fitOf = f -> List.of(f[0],
+        clustered(f[1]) ? f[1] : firstClustering.getOrDefault(f[0], "iid"));
+    Map<List<String>, FixedEffectsRegressionSummary> fitted = LakehouseTestBase.twoAtATime(
+        rows.stream().map(fitOf).distinct().toList(), key -> fit.apply(key.get(0), key.get(1)));
+    for (String[] f : rows) {
+      compareRow(f, fitted.get(fitOf.apply(f)), coefficientTolerance);
     }
+    return rows.size();
   }
 
   private static boolean clustered(String vcov) {

@@ -160,9 +160,7 @@ class KillAndResumeTest extends LakehouseTestBase {
     Assertions.assertEquals(0, ending.exit(), ending.out() + ending.err());
     Lakehouse expected = smallRun().lakehouse();
     Lakehouse actual = new Lakehouse(spark(), lakehouse.toString());
-    for (Table table : Tables.all()) {
-      assertSameContents(expected.read(table), actual.read(table));
-    }
+    assertSameTables(Tables.all(), expected::read, actual::read);
     return actual;
   }
 
