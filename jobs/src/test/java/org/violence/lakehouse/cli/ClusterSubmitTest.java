@@ -146,26 +146,36 @@ class ClusterSubmitTest extends LakehouseTestBase {
     return Files.readAllLines(log).stream().filter(line -> line.contains(text)).count();
   }
 
-  /** Starts a master and two workers on loopback; returns the master URL once both joined. */
+  /**
+   * Starts a master and two workers on loopback; returns the master URL once both joined. The
+   * workers start once the master is up: a worker that finds no master retries only 5-15 s
+   * later, time in which the suite's two cores sat idle.
+   */
   private String startCluster(Path work) throws Exception {
     String master = "spark://127.0.0.1:" + freePort();
     String[] hostAndPort = master.substring("spark://".length()).split(":");
-    cluster.add(java(work.resolve("master.log"), "org.apache.spark.deploy.master.Master",
+    Path masterLog = work.resolve("master.log");
+    cluster.add(java(masterLog, "org.apache.spark.deploy.master.Master",
         "--host", hostAndPort[0], "--port", hostAndPort[1], "--webui-port", freePort()));
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+    awaitLine(masterLog, "I have been elected leader", deadline);
     List<Path> workerLogs = List.of(work.resolve("worker-1.log"), work.resolve("worker-2.log"));
     for (Path workerLog : workerLogs) {
       cluster.add(java(workerLog, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
           "--cores", "1", "--memory", "1200m", "--webui-port", freePort(), "--work-dir",
           work.resolve(workerLog.getFileName() + ".work").toString(), master));
     }
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
     for (Path workerLog : workerLogs) {
-      while (!Files.readString(workerLog).contains("Successfully registered with master")) {
-        Assertions.assertTrue(Instant.now().isBefore(deadline), Files.readString(workerLog));
-        Thread.sleep(500);
-      }
+      awaitLine(workerLog, "Successfully registered with master", deadline);
     }
     return master;
+  }
+
+  private static void awaitLine(Path log, String text, Instant deadline) throws Exception {
+    while (!Files.readString(log).contains(text)) {
+      Assertions.assertTrue(Instant.now().isBefore(deadline), Files.readString(log));
+      Thread.sleep(200);
+    }
   }
 
   /** A JVM with a Spark distribution's classpath and the environment Spark's scripts would set. */
