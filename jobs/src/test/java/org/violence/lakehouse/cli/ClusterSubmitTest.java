@@ -112,12 +112,13 @@ class ClusterSubmitTest extends LakehouseTestBase {
     Lakehouse reference = new Lakehouse(spark(), local.lakehouse());
     Column distributed = col(PanelModel.MODEL).equalTo(DISTRIBUTED_MODEL);
     List<Table> models = List.of(PanelModel.RUNS, PanelModel.COEFFICIENTS, PanelModel.FITTED);
-    java.util.function.BiFunction<Lakehouse, Table, Dataset<Row>> localModels = (from, table) ->
+    // The distributed fit differs in the order of its additions: compared below, not here.
+    java.util.function.BiFunction<Lakehouse, Table, Dataset<Row>> comparable = (from, table) ->
         models.contains(table) ? from.read(table).where(not(distributed)) : from.read(table);
     assertSameTables(Tables.all().stream().filter(table -> table.layer() == Table.Layer.GOLD
             || table.equals(HomicideCounts.TABLE) || table.equals(DeathRecordCounts.TABLE))
-        .toList(), table -> localModels.apply(reference, table),
-        table -> localModels.apply(written, table));
+        .toList(), table -> comparable.apply(reference, table),
+        table -> comparable.apply(written, table));
     Row run = written.read(PanelModel.RUNS).where(distributed).first();
     Assertions.assertEquals("distributed", run.getAs("solver"));
     Assertions.assertTrue(run.<Boolean>getAs("converged"), run.toString());
