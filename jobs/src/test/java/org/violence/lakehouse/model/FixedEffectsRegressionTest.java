@@ -88,7 +88,7 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
   /** The panel plus the logit's outcome, made by a SQLTransformer as a user would. */
   private Dataset<Row> panel() {
     if (panel == null) {
-      // Cached for the class: ~50 fits read it, each in a few Spark jobs, and each job would
+      // Cached for the class: ~35 fits read it, each in a few Spark jobs, and each job would
       // otherwise plan and scan the Delta table again.
       panel = new SQLTransformer().setStatement("SELECT *, CAST(homicides_registration > 0 AS "
               + "DOUBLE) AS any_homicide FROM __THIS__")
