@@ -137,6 +137,7 @@ final class Inference {
     }
     boolean minimum = sample.ssc().minimumClusterDf();
     double[][] meat = new double[k][k];
+    double[] cellScores = fit.scores().cellScore();
     for (int t = 0; t < terms.size(); t++) {
       Cells.Levels levels = terms.get(t);
       double g = levels.count();
@@ -144,7 +145,7 @@ final class Inference {
       double[][] sums = new double[levels.count()][k];
       for (int c = 0; c < levels.ofCell().length; c++) {
         for (int j = 0; j < k; j++) {
-          sums[levels.ofCell()[c]][j] += fit.scores().cellScore[c * k + j];
+          sums[levels.ofCell()[c]][j] += cellScores[c * k + j];
         }
       }
       for (double[] s : sums) {

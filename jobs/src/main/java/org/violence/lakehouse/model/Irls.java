@@ -125,15 +125,17 @@ final class Irls {
 
   /** The weighted least squares of one step, the fixed effects projected out on cells. */
   static Step solve(WlsStatistics stats, int[][] levels, int[] levelCounts, int k) {
-    int cells = stats.weight.length;
-    double[] w = stats.weight;
+    double[] w = stats.weight();
+    int cells = w.length;
+    double[] weightedX = stats.weightedX();
+    double[] weightedZ = stats.weightedZ();
     CellProjection projection = new CellProjection(levels, levelCounts, w);
     double[][] means = new double[k + 1][cells];
     for (int c = 0; c < cells; c++) {
       for (int j = 0; j < k; j++) {
-        means[j][c] = stats.weightedX[c * k + j] / w[c];
+        means[j][c] = weightedX[c * k + j] / w[c];
       }
-      means[k][c] = stats.weightedZ[c] / w[c];
+      means[k][c] = weightedZ[c] / w[c];
     }
     CellProjection.Projection[] projected = new CellProjection.Projection[k + 1];
     for (int j = 0; j <= k; j++) {

@@ -11,7 +11,8 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
   final RowStatistics.IrlsState state;
   final double[] shift;
   final int k;
-  final double[] cellScore;
+  /** Made when the first row arrives, as {@link WlsStatistics}' per-cell sums are. */
+  private double[] cellScore;
   final double[] meat;
   double deviance;
   double pearson;
@@ -24,8 +25,15 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
     this.state = state;
     this.shift = shift;
     this.k = k;
-    this.cellScore = new double[state.activeCells() * k];
     this.meat = new double[k * k];
+  }
+
+  /** Each cell's sum of the rows' scores, at {@code [c·k + j]}: for clustered errors. */
+  double[] cellScore() {
+    if (cellScore == null) {
+      cellScore = new double[state.activeCells() * k];
+    }
+    return cellScore;
   }
 
   @Override
@@ -46,10 +54,11 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
     logLikelihood += prior * family.logLikelihood(y, mu);
     logWeights += Math.log(prior);
     double[] score = new double[k];
+    double[] cellScores = cellScore();
     int base = c * k;
     for (int a = 0; a < k; a++) {
       score[a] = (block.regressors[from + a] - shift[base + a]) * residual;
-      cellScore[base + a] += score[a];
+      cellScores[base + a] += score[a];
       for (int b = 0; b <= a; b++) {
         meat[a * k + b] += score[a] * score[b];
       }
@@ -58,6 +67,13 @@ final class ScoreStatistics implements RowStatistics<ScoreStatistics> {
 
   @Override
   public ScoreStatistics merge(ScoreStatistics other) {
+    // A part that saw no row holds zeros only: merging it changes nothing.
+    if (other.cellScore == null) {
+      return this;
+    }
+    if (cellScore == null) {
+      return other;
+    }
     WlsStatistics.add(cellScore, other.cellScore);
     WlsStatistics.add(meat, other.meat);
     deviance += other.deviance;

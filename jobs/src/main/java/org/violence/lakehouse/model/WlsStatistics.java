@@ -15,9 +15,15 @@ package org.violence.lakehouse.model;
 final class WlsStatistics implements RowStatistics<WlsStatistics> {
   final RowStatistics.IrlsState state;
   final int k;
-  final double[] weight;
-  final double[] weightedX;
-  final double[] weightedZ;
+  /*
+   * The per-cell sums are made when the first row arrives: a distributed step's zero goes into
+   * its tasks' closure, and for the panel's ~60,000 cells its zeros made every step's task
+   * binary 7-26 MB (Spark's "Broadcasting large task binary"), where the state it needs is a
+   * fraction of that.
+   */
+  private double[] weight;
+  private double[] weightedX;
+  private double[] weightedZ;
   /**
    * Within-cell weighted cross-products of (x₁..x_k, z), lower triangle at {@code [a·(k+1)+b]},
    * b ≤ a; z is the last.
@@ -30,10 +36,33 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
   WlsStatistics(RowStatistics.IrlsState state, int k) {
     this.state = state;
     this.k = k;
-    this.weight = new double[state.activeCells()];
-    this.weightedX = new double[state.activeCells() * k];
-    this.weightedZ = new double[state.activeCells()];
     this.within = new double[(k + 1) * (k + 1)];
+  }
+
+  /** Total weight per cell. */
+  double[] weight() {
+    allocate();
+    return weight;
+  }
+
+  /** Weighted sums of the regressors per cell, at {@code [c·k + j]}. */
+  double[] weightedX() {
+    allocate();
+    return weightedX;
+  }
+
+  /** Weighted sum of the working outcome per cell. */
+  double[] weightedZ() {
+    allocate();
+    return weightedZ;
+  }
+
+  private void allocate() {
+    if (weight == null) {
+      weight = new double[state.activeCells()];
+      weightedX = new double[state.activeCells() * k];
+      weightedZ = new double[state.activeCells()];
+    }
   }
 
   @Override
@@ -42,6 +71,7 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
     if (c < 0) {
       return;
     }
+    allocate();
     GlmFamily family = state.family();
     double y = rows.outcome[i];
     double offset = rows.offset[i];
@@ -94,6 +124,14 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
 
   @Override
   public WlsStatistics merge(WlsStatistics other) {
+    // A part that saw no row holds zeros only (its scatter and deviance too): merging it
+    // changes nothing.
+    if (other.weight == null) {
+      return this;
+    }
+    if (weight == null) {
+      return other;
+    }
     // Chan: a cell in both parts adds W₁W₂/(W₁ + W₂)·(m₁ − m₂)(m₁ − m₂)' to the scatter.
     double[] d = new double[k + 1];
     for (int c = 0; c < weight.length; c++) {
