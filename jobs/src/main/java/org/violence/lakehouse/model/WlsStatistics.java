@@ -18,7 +18,7 @@ final class WlsStatistics implements RowStatistics<WlsStatistics> {
   /*
    * The per-cell sums are made when the first row arrives: a distributed step's zero goes into
    * its tasks' closure, and for the panel's ~60,000 cells its zeros made every step's task
-   * binary 7-26 MB (Spark's "Broadcasting large task binary"), where the state it needs is a
+   * binary 7-48 MB (Spark's "Broadcasting large task binary"), where the state it needs is a
    * fraction of that.
    */
   private double[] weight;

@@ -34,33 +34,35 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
   private static final String FE_PANEL = " | municipality + year";
   private static final LakehouseConfig.Sample ALL = null;
 
-  /** The lakehouse specification of each reference model; vcov decides the cluster columns. */
+  /**
+   * The lakehouse specification of each reference model; vcov (iid, or the clustering that
+   * FixestReference fits once for every kind of standard errors) decides the cluster columns.
+   */
   private static LakehouseConfig.ModelSpec spec(String model, String vcov, String solver) {
-    String v = vcov.startsWith("cluster") ? vcov : "iid";
     return switch (model) {
       case "cross_section_2010" -> spec(model, "homicide_rate_registration ~ gini + poverty + "
-          + "urbanisation + log_population + km_to_us_border", "gaussian", null, v,
+          + "urbanisation + log_population + km_to_us_border", "gaussian", null, vcov,
           years(2010, 2010), solver, null);
       case "ols_fe" -> spec(model, "homicide_rate_registration ~ " + FE + FE_PANEL, "gaussian",
-          null, v, ALL, solver, null);
+          null, vcov, ALL, solver, null);
       case "weighted_ols_fe" -> spec(model, "homicide_rate_registration ~ " + FE + FE_PANEL,
-          "gaussian", null, v, ALL, solver, "population");
+          "gaussian", null, vcov, ALL, solver, "population");
       case "poisson_fe_inequality" -> spec(model, "homicides_registration ~ " + FE
-          + " + on_trafficking_route:after_2006" + FE_PANEL, "poisson", "log_population", v, ALL,
+          + " + on_trafficking_route:after_2006" + FE_PANEL, "poisson", "log_population", vcov, ALL,
           solver, null);
       case "quasipoisson_fe" -> spec(model, "homicides_registration ~ " + FE + FE_PANEL,
-          "quasipoisson", "log_population", v, ALL, solver, null);
+          "quasipoisson", "log_population", vcov, ALL, solver, null);
       case "poisson_fe_drug_war" -> spec(model, "drug_war_homicides ~ " + FE + FE_PANEL,
-          "poisson", "log_population", v, years(2007, 2010), solver, null);
-      case "logit_fe" -> spec(model, "any_homicide ~ " + FE + FE_PANEL, "binomial", null, v,
+          "poisson", "log_population", vcov, years(2007, 2010), solver, null);
+      case "logit_fe" -> spec(model, "any_homicide ~ " + FE + FE_PANEL, "binomial", null, vcov,
           ALL, solver, null);
       case "poisson_fe_state_year" -> spec(model, "homicides_registration ~ " + FE
-          + " | municipality + year + state^year", "poisson", "log_population", v, ALL, solver,
+          + " | municipality + year + state^year", "poisson", "log_population", vcov, ALL, solver,
           null);
       case "ols_fe_state_year" -> spec(model, "homicide_rate_registration ~ " + FE
-          + " | municipality + state^year", "gaussian", null, v, ALL, solver, null);
+          + " | municipality + state^year", "gaussian", null, vcov, ALL, solver, null);
       case "poisson_year_fe" -> spec(model, "homicides_registration ~ " + FE + " | year",
-          "poisson", "log_population", v, ALL, solver, null);
+          "poisson", "log_population", vcov, ALL, solver, null);
       default -> throw new IllegalArgumentException(model);
     };
   }
