@@ -272,6 +272,14 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
         functions.hash(row).cast("decimal(20,0)").as("murmur3"));
   }
 
+  /**
+   * " (12.3 s)": how long a phase of a long test took, for the line it prints, so that a CI's
+   * log shows where such a test's time goes.
+   */
+  protected static String secondsSince(long startedNanos) {
+    return String.format(" (%.1f s)", (System.nanoTime() - startedNanos) / 1e9);
+  }
+
   protected RealRun realRun() {
     synchronized (REAL_RUN_LOCK) {
       if (realRun == null) {

@@ -73,7 +73,10 @@ class ClusterSubmitTest extends LakehouseTestBase {
   @Test
   void shadedJarRunsThePipelineUnderSparkSubmitOnAStandaloneCluster() throws Exception {
     Path work = Files.createTempDirectory("cluster");
+    long phase = System.nanoTime();
     String master = startCluster(work);
+    String clusterUp = secondsSince(phase);
+    phase = System.nanoTime();
     Path lakehouse = work.resolve("lakehouse");
     Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
         "--master", master, "--conf", "spark.driver.host=127.0.0.1",
@@ -88,6 +91,7 @@ class ClusterSubmitTest extends LakehouseTestBase {
     cluster.add(submit);
     // Generous: CI machines are shared, and a timeout here says nothing about the product.
     Assertions.assertTrue(submit.waitFor(25, TimeUnit.MINUTES), "spark-submit timed out");
+    String submitted = secondsSince(phase);
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);
     Assertions.assertTrue(log.contains("Model poisson_fe_inequality"), log);
@@ -108,7 +112,10 @@ class ClusterSubmitTest extends LakehouseTestBase {
     LakehouseConfig local = sampleConfig(work.resolve("local"))
         .withModels(ConfigLoader.load(configWithDistributedModel(work)).models())
         .withYears(new LakehouseConfig.YearRange(2005, 2006));
+    phase = System.nanoTime();
     new Pipeline(spark(), local).run();
+    String referenceRun = secondsSince(phase);
+    phase = System.nanoTime();
     Lakehouse reference = new Lakehouse(spark(), local.lakehouse());
     Column distributed = col(PanelModel.MODEL).equalTo(DISTRIBUTED_MODEL);
     List<Table> models = List.of(PanelModel.RUNS, PanelModel.COEFFICIENTS, PanelModel.FITTED);
@@ -141,6 +148,9 @@ class ClusterSubmitTest extends LakehouseTestBase {
     // On a cluster the runner keeps its inputs as files (run/KeptInputs), deleted at the end
     // with their folder: the lakehouse holds only tables for its readers.
     Assertions.assertFalse(Files.exists(lakehouse.resolve("_checkpoints")));
+    System.out.println("ClusterSubmitTest: the cluster up" + clusterUp + ", spark-submit's run"
+        + submitted + ", the local reference run" + referenceRun + ", the checks"
+        + secondsSince(phase));
   }
 
   private static long countLines(Path log, String text) throws IOException {

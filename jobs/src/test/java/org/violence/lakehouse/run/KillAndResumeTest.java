@@ -96,9 +96,10 @@ class KillAndResumeTest extends LakehouseTestBase {
           String line = runAndKill(lakehouse, kill.line(), 0, kill.delayMillis());
           Assertions.assertNotNull(line, "the run after " + killedAt + " and " + diskFullAt
               + " ended before '" + kill.line() + "': the chain interrupts nothing after it");
-          killedAt.add(line + " +" + kill.delayMillis() + "ms" + after(started));
+          killedAt.add(line + " +" + kill.delayMillis() + "ms" + secondsSince(started));
         } else {
-          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption) + after(started));
+          diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption)
+              + secondsSince(started));
         }
         checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
       }
@@ -109,16 +110,11 @@ class KillAndResumeTest extends LakehouseTestBase {
     long resumed = System.nanoTime();
     Lakehouse actual = resumeAndCompare(lakehouse, checks);
     System.out.println("KillAndResumeTest: the last run, the checks and the comparison"
-        + after(resumed));
+        + secondsSince(resumed));
     List<Row> abandoned = actual.read(RunLog.RUNS).where("status = 'ABANDONED'").collectAsList();
     Assertions.assertEquals(killedAt.size(), abandoned.size(),
         "every killed run, and no run stopped by the full disk, is marked ABANDONED by the run "
             + "that took over its lock");
-  }
-
-  /** How long a run of the chain took, for the line the test prints (where its time goes). */
-  private static String after(long startedNanos) {
-    return String.format(" (%.1f s)", (System.nanoTime() - startedNanos) / 1e9);
   }
 
   /**
