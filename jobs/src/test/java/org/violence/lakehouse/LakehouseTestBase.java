@@ -4,8 +4,15 @@ import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -200,9 +207,8 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
    * mostly planning on the driver and one small job, so one thread left a core idle while the
    * kill, nightly and cluster tests compared their ~55 tables. A difference names its table.
    */
-  protected void assertSameTables(java.util.Collection<Table> tables,
-      java.util.function.Function<Table, Dataset<Row>> expected,
-      java.util.function.Function<Table, Dataset<Row>> actual) {
+  protected void assertSameTables(Collection<Table> tables,
+      Function<Table, Dataset<Row>> expected, Function<Table, Dataset<Row>> actual) {
     twoAtATime(tables, table -> {
       try {
         assertSameContents(expected.apply(table), actual.apply(table));
@@ -219,19 +225,17 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
    * order. The first failure in that order is thrown as it was thrown, so that an assertion
    * stays the test's own failure.
    */
-  public static <K, V> Map<K, V> twoAtATime(java.util.Collection<K> keys,
-      java.util.function.Function<K, V> work) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
-        .newFixedThreadPool(2);
+  public static <K, V> Map<K, V> twoAtATime(Collection<K> keys, Function<K, V> work) {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
-      Map<K, java.util.concurrent.Future<V>> running = new java.util.LinkedHashMap<>();
+      Map<K, Future<V>> running = new LinkedHashMap<>();
       keys.forEach(key -> running.put(key, pool.submit(() -> work.apply(key))));
-      Map<K, V> results = new java.util.LinkedHashMap<>();
-      for (Map.Entry<K, java.util.concurrent.Future<V>> result : running.entrySet()) {
+      Map<K, V> results = new LinkedHashMap<>();
+      for (Map.Entry<K, Future<V>> result : running.entrySet()) {
         results.put(result.getKey(), result.getValue().get());
       }
       return results;
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof Error error) {
         throw error;
       }

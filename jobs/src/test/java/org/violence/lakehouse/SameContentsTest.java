@@ -8,7 +8,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Table;
+import org.violence.lakehouse.run.Quarantine;
+import org.violence.lakehouse.silver.Municipalities;
 
 /**
  * The table comparison every end-to-end test relies on: rows in any order pass, and so do
@@ -66,14 +69,12 @@ class SameContentsTest extends LakehouseTestBase {
   /** Tables compared two at a time: a difference in any of them fails, naming that table. */
   @Test
   void aDifferenceInOneOfManyTablesIsFoundAndNamed() {
-    List<Table> tables = List.of(org.violence.lakehouse.silver.Municipalities.TABLE,
-        org.violence.lakehouse.gold.MunicipalityYearPanel.TABLE,
-        org.violence.lakehouse.run.Quarantine.TABLE);
+    List<Table> tables = List.of(Municipalities.TABLE, MunicipalityYearPanel.TABLE,
+        Quarantine.TABLE);
     assertSameTables(tables, table -> table(ROWS), table -> table(ROWS));
     AssertionError difference = Assertions.assertThrows(AssertionError.class,
         () -> assertSameTables(tables, table -> table(ROWS), table -> table(
-            table == org.violence.lakehouse.gold.MunicipalityYearPanel.TABLE ? with(1, null)
-                : ROWS)));
+            table == MunicipalityYearPanel.TABLE ? with(1, null) : ROWS)));
     Assertions.assertTrue(difference.getMessage().startsWith(
         "gold.municipality_year_panel: "), difference.getMessage());
   }
