@@ -91,7 +91,7 @@ public final class BronzeStages {
         .collect(Collectors.joining(", ")) + ")" : null, parts -> {
           BronzeIngest.Landed landed = ingest.land(source, files, own.stream()
               .map(InputManifest.Entry::file).filter(f -> parts.contains(f.part())).toList());
-          return new Stage.Output(Map.of(source.table(), landed.rows()), landed.quarantined());
+          return Stage.Output.of(Map.of(source.table(), landed.rows()), landed.quarantined());
         });
   }
 

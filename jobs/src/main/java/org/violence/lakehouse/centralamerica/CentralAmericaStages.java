@@ -99,7 +99,7 @@ public final class CentralAmericaStages {
           MunicipalHomicides.Result contract = MunicipalHomicides.build(
               in.read(CentralAmericaSources.MUNICIPAL_CONTRACT.table()), unitRows);
           return new Stage.Output(Map.of(GeographicUnits.TABLE, unitRows,
-              UnitChanges.TABLE, TableRows.as(UnitChanges.TABLE, changes),
+              UnitChanges.TABLE, UnitChanges.TABLE.conformed(changes),
               NationalHomicides.TABLE, national.series(),
               DepartmentHomicides.TABLE, departments.departments(),
               MunicipalIndicators.TABLE, indicators.indicators(),
@@ -151,7 +151,7 @@ public final class CentralAmericaStages {
       return BuildState.whole(Fingerprints.of(state.toArray(String[]::new)));
     }, null, parts -> {
       BronzeIngest.Landed landed = ingest.land(contract, contractFiles, contractRaw);
-      return new Stage.Output(Map.of(OchaAdmin2.TABLE, OchaAdmin2.land(lakehouse.spark(),
+      return Stage.Output.of(Map.of(OchaAdmin2.TABLE, OchaAdmin2.land(lakehouse.spark(),
           ocha.path(), readBytes(ocha.path()), Charset.forName(ocha.encoding()), runId,
           loadTime), contract.table(), landed.rows()), landed.quarantined());
     });

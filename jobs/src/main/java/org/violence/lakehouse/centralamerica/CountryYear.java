@@ -80,7 +80,7 @@ final class CountryYear {
             lit("PH").as(SOURCE_TYPE), col(HOMICIDES), col(POPULATION),
             col(HOMICIDES).multiply(100000.0).divide(col(POPULATION)).as(RATE),
             lit("computed").as(RATE_ORIGIN));
-    return TableRows.as(TABLE, published.unionByName(mexico)
+    return TABLE.conformed(published.unionByName(mexico)
         .withColumn(COUNTRY_NAME, Countries.nameOf(col(GeographicUnits.COUNTRY_CODE))));
   }
 }

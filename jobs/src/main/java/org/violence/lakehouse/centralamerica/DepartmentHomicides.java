@@ -119,7 +119,7 @@ final class DepartmentHomicides {
         .when(col("matches").gt(1), concat(lit("'"), col("department_name"), lit("' names "),
             col("candidates"), lit("; add a resolution by population to DepartmentHomicides")))
         .otherwise(lit("population must be > 0 and homicides >= 0"));
-    return new Result(TableRows.as(TABLE, placed), TableRows.refused(refused,
+    return new Result(TABLE.conformed(placed), TableRows.refused(refused,
         concat_ws("\t", col("department_name"), col(POPULATION), col(HOMICIDES), col(RATE)),
         reason));
   }

@@ -62,7 +62,7 @@ final class DepartmentReconciliation {
         .equalTo(col("n_country")).and(col(CountryYear.YEAR).equalTo(col("n_year")))
         .and(col(NATIONAL_SOURCE).equalTo(col(DEPARTMENT_SOURCE))
             .or(not(Countries.isMexico(GeographicUnits.COUNTRY_CODE)))));
-    return TableRows.as(TABLE, joined.withColumn(DIFFERENCE,
+    return TABLE.conformed(joined.withColumn(DIFFERENCE,
         col(NATIONAL_HOMICIDES).minus(col(DEPARTMENT_HOMICIDES))));
   }
 }

@@ -67,7 +67,7 @@ final class DepartmentYear {
             col(ADMIN1_NAME), col(CountryYear.YEAR),
             concat(lit(CountryYear.MEXICAN_SOURCE), col(HomicideCounts.BASIS))
                 .as(CountryYear.SOURCE), col(CountryYear.HOMICIDES), col(CountryYear.POPULATION));
-    return TableRows.as(TABLE, centralAmerican.unionByName(mexican).withColumn(CountryYear.RATE,
+    return TABLE.conformed(centralAmerican.unionByName(mexican).withColumn(CountryYear.RATE,
         col(CountryYear.HOMICIDES).multiply(100000.0).divide(col(CountryYear.POPULATION))));
   }
 }

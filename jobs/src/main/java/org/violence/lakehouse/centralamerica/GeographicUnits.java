@@ -114,6 +114,6 @@ public final class GeographicUnits {
 
     Dataset<Row> units = UnitChanges.withStableUnits(
         mexican.unionByName(centralAmerican).unionByName(salvadoran), changes);
-    return new Result(TableRows.as(TABLE, units), refusedOcha.unionByName(refusedIso));
+    return new Result(TABLE.conformed(units), refusedOcha.unionByName(refusedIso));
   }
 }

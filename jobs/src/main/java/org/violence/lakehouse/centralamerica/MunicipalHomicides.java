@@ -88,7 +88,7 @@ public final class MunicipalHomicides {
             + "year and basis is given more than once ("), array_join(col("lines_of_key"), ", "),
             lit("); none is kept")));
     Dataset<Row> withReason = checked.withColumn("reason", reason);
-    return new Result(TableRows.as(TABLE, withReason.where(col("reason").isNull())),
+    return new Result(TABLE.conformed(withReason.where(col("reason").isNull())),
         TableRows.refused(withReason.where(col("reason").isNotNull()), concat_ws(",",
             col(GeographicUnits.COUNTRY_CODE), col(MUNICIPALITY_CODE), col(YEAR), col(HOMICIDES),
             col(POPULATION), col(BASIS), col(SOURCE)), col("reason")));

@@ -115,7 +115,7 @@ final class MunicipalIndicators {
             lit("' names no OCHA municipality of department '"), col("department_name"),
             lit("' (normalised name, no alias)")))
         .otherwise(concat(lit("more than one row matches "), col("m_code")));
-    return new Result(TableRows.as(TABLE, placed), TableRows.refused(matched.where(not(ok)),
+    return new Result(TABLE.conformed(placed), TableRows.refused(matched.where(not(ok)),
         concat_ws(",", col("department_name"), col("municipality_name")), reason));
   }
 }

@@ -56,7 +56,7 @@ final class NationalHomicides {
             + "national series is built from INEGI's exports)")))
         .when(not(complete), lit("year, count or source is missing"))
         .otherwise(lit("negative count or rate"));
-    return new Result(TableRows.as(TABLE, rows.where(valid)), TableRows.refused(
+    return new Result(TABLE.conformed(rows.where(valid)), TableRows.refused(
         rows.where(not(valid)), concat_ws(",", col("area_name"), col(YEAR), col(HOMICIDES),
             col(RATE), col(SOURCE)), reason));
   }

@@ -1,8 +1,13 @@
 package org.violence.lakehouse.io;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -29,6 +34,17 @@ public record Table(
   /** Qualified name used in logs and in the SQL shell: {@code silver.homicides}. */
   public String qualifiedName() {
     return layer.folder() + "." + name;
+  }
+
+  /**
+   * {@code rows} in the table's typed columns ({@link Builder#column(String, DataType, String)}),
+   * in its declared order and types: rows built this way have the declared schema, so an empty
+   * version of the table can be written without planning how its rows would be built.
+   */
+  public Dataset<Row> conformed(Dataset<Row> rows) {
+    return rows.select(Arrays.stream(schema.fields())
+        .map(f -> functions.col(f.name()).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new));
   }
 
   public static Builder in(Layer layer, String name) {

@@ -3,6 +3,11 @@ package org.violence.lakehouse.microdata;
 import static org.violence.lakehouse.io.Expectation.holds;
 import static org.violence.lakehouse.io.Expectation.notNull;
 import static org.apache.spark.sql.functions.*;
+import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.IntegerType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -47,27 +52,36 @@ public final class DeathRecordCounts {
           + "residence, unit, year of occurrence, sex, age group and cause")
       .sourcedFrom("INEGI death-certificate microdata (defunciones generales), classified here")
       .partitionedBy(YEAR)
-      .column(YEAR, "Year of the INEGI file (year of registration) the deaths were read from")
-      .column(PLACE, "occurrence: unit where the death occurred; residence: where the deceased "
-          + "lived")
-      .column(HomicideCounts.UNIT_CODE, "Municipality code, SS999 (unspecified municipality), "
-          + "99999 (state not specified), 33999-35999 (abroad), SS000 (code in no catalogue)")
-      .column(HomicideCounts.UNIT_KIND, "MUNICIPALITY, UNSPECIFIED_MUNICIPALITY, ABROAD or "
-          + "STATE_UNALLOCATED")
-      .column(HomicideCounts.STATE_CODE, "INEGI state code of the unit (99: not specified)")
-      .column(Municipalities.STABLE_CODE, "Panel unit of a municipality; null for other units")
-      .column(CODE_AS_WRITTEN, "State and municipality codes as the certificates wrote them, "
-          + "zero-padded (SSMMM); shows the code behind an unallocated or unspecified unit")
-      .column(OCCURRENCE_YEAR, "Year of death (ANIODEF); null when not specified")
-      .column(SEX, "male, female or unknown")
-      .column(AGE_GROUP, "0 (under one year), 1-4, 5-14, 15-24, ..., 65+, or unknown")
-      .column(CAUSE, "homicide (ICD-10 X85-Y09, Y87.1; ICD-9 E960-E969 before 1998), other, "
-          + "or unknown (empty, malformed or ambiguous code)")
-      .column(PRESUMED_HOMICIDE, "PRESUNTO = 2: the certifier presumed a homicide")
-      .column(DEATHS, "Death certificates")
-      .column(Lineage.SOURCE_FILE, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
-      .column(Lineage.RUN_ID, "Run that landed the certificates in bronze")
-      .column(Lineage.LOAD_TIME, "When that run landed them (UTC)")
+      // Typed, so that a run without certificate files writes this schema without planning
+      // the counting; the counts are conformed to it.
+      .column(YEAR, IntegerType, "Year of the INEGI file (year of registration) the deaths "
+          + "were read from")
+      .column(PLACE, StringType, "occurrence: unit where the death occurred; residence: where "
+          + "the deceased lived")
+      .column(HomicideCounts.UNIT_CODE, StringType, "Municipality code, SS999 (unspecified "
+          + "municipality), 99999 (state not specified), 33999-35999 (abroad), SS000 (code in "
+          + "no catalogue)")
+      .column(HomicideCounts.UNIT_KIND, StringType, "MUNICIPALITY, UNSPECIFIED_MUNICIPALITY, "
+          + "ABROAD or STATE_UNALLOCATED")
+      .column(HomicideCounts.STATE_CODE, StringType, "INEGI state code of the unit (99: not "
+          + "specified)")
+      .column(Municipalities.STABLE_CODE, StringType, "Panel unit of a municipality; null for "
+          + "other units")
+      .column(CODE_AS_WRITTEN, StringType, "State and municipality codes as the certificates "
+          + "wrote them, zero-padded (SSMMM); shows the code behind an unallocated or "
+          + "unspecified unit")
+      .column(OCCURRENCE_YEAR, IntegerType, "Year of death (ANIODEF); null when not specified")
+      .column(SEX, StringType, "male, female or unknown")
+      .column(AGE_GROUP, StringType, "0 (under one year), 1-4, 5-14, 15-24, ..., 65+, or "
+          + "unknown")
+      .column(CAUSE, StringType, "homicide (ICD-10 X85-Y09, Y87.1; ICD-9 E960-E969 before "
+          + "1998), other, or unknown (empty, malformed or ambiguous code)")
+      .column(PRESUMED_HOMICIDE, BooleanType, "PRESUNTO = 2: the certifier presumed a "
+          + "homicide")
+      .column(DEATHS, LongType, "Death certificates")
+      .column(Lineage.SOURCE_FILE, StringType, Lineage.COMMENTS.get(Lineage.SOURCE_FILE))
+      .column(Lineage.RUN_ID, StringType, "Run that landed the certificates in bronze")
+      .column(Lineage.LOAD_TIME, TimestampType, "When that run landed them (UTC)")
       // Its files are cut by the aggregation's hash of all the keys, so each spans every unit,
       // cause and group: per-file minimum and maximum skip nothing, and computing them for the
       // 2.3 million rows of 15 million certificates was a quarter of the write.
@@ -79,8 +93,26 @@ public final class DeathRecordCounts {
 
   private DeathRecordCounts() {}
 
-  /** Counts for the silver table, and the units refused to the quarantine. */
-  public record Result(Dataset<Row> counts, Dataset<Row> refused) {}
+  /**
+   * Counts for the silver table, and the certificates not counted (malformed lines, another
+   * year's registrations) as quarantine records without their stage.
+   */
+  public record Result(Dataset<Row> counts, Dataset<Row> notCounted) {
+    /** Everything refused to the quarantine. */
+    public Dataset<Row> refused() {
+      return refused(counts);
+    }
+
+    /**
+     * The same, with the codes in no catalogue taken from {@code computedCounts}, these counts
+     * as the runner computed them for the gate: taken from {@link #counts}' plan, they
+     * aggregated the certificates a second time (a third of the stage's jobs).
+     */
+    public Dataset<Row> refused(Dataset<Row> computedCounts) {
+      return Quarantine.of(TABLE, notCounted.unionByName(codesInNoCatalogue(computedCounts))
+          .withColumn(Lineage.LINE_NUMBER, lit(null).cast("long")), col(YEAR));
+    }
+  }
 
   public static Result build(Dataset<Row> landed, Dataset<Row> municipalities) {
     // A file holds the certificates registered in its year: one registered in another year
@@ -142,30 +174,16 @@ public final class DeathRecordCounts {
                     lit("000"))
                 .otherwise(lit("999"))));
 
-    Dataset<Row> counts = units.groupBy(col(YEAR), col(PLACE), col(HomicideCounts.UNIT_CODE),
-            col(HomicideCounts.UNIT_KIND), col(HomicideCounts.STATE_CODE),
+    Dataset<Row> counts = TABLE.conformed(units.groupBy(col(YEAR), col(PLACE),
+            col(HomicideCounts.UNIT_CODE), col(HomicideCounts.UNIT_KIND),
+            col(HomicideCounts.STATE_CODE),
             when(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.MUNICIPALITY),
                 col(Municipalities.STABLE_CODE)).as(Municipalities.STABLE_CODE),
             concat(col("st"), col("mun")).as(CODE_AS_WRITTEN),
             col(OCCURRENCE_YEAR), col(SEX), col(AGE_GROUP), col(CAUSE), col(PRESUMED_HOMICIDE))
         .agg(sum(DEATHS).as(DEATHS))
-        .join(broadcast(lineageOfYear), YEAR)
-        .select(COLUMN_ORDER.stream().map(c -> col(c)).toArray(Column[]::new));
+        .join(broadcast(lineageOfYear), YEAR));
 
-    // Derived from the counts rather than from the certificates, so that the runner, which
-    // keeps the checked counts, does not aggregate the certificates a second time.
-    Dataset<Row> unknownUnits = counts
-        .where(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.STATE_UNALLOCATED))
-        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col(PLACE), col(CODE_AS_WRITTEN))
-        .agg(sum(DEATHS).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
-            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME))
-        .select(col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
-            concat(lit("place="), col(PLACE), lit(" code="), col(CODE_AS_WRITTEN),
-                lit(" deaths="), col(DEATHS)).as(Quarantine.RECORD),
-            concat(lit("municipality code "), col(CODE_AS_WRITTEN), lit(" is in no "
-                + "municipality catalogue; its deaths are counted in the state's unallocated "
-                + "unit ("), col(CODE_AS_WRITTEN).substr(1, 2), lit("000)"))
-                .as(Quarantine.REASON));
     Column fields = size(split(col(DeathRecords.MALFORMED_LINE), ",", -1));
     Dataset<Row> malformed = landed.where(col(DeathRecords.MALFORMED_LINE).isNotNull())
         .select(col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
@@ -184,10 +202,26 @@ public final class DeathRecordCounts {
                 coalesce(col(DeathRecords.REGISTRATION_YEAR), lit("")),
                 lit("' is not the year of the file, "), col(YEAR).cast("string"),
                 lit("; these certificates are not counted")).as(Quarantine.REASON));
-    Dataset<Row> refused = Quarantine.of(TABLE, malformed.unionByName(unknownUnits)
-        .unionByName(otherYear)
-        .withColumn(Lineage.LINE_NUMBER, lit(null).cast("long")), col(YEAR));
-    return new Result(counts, refused);
+    return new Result(counts, malformed.unionByName(otherYear));
+  }
+
+  /**
+   * Deaths counted in a state's unallocated unit, by code as written: derived from the counts
+   * rather than from the certificates, so that the certificates are aggregated once.
+   */
+  private static Dataset<Row> codesInNoCatalogue(Dataset<Row> counts) {
+    return counts
+        .where(col(HomicideCounts.UNIT_KIND).equalTo(HomicideCounts.STATE_UNALLOCATED))
+        .groupBy(col(YEAR), col(Lineage.SOURCE_FILE), col(PLACE), col(CODE_AS_WRITTEN))
+        .agg(sum(DEATHS).as(DEATHS), max(Lineage.RUN_ID).as(Lineage.RUN_ID),
+            max(Lineage.LOAD_TIME).as(Lineage.LOAD_TIME))
+        .select(col(YEAR), col(Lineage.SOURCE_FILE), col(Lineage.RUN_ID), col(Lineage.LOAD_TIME),
+            concat(lit("place="), col(PLACE), lit(" code="), col(CODE_AS_WRITTEN),
+                lit(" deaths="), col(DEATHS)).as(Quarantine.RECORD),
+            concat(lit("municipality code "), col(CODE_AS_WRITTEN), lit(" is in no "
+                + "municipality catalogue; its deaths are counted in the state's unallocated "
+                + "unit ("), col(CODE_AS_WRITTEN).substr(1, 2), lit("000)"))
+                .as(Quarantine.REASON));
   }
 
   /**
@@ -238,11 +272,6 @@ public final class DeathRecordCounts {
             code(col(DeathRecords.OCCURRENCE_MUNICIPALITY), 3)).as(OCCURRENCE_MUNICIPALITY),
         col(YEAR));
   }
-
-  private static final java.util.List<String> COLUMN_ORDER = java.util.List.of(YEAR, PLACE,
-      HomicideCounts.UNIT_CODE, HomicideCounts.UNIT_KIND, HomicideCounts.STATE_CODE,
-      Municipalities.STABLE_CODE, CODE_AS_WRITTEN, OCCURRENCE_YEAR, SEX, AGE_GROUP, CAUSE,
-      PRESUMED_HOMICIDE, DEATHS, Lineage.SOURCE_FILE, Lineage.RUN_ID, Lineage.LOAD_TIME);
 
   /** INEGI writes codes without leading zeros; the catalogues pad them. Non-digits stay as read. */
   private static Column code(Column raw, int width) {

@@ -16,7 +16,6 @@ import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Fingerprints;
 import org.violence.lakehouse.io.Lakehouse;
 import org.violence.lakehouse.run.Stage;
-import org.violence.lakehouse.run.StageInputs;
 import org.violence.lakehouse.silver.Municipalities;
 
 /**
@@ -64,24 +63,26 @@ public final class MicrodataStages {
 
   /**
    * silver.death_record_counts, file year by file year; with no file in the run's years, an
-   * empty table of the counts' columns. The counting's plan over no certificates still ran ~20
-   * Spark jobs, ~4 s warm and ~13 s in a cold JVM, on the run's longest chain of stages
-   * (municipalities, these counts, homicides, the panel, the models).
+   * empty table of the counts' declared columns, which depends on no table. Planning the
+   * counting over no certificates to learn its columns ran ~7 Spark jobs, ~5 s of a small run's
+   * longest chain of stages (municipalities, these counts, homicides, the panel, the models).
    */
   public Stage counts() {
-    List<Stage.Input> inputs = List.of(Stage.Input.sameYear(DeathRecords.TABLE),
-        Stage.Input.whole(Municipalities.TABLE));
     if (files.isEmpty()) {
-      return Stage.whole(List.of(DeathRecordCounts.TABLE),
-          inputs.stream().map(Stage.Input::table).toList(), "", in -> {
-            Stage.Output none = count(in, in.read(DeathRecords.TABLE));
-            return new Stage.Output(Map.of(DeathRecordCounts.TABLE, noRows(
-                none.rows().get(DeathRecordCounts.TABLE))), noRows(none.refused().orElseThrow()));
-          });
+      return Stage.fromState(List.of(DeathRecordCounts.TABLE), stateOf -> BuildState.whole(
+          Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years")),
+          null, parts -> Stage.Output.of(Map.of(DeathRecordCounts.TABLE, lakehouse.spark()
+              .createDataFrame(List.of(), DeathRecordCounts.TABLE.schema()))));
     }
-    return Stage.byYear(List.of(DeathRecordCounts.TABLE), inputs, "", this::years,
-        (in, parts) -> count(in, in.read(DeathRecords.TABLE).where(functions.col(
-            DeathRecords.YEAR).isin(parts.stream().map(Integer::valueOf).toArray()))));
+    return Stage.byYear(List.of(DeathRecordCounts.TABLE), List.of(
+            Stage.Input.sameYear(DeathRecords.TABLE), Stage.Input.whole(Municipalities.TABLE)),
+        "", this::years, (in, parts) -> {
+          DeathRecordCounts.Result result = DeathRecordCounts.build(in.read(DeathRecords.TABLE)
+              .where(functions.col(DeathRecords.YEAR).isin(parts.stream().map(Integer::valueOf)
+                  .toArray())), in.read(Municipalities.TABLE));
+          return Stage.Output.refusing(Map.of(DeathRecordCounts.TABLE, result.counts()),
+              computed -> result.refused(computed.get(DeathRecordCounts.TABLE)));
+        });
   }
 
   /** Years of registration covered by the run's files. */
@@ -89,17 +90,6 @@ public final class MicrodataStages {
     Set<Integer> years = new TreeSet<>();
     files.forEach(file -> years.add(file.year()));
     return years;
-  }
-
-  private Stage.Output count(StageInputs in, Dataset<Row> certificates) {
-    DeathRecordCounts.Result result = DeathRecordCounts.build(certificates,
-        in.read(Municipalities.TABLE));
-    return new Stage.Output(Map.of(DeathRecordCounts.TABLE, result.counts()), result.refused());
-  }
-
-  /** A table of {@code rows}' columns and no rows, planned and written without running it. */
-  private Dataset<Row> noRows(Dataset<Row> rows) {
-    return lakehouse.spark().createDataFrame(List.of(), rows.schema());
   }
 
   /** Malformed lines are landed with their raw text and quarantined by the counts. */

@@ -33,14 +33,39 @@ public final class Stage {
    * all for a stage that cannot refuse anything ({@link #of}): the runner then spends no Spark
    * job on its quarantine.
    */
-  public record Output(Map<Table, Dataset<Row>> rows, Optional<Dataset<Row>> refused) {
+  public record Output(Map<Table, Dataset<Row>> rows,
+      Optional<Function<Map<Table, Dataset<Row>>, Dataset<Row>>> refusedGivenRows) {
     public Output(Map<Table, Dataset<Row>> rows, Dataset<Row> refused) {
-      this(rows, Optional.of(refused));
+      this(rows, Optional.of(regardlessOfRows(refused)));
     }
 
     /** The output of a stage that refuses nothing. */
     public static Output of(Map<Table, Dataset<Row>> rows) {
       return new Output(rows, Optional.empty());
+    }
+
+    /** The output of a stage that may refuse records, or cannot ({@link #of(Map)}). */
+    public static Output of(Map<Table, Dataset<Row>> rows, Optional<Dataset<Row>> refused) {
+      return new Output(rows, refused.map(Output::regardlessOfRows));
+    }
+
+    private static Function<Map<Table, Dataset<Row>>, Dataset<Row>> regardlessOfRows(
+        Dataset<Row> refused) {
+      return computed -> refused;
+    }
+
+    /**
+     * Refused records derived from the rows of the output tables, given as the runner computed
+     * them for the gate: derived from {@link #rows} themselves, they would compute those again.
+     */
+    public static Output refusing(Map<Table, Dataset<Row>> rows,
+        Function<Map<Table, Dataset<Row>>, Dataset<Row>> refusedGivenRows) {
+      return new Output(rows, Optional.of(refusedGivenRows));
+    }
+
+    /** The refused records, derived from the rows {@code computed} for each output table. */
+    Optional<Dataset<Row>> refused(Map<Table, Dataset<Row>> computed) {
+      return refusedGivenRows.map(refused -> refused.apply(computed));
     }
   }
 

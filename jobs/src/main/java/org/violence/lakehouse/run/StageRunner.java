@@ -2,6 +2,7 @@ package org.violence.lakehouse.run;
 
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,7 @@ public final class StageRunner {
 
     Stage.Output output = stage.build(new StageInputs(inputs, stage.name(),
         Set.copyOf(stage.inputs())), changed);
-    List<Dataset<Row>> candidates = new ArrayList<>();
+    Map<Table, Dataset<Row>> candidates = new HashMap<>();
     List<Dataset<Row>> computed = new ArrayList<>();
     try {
       for (Table table : stage.outputs()) {
@@ -149,26 +150,26 @@ public final class StageRunner {
           rows = inputs.computeOnce(rows);
           computed.add(rows);
         }
-        candidates.add(rows);
+        candidates.put(table, rows);
         gate.check(table, rows, partsText);
       }
       beforeFirstWrite();
       long quarantined;
       synchronized (quarantineLock) {
-        quarantined = writeQuarantine(stage, changed, whole, output.refused());
+        quarantined = writeQuarantine(stage, changed, whole, output.refused(candidates));
       }
       long rowsRead = stage.inputs().stream().mapToLong(inputs::rowCount).sum();
       for (int i = 0; i < stage.outputs().size(); i++) {
         Table table = stage.outputs().get(i);
         progress.println("  writing " + table.qualifiedName());
-        long version = whole ? lakehouse.replace(table, candidates.get(i), desired)
-            : lakehouse.replaceParts(table, candidates.get(i), stage.partsPredicate(changed),
+        long version = whole ? lakehouse.replace(table, candidates.get(table), desired)
+            : lakehouse.replaceParts(table, candidates.get(table), stage.partsPredicate(changed),
                 desired);
         states.put(table, desired);
         Lakehouse.Written written = lakehouse.written(table, version);
         if (keptAfterWrite(table, whole)
-            && inputs.keepWritten(table, version, candidates.get(i), written)) {
-          computed.remove(candidates.get(i)); // freed with the kept inputs, when the run ends
+            && inputs.keepWritten(table, version, candidates.get(table), written)) {
+          computed.remove(candidates.get(table)); // freed with the kept inputs, when the run ends
         }
         reports.add(new RunLog.TableReport(table.qualifiedName(), "written", partsText,
             stage.inputs().isEmpty() ? null : rowsRead, written.rows(), i == 0 ? quarantined : 0L,

@@ -126,6 +126,20 @@ class DeathRecordsOnRealSampleTest extends LakehouseTestBase {
             .and(col(Quarantine.REASON).startsWith("municipality code 25000"))).count() > 0);
   }
 
+  /**
+   * A run without certificate files in its years writes the counts' declared columns, without
+   * planning the counting: they must be the columns, types and comments a run with files
+   * writes, or the table's schema would change from one such run to the other.
+   */
+  @Test
+  void aRunWithoutCertificateFilesWritesTheCountsColumnsOfARunWithThem() {
+    Dataset<Row> withFiles = realRun().lakehouse().read(DeathRecordCounts.TABLE);
+    Dataset<Row> withoutFiles = smallRun().lakehouse().read(DeathRecordCounts.TABLE);
+    Assertions.assertFalse(withFiles.isEmpty());
+    Assertions.assertTrue(withoutFiles.isEmpty(), "no certificate file in " + SMALL_YEARS);
+    Assertions.assertEquals(withFiles.schema(), withoutFiles.schema());
+  }
+
   @Test
   void causesAreClassifiedByTheCodingOfTheirYearAndUnknownCodesAreCountedAsUnknown() {
     StructType schema = new StructType().add("code", DataTypes.StringType)
