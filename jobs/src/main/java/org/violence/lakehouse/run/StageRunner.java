@@ -230,6 +230,7 @@ public final class StageRunner {
         quarantined = new HashSet<>(refusedByPart.keySet());
         return count;
       }
+      // Most rebuilt parts refuse nothing, now as before: then nothing is committed.
       if (quarantinedParts().stream().anyMatch(replaced)) {
         String predicate = Quarantine.STAGE + " IN (" + stages.stream().sorted()
             .map(name -> "'" + name + "'").collect(Collectors.joining(", ")) + ")"
@@ -244,7 +245,6 @@ public final class StageRunner {
         // check above stands in for the replace's own, that every row is of a replaced part.
         lakehouse.append(Quarantine.TABLE, rows);
       }
-      // Most rebuilt parts refuse nothing, now as before: then there is nothing to commit.
       quarantinedParts().addAll(refusedByPart.keySet());
       return count;
     } finally {
