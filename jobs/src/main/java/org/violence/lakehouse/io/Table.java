@@ -61,7 +61,17 @@ public record Table(
     private StructType schema = new StructType();
     private String source = "";
     private final Map<String, String> units = new LinkedHashMap<>();
-    private final Map<String, String> properties = new LinkedHashMap<>();
+    /**
+     * Delta's per-file minimum, maximum and null count (by default of a table's first 32
+     * columns) are not collected; the row count still is. Every table here is a few files per
+     * partition, or, for the microdata, files that each span every state, unit and cause, so
+     * they would skip nothing that a partition does not, and computing them in each write task
+     * (their expressions compiled per task) was about a sixth of a run's CPU
+     * (jobs/BENCHMARKS.md). A table whose files come to be clustered by a column can have them
+     * again: {@code property("delta.dataSkippingStatsColumns", column)}.
+     */
+    private final Map<String, String> properties = new LinkedHashMap<>(
+        Map.of("delta.dataSkippingNumIndexedCols", "0"));
     private final List<Expectation> expectations = new java.util.ArrayList<>();
     private boolean large;
 

@@ -68,9 +68,6 @@ public final class DeathRecords {
           + "null for a whole line")
       .column(Lineage.RUN_ID, Lineage.COMMENTS.get(Lineage.RUN_ID))
       .column(Lineage.LOAD_TIME, Lineage.COMMENTS.get(Lineage.LOAD_TIME))
-      // Per-file minimum and maximum of code columns skip nothing (a yearly file spans every
-      // state and cause) and cost a quarter of the write; the year is a partition anyway.
-      .property("delta.dataSkippingNumIndexedCols", "0")
       .large()
       .build();
 
