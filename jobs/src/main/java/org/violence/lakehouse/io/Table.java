@@ -65,8 +65,8 @@ public record Table(
      * Delta's per-file minimum, maximum and null count (by default of a table's first 32
      * columns) are not collected; the row count still is. Every table here is a few files per
      * partition, or, for the microdata, files that each span every state, unit and cause, so
-     * they would skip nothing that a partition does not, and computing them in each write task
-     * (their expressions compiled per task) was about a sixth of a run's CPU
+     * they would skip nothing that a partition does not, while computing them in each write
+     * task (their expressions compiled per task) made warm runs take a fifth more CPU
      * (jobs/BENCHMARKS.md). A table whose files come to be clustered by a column can have them
      * again: {@code property("delta.dataSkippingStatsColumns", column)}.
      */
