@@ -89,7 +89,13 @@ public final class SparkSessions {
         // JVM kept ~5 GB of them, which G1 marked over and over. With 1 MB pages a full run
         // spends ~10% less wall time and half the system time (jobs/BENCHMARKS.md); a task
         // may still hold 8,192 pages, 8 GB, far above what a task here needs.
-        .setIfMissing("spark.buffer.pageSize", "1m");
+        .setIfMissing("spark.buffer.pageSize", "1m")
+        // Hadoop's local file system started a process for each file it created and each
+        // rename, a quarter of a run's CPU: see ForklessLocalFileSystem. On the driver and on
+        // every executor (spark.hadoop.* reach both), for both of Hadoop's file APIs.
+        .setIfMissing("spark.hadoop.fs.file.impl", ForklessLocalFileSystem.class.getName())
+        .setIfMissing("spark.hadoop.fs.AbstractFileSystem.file.impl",
+            ForklessLocalFileSystem.ForFileContext.class.getName());
   }
 
   /**

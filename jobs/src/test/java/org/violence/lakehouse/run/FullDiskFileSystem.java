@@ -4,19 +4,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.util.Progressable;
+import org.violence.lakehouse.io.ForklessLocalFileSystem;
 
 /**
  * The local file system on a disk that fills up: once {@link #fillUpAfter} has been told a
  * budget, files whose path contains its path fragment take that many bytes in all, and every
  * further write there fails as a full disk does. {@link KillAndResumeTest} makes it Spark's
  * {@code fs.file.impl} for one run, so that Parquet files, Delta commits and checkpoints all run
- * out of space wherever they are; writes elsewhere are the local file system's own.
+ * out of space wherever they are; writes elsewhere are the session's local file system's own.
  */
-public class FullDiskFileSystem extends LocalFileSystem {
+public class FullDiskFileSystem extends ForklessLocalFileSystem {
   private static final AtomicLong WRITTEN = new AtomicLong();
   private static volatile long limit = Long.MAX_VALUE;
   /** A path fragment, such as {@code /silver/}: the disk fills up inside that layer. */

@@ -125,6 +125,7 @@ class KillAndResumeTest extends LakehouseTestBase {
    */
   private String runOnAFullDisk(Path lakehouse, FullDisk disk) {
     Configuration hadoop = spark().sparkContext().hadoopConfiguration();
+    String localFileSystem = hadoop.get("fs.file.impl");
     hadoop.set("fs.file.impl", FullDiskFileSystem.class.getName());
     // Else Hadoop hands out the local file system it has cached since the session started.
     hadoop.setBoolean("fs.file.impl.disable.cache", true);
@@ -133,7 +134,7 @@ class KillAndResumeTest extends LakehouseTestBase {
     try {
       ending = CommandHere.run(arguments(lakehouse));
     } finally {
-      hadoop.unset("fs.file.impl");
+      hadoop.set("fs.file.impl", localFileSystem); // the session's, as every session has it
       hadoop.unset("fs.file.impl.disable.cache");
       FullDiskFileSystem.empty();
     }
