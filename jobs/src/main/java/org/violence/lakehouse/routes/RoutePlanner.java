@@ -2,13 +2,15 @@ package org.violence.lakehouse.routes;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.jgrapht.Graph;
 import org.jgrapht.GraphPath;
 import org.jgrapht.alg.interfaces.ShortestPathAlgorithm.SingleSourcePaths;
-import org.jgrapht.alg.shortestpath.DijkstraShortestPath;
+import org.jgrapht.alg.shortestpath.IntVertexDijkstraShortestPath;
 import org.jgrapht.graph.DefaultWeightedEdge;
 import org.jgrapht.graph.SimpleWeightedGraph;
 
@@ -18,12 +20,12 @@ import org.jgrapht.graph.SimpleWeightedGraph;
  *
  * <p>A pure function of collected inputs. The network has ~2,500 nodes and ~7,000 edges, so
  * JGraphT's Dijkstra on the driver answers a producer in about a millisecond; a distributed graph
- * engine (GraphX, GraphFrames) would spend longer scheduling its supersteps than computing.
+ * engine (GraphX, GraphFrames) would spend longer scheduling its supersteps than computing. The
+ * graphs' vertices are the municipalities' positions in the network's list, so that JGraphT's
+ * array-based Dijkstra serves: with the codes as vertices its map-based one compared strings at
+ * every step, ~1 s of each run on the chain of stages before the panel (jobs/BENCHMARKS.md).
  */
 final class RoutePlanner {
-  /** Vertex standing for "any municipality on a route" in the distance-to-route search. */
-  private static final String ANY_ROUTE = "any-route";
-
   private RoutePlanner() {}
 
   /** A step between bordering municipalities: its length and its baseline cost. */
@@ -61,23 +63,30 @@ final class RoutePlanner {
       List<String> strandedProducers) {}
 
   public static Plan plan(Network network, Costs costs) {
-    Graph<String, DefaultWeightedEdge> byCost = graph(network, edge -> edge.cost()
+    // Each municipality's vertex is its position among the network's distinct codes.
+    List<String> codes = network.municipalities().stream().distinct().toList();
+    Map<String, Integer> vertices = new HashMap<>();
+    codes.forEach(code -> vertices.put(code, vertices.size()));
+    Graph<Integer, DefaultWeightedEdge> byCost = graph(network, vertices, edge -> edge.cost()
         * (costs.crackdown().contains(edge.a()) || costs.crackdown().contains(edge.b())
             ? costs.crackdownMultiplier() : 1.0));
-    Graph<String, DefaultWeightedEdge> byKm = graph(network, Edge::km);
+    Graph<Integer, DefaultWeightedEdge> byKm = graph(network, vertices, Edge::km);
+    // A port in no municipality of the network is reached by no route.
     List<Port> openPorts = network.ports().stream()
-        .filter(p -> !costs.closedPorts().contains(p.portCode())).toList();
-    DijkstraShortestPath<String, DefaultWeightedEdge> dijkstra = new DijkstraShortestPath<>(byCost);
+        .filter(p -> !costs.closedPorts().contains(p.portCode())
+            && vertices.containsKey(p.municipalityCode())).toList();
+    IntVertexDijkstraShortestPath<DefaultWeightedEdge> dijkstra =
+        new IntVertexDijkstraShortestPath<>(byCost);
 
     List<Route> routes = new ArrayList<>();
     List<String> stranded = new ArrayList<>();
     for (Producer producer : network.producers()) {
-      SingleSourcePaths<String, DefaultWeightedEdge> paths = dijkstra.getPaths(
-          producer.municipalityCode());
+      SingleSourcePaths<Integer, DefaultWeightedEdge> paths = dijkstra.getPaths(
+          vertex(vertices, producer.municipalityCode()));
       List<Port> reachable = openPorts.stream()
-          .filter(p -> paths.getPath(p.municipalityCode()) != null)
-          .sorted(Comparator.comparingDouble((Port p) -> paths.getWeight(p.municipalityCode())
-              + p.kmFromSeat()).thenComparing(Port::portCode))
+          .filter(p -> paths.getPath(vertices.get(p.municipalityCode())) != null)
+          .sorted(Comparator.comparingDouble((Port p) -> paths.getWeight(
+              vertices.get(p.municipalityCode())) + p.kmFromSeat()).thenComparing(Port::portCode))
           .toList();
       if (reachable.isEmpty()) {
         stranded.add(producer.municipalityCode());
@@ -86,19 +95,45 @@ final class RoutePlanner {
           : Math.min(costs.portsPerProducer(), reachable.size());
       for (int rank = 1; rank <= k; rank++) {
         Port port = reachable.get(rank - 1);
-        GraphPath<String, DefaultWeightedEdge> path = paths.getPath(port.municipalityCode());
+        GraphPath<Integer, DefaultWeightedEdge> path = paths.getPath(
+            vertices.get(port.municipalityCode()));
         double km = lengthKm(byKm, path.getVertexList());
         routes.add(new Route(costs.scenario(), producer.municipalityCode(), port.portCode(),
             port.municipalityCode(), rank, km + port.kmFromSeat(),
-            path.getWeight() + port.kmFromSeat(), producer.intensity(),
-            List.copyOf(path.getVertexList())));
+            costFromTheDestination(byCost, path) + port.kmFromSeat(), producer.intensity(),
+            path.getVertexList().stream().map(codes::get).toList()));
       }
     }
-    return new Plan(routes, distancesToRoutes(byKm, routes, network, costs.scenario()), stranded);
+    return new Plan(routes, distancesToRoutes(byKm, vertices, routes, network, costs.scenario()),
+        stranded);
+  }
+
+  private static int vertex(Map<String, Integer> vertices, String municipalityCode) {
+    Integer vertex = vertices.get(municipalityCode);
+    if (vertex == null) {
+      throw new IllegalArgumentException("producing municipality " + municipalityCode
+          + " is not in the network");
+    }
+    return vertex;
+  }
+
+  /**
+   * A path's cost, its steps added from the destination back to the origin, as the routes'
+   * costs have always been added (JGraphT's map-based search did so): the array-based one's
+   * distances add them the other way, which moved the last bits of 311 of the 480 costs.
+   */
+  private static double costFromTheDestination(Graph<Integer, DefaultWeightedEdge> byCost,
+      GraphPath<Integer, DefaultWeightedEdge> path) {
+    List<DefaultWeightedEdge> steps = path.getEdgeList();
+    double cost = 0;
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      cost += byCost.getEdgeWeight(steps.get(i));
+    }
+    return cost;
   }
 
   /** Km of a path found on the cost graph, measured on the km graph (edges are per graph). */
-  private static double lengthKm(Graph<String, DefaultWeightedEdge> byKm, List<String> steps) {
+  private static double lengthKm(Graph<Integer, DefaultWeightedEdge> byKm, List<Integer> steps) {
     double km = 0;
     for (int i = 1; i < steps.size(); i++) {
       km += byKm.getEdgeWeight(byKm.getEdge(steps.get(i - 1), steps.get(i)));
@@ -108,18 +143,20 @@ final class RoutePlanner {
 
   /**
    * Network km from every municipality to the nearest municipality on any route: one Dijkstra
-   * from a virtual vertex joined at zero cost to every municipality on a route.
+   * from a virtual vertex, after the municipalities, joined at zero cost to every municipality on
+   * a route.
    */
-  private static List<DistanceToRoute> distancesToRoutes(Graph<String, DefaultWeightedEdge> byKm,
-      List<Route> routes, Network network, String scenario) {
-    byKm.addVertex(ANY_ROUTE);
+  private static List<DistanceToRoute> distancesToRoutes(Graph<Integer, DefaultWeightedEdge> byKm,
+      Map<String, Integer> vertices, List<Route> routes, Network network, String scenario) {
+    int anyRoute = vertices.size();
+    byKm.addVertex(anyRoute);
     routes.stream().flatMap(r -> r.municipalities().stream()).distinct()
-        .forEach(m -> byKm.setEdgeWeight(byKm.addEdge(ANY_ROUTE, m), 0.0));
-    SingleSourcePaths<String, DefaultWeightedEdge> fromRoutes =
-        new DijkstraShortestPath<>(byKm).getPaths(ANY_ROUTE);
+        .forEach(m -> byKm.setEdgeWeight(byKm.addEdge(anyRoute, vertices.get(m)), 0.0));
+    SingleSourcePaths<Integer, DefaultWeightedEdge> fromRoutes =
+        new IntVertexDijkstraShortestPath<>(byKm).getPaths(anyRoute);
     List<DistanceToRoute> distances = new ArrayList<>(network.municipalities().size());
     for (String municipality : network.municipalities()) {
-      double km = fromRoutes.getWeight(municipality);
+      double km = fromRoutes.getWeight(vertices.get(municipality));
       distances.add(new DistanceToRoute(scenario, municipality,
           Double.isInfinite(km) ? null : km));
     }
@@ -127,13 +164,17 @@ final class RoutePlanner {
   }
 
   /** Undirected graph over every municipality (islands included, as isolated vertices). */
-  private static Graph<String, DefaultWeightedEdge> graph(Network network,
-      ToDoubleFunction<Edge> weight) {
-    Graph<String, DefaultWeightedEdge> graph = new SimpleWeightedGraph<>(DefaultWeightedEdge.class);
-    network.municipalities().forEach(graph::addVertex);
+  private static Graph<Integer, DefaultWeightedEdge> graph(Network network,
+      Map<String, Integer> vertices, ToDoubleFunction<Edge> weight) {
+    Graph<Integer, DefaultWeightedEdge> graph =
+        new SimpleWeightedGraph<>(DefaultWeightedEdge.class);
+    for (int vertex = 0; vertex < vertices.size(); vertex++) {
+      graph.addVertex(vertex);
+    }
     // The edges table holds each pair once, so addEdge never returns null here.
     for (Edge edge : network.edges()) {
-      graph.setEdgeWeight(graph.addEdge(edge.a(), edge.b()), weight.applyAsDouble(edge));
+      graph.setEdgeWeight(graph.addEdge(vertices.get(edge.a()), vertices.get(edge.b())),
+          weight.applyAsDouble(edge));
     }
     return graph;
   }
