@@ -46,8 +46,7 @@ public final class MicrodataStages {
   /** bronze.death_records; with no file in the run's years, an empty table. */
   public Stage bronze(String runId, Timestamp loadTime) {
     if (files.isEmpty()) {
-      return Stage.fromState(List.of(DeathRecords.TABLE), stateOf -> BuildState.whole(
-          Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years")),
+      return Stage.fromState(List.of(DeathRecords.TABLE), stateOf -> BuildState.whole(noFiles()),
           null, parts -> output(DeathRecords.read(lakehouse.spark(), inputsRoot,
               source.encoding(), List.of(), runId, loadTime)));
     }
@@ -69,8 +68,8 @@ public final class MicrodataStages {
    */
   public Stage counts() {
     if (files.isEmpty()) {
-      return Stage.fromState(List.of(DeathRecordCounts.TABLE), stateOf -> BuildState.whole(
-          Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years")),
+      return Stage.fromState(List.of(DeathRecordCounts.TABLE),
+          stateOf -> BuildState.whole(noFiles()),
           null, parts -> Stage.Output.of(Map.of(DeathRecordCounts.TABLE, lakehouse.spark()
               .createDataFrame(List.of(), DeathRecordCounts.TABLE.schema()))));
     }
@@ -93,6 +92,11 @@ public final class MicrodataStages {
   }
 
   /** Malformed lines are landed with their raw text and quarantined by the counts. */
+  /** Both tables' fingerprint in a run whose years have no certificate file. */
+  private static String noFiles() {
+    return Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years");
+  }
+
   private Stage.Output output(Dataset<Row> certificates) {
     return Stage.Output.of(Map.of(DeathRecords.TABLE, certificates));
   }
