@@ -21,16 +21,16 @@ import org.apache.hadoop.fs.local.LocalConfigKeys;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
- * Hadoop's local file system, less the processes it starts. Without Hadoop's native library,
- * which no Maven artifact ships, Hadoop 3.3 runs {@code chmod} in a new process for each file
- * and folder it creates (every Parquet file, every Delta log and checksum file and their
- * temporary files) and {@code readlink} twice for each rename through {@code FileContext} (how
- * Delta commits and writes its checksums): ~1,600 processes per two-year run, each ~10 ms of
- * CPU in the kernel and the child, a quarter of a run's CPU (jobs/BENCHMARKS.md). Here the same
- * permission bits are set through Java's file API, and a path is looked up as a link through it
- * before Hadoop's own lookup runs; what Java cannot express (a sticky or set-id bit) and real
- * links still take Hadoop's way. Everything else is Hadoop's {@link LocalFileSystem}, checksums
- * included. {@link SparkSessions} makes it every session's {@code file:} scheme, for
+ * Hadoop's local file system, less the processes it starts. Without Hadoop's native library, which
+ * no Maven artifact ships, Hadoop 3.3 runs {@code chmod} in a new process for each file and folder
+ * it creates (every Parquet file, every Delta log and checksum file and their temporary files) and
+ * {@code readlink} four times for each rename through {@code FileContext} (how Delta commits and
+ * writes its checksums; the four were counted, not derived): ~1,600 processes per two-year run,
+ * each ~10 ms of CPU in the kernel and the child, a quarter of a run's CPU (jobs/BENCHMARKS.md).
+ * Here the same permission bits are set through Java's file API, and a path is looked up as a link
+ * through it before Hadoop's own lookup runs; what Java cannot express (a sticky or set-id bit) and
+ * real links still take Hadoop's way. Everything else is Hadoop's {@link LocalFileSystem},
+ * checksums included. {@link SparkSessions} makes it every session's {@code file:} scheme, for
  * {@code FileSystem} ({@code fs.file.impl}) and for {@code FileContext}
  * ({@code fs.AbstractFileSystem.file.impl}, {@link ForFileContext}).
  */
