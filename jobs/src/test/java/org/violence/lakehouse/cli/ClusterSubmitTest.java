@@ -81,8 +81,9 @@ class ClusterSubmitTest extends LakehouseTestBase {
     Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
         "--master", master, "--conf", "spark.driver.host=127.0.0.1",
         // Each executor is a cold JVM that runs a few hundred small tasks and exits: C2's
-        // compiles cost it more than they gave back (the run 101.8 s against 124.5 s with
-        // them, jobs/BENCHMARKS.md). The driver keeps C2, for its planning.
+        // compiles cost it more than they gave back (two pairs: the run 101.8 and 100.2 s
+        // against 124.5 and 107.9 s with them, jobs/BENCHMARKS.md). The driver keeps C2, for
+        // its planning.
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.jvmFlags())
             + " -XX:TieredStopAtLevel=1",
         // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
