@@ -14,11 +14,19 @@ import java.util.Map;
 public final class ChildJvm {
   private ChildJvm() {}
 
+  /**
+   * C2 off, for a cold JVM that runs briefly and exits (a killed run, a cluster's executor): its
+   * compiles cost such a JVM more than they gave back (jobs/BENCHMARKS.md).
+   */
+  public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
+
+  /** The JVM's command, with {@code extraFlags} after this JVM's own (see {@link #jvmFlags}). */
   public static ProcessBuilder builder(String classpath, Map<String, String> environment,
-      String mainClass, List<String> args) {
+      List<String> extraFlags, String mainClass, List<String> args) {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     command.addAll(jvmFlags());
+    command.addAll(extraFlags);
     command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(args);
     ProcessBuilder builder = new ProcessBuilder(command)
@@ -30,7 +38,7 @@ public final class ChildJvm {
   /** Runs a process whose output goes to {@code log}. */
   public static Process start(Path log, String classpath, Map<String, String> environment,
       String mainClass, String... args) throws IOException {
-    return builder(classpath, environment, mainClass, List.of(args))
+    return builder(classpath, environment, List.of(), mainClass, List.of(args))
         .redirectOutput(log.toFile()).start();
   }
 

@@ -85,7 +85,7 @@ class ClusterSubmitTest extends LakehouseTestBase {
         // against 124.5 and 107.9 s with them, jobs/BENCHMARKS.md). The driver keeps C2, for
         // its planning.
         "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.jvmFlags())
-            + " -XX:TieredStopAtLevel=1",
+            + " " + ChildJvm.C1_ONLY,
         // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
         "--executor-memory", "1g",
