@@ -91,12 +91,12 @@ public final class MicrodataStages {
     return years;
   }
 
-  /** Malformed lines are landed with their raw text and quarantined by the counts. */
   /** Both tables' fingerprint in a run whose years have no certificate file. */
   private static String noFiles() {
     return Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years");
   }
 
+  /** Malformed lines are landed with their raw text and quarantined by the counts. */
   private Stage.Output output(Dataset<Row> certificates) {
     return Stage.Output.of(Map.of(DeathRecords.TABLE, certificates));
   }
