@@ -70,9 +70,13 @@ public final class ReconciledPanel {
               SpatialFeatures.withSpatialFeatures(base, SpatialFeatures.neighbours(
                   in.read(TraffickingNetwork.EDGES), municipalities)),
               in.read(RouteExposure.SCENARIO_CHANGES), scenarioYears(config));
+          // Materialised too: the reconciliation reads the panel's counts, and as a plan the
+          // spatial features behind them were computed a second time (a third of the stage's
+          // Spark jobs).
           Dataset<Row> panel = Stage.inYears(MunicipalityYearPanel.withYearIndicators(
               mexico.unionByName(MunicipalHomicides.panelRows(
-              in.read(MunicipalHomicides.TABLE), in.read(GeographicUnits.TABLE)), true)), years);
+              in.read(MunicipalHomicides.TABLE), in.read(GeographicUnits.TABLE)), true)), years)
+              .localCheckpoint();
           Dataset<Row> reconciliation = Stage.inYears(Reconciliation.build(
               in.read(InegiCubeSource.REGISTRATION.table()),
               in.read(InegiCubeSource.OCCURRENCE.table()),
