@@ -268,8 +268,8 @@ public final class StageRunner {
    * partition needs no exchange, so the count is one Spark job instead of two or three.
    */
   private static Map<List<String>, Long> rowsByPart(Dataset<Row> quarantine) {
-    return quarantine.coalesce(1).groupBy(Quarantine.STAGE, Quarantine.PART).count().collectAsList()
-        .stream().collect(Collectors.toMap(
+    return quarantine.coalesce(1).groupBy(Quarantine.STAGE, Quarantine.PART).count()
+        .collectAsList().stream().collect(Collectors.toMap(
             row -> java.util.Arrays.asList(row.getString(0), row.getString(1)),
             row -> row.getLong(2)));
   }
