@@ -99,12 +99,12 @@ final class DepartmentHomicides {
             .and(col(POPULATION).equalTo(col("r_population"))), "left")
         .withColumn("key", Names.normalised(col("department_name")));
     Column byName = col("r_code").isNull().and(col("key").equalTo(col("d_key")));
-    Dataset<Row> matched = TableRows.splitForQuarantine(resolved.join(departments,
+    Dataset<Row> matched = resolved.join(departments,
             col("r_code").equalTo(col("d_code")).or(byName), "left")
         .withColumn("matches", count(col("d_code")).over(Window.partitionBy(
             Lineage.SOURCE_FILE, Lineage.LINE_NUMBER)))
         .withColumn("candidates", concat_ws(", ", sort_array(collect_list(col("d_code")).over(
-            Window.partitionBy(Lineage.SOURCE_FILE, Lineage.LINE_NUMBER))))));
+            Window.partitionBy(Lineage.SOURCE_FILE, Lineage.LINE_NUMBER)))));
     Column complete = col(POPULATION).gt(0).and(col(HOMICIDES).geq(0));
     Column ok = col("matches").equalTo(1).and(complete);
     Dataset<Row> placed = matched.where(ok).select(col(GeographicUnits.COUNTRY_CODE),

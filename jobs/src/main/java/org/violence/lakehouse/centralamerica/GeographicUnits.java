@@ -80,8 +80,8 @@ public final class GeographicUnits {
 
     Dataset<Row> departmentOfPcode = centralAmerican.where(col(ALTERNATE_CODE).isNotNull())
         .select(col(ALTERNATE_CODE).as("parent_pcode"), col(UNIT_CODE).as("parent_iso"));
-    Dataset<Row> ocha = TableRows.splitForQuarantine(ochaAdmin2.join(departmentOfPcode,
-        col(OchaAdmin2.ADM1_PCODE).equalTo(col("parent_pcode")), "left"));
+    Dataset<Row> ocha = ochaAdmin2.join(departmentOfPcode,
+        col(OchaAdmin2.ADM1_PCODE).equalTo(col("parent_pcode")), "left");
     Column waterBody = col(OchaAdmin2.ADM2_PCODE).rlike(WATER_BODY_SUFFIX);
     Dataset<Row> salvadoran = ocha.where(not(waterBody).and(col("parent_iso").isNotNull()))
         .select(lit(Countries.EL_SALVADOR).as(COUNTRY_CODE), lit(MUNICIPALITY).as(ADMIN_LEVEL),

@@ -87,7 +87,7 @@ public final class MunicipalHomicides {
         .when(size(col("lines_of_key")).gt(1), concat(lit("the same country, municipality, "
             + "year and basis is given more than once ("), array_join(col("lines_of_key"), ", "),
             lit("); none is kept")));
-    Dataset<Row> withReason = TableRows.splitForQuarantine(checked.withColumn("reason", reason));
+    Dataset<Row> withReason = checked.withColumn("reason", reason);
     return new Result(TABLE.conformed(withReason.where(col("reason").isNull())),
         TableRows.refused(withReason.where(col("reason").isNotNull()), concat_ws(",",
             col(GeographicUnits.COUNTRY_CODE), col(MUNICIPALITY_CODE), col(YEAR), col(HOMICIDES),

@@ -94,14 +94,14 @@ final class MunicipalIndicators {
             Names.normalised(col(GeographicUnits.UNIT_NAME)).as("m_key"));
     Column department = Names.normalised(col("department_name"));
     Column name = Names.normalised(col("municipality_name"));
-    Dataset<Row> matched = TableRows.splitForQuarantine(bronze
+    Dataset<Row> matched = bronze
         .join(aliases, department.equalTo(col("a_department")).and(name.equalTo(col("a_name"))),
             "left")
         .join(municipalities, col("a_code").equalTo(col("m_code")).or(col("a_code").isNull()
             .and(department.equalTo(col("m_department_key"))).and(name.equalTo(col("m_key")))),
             "left")
         .withColumn("rows_for_code", when(col("m_code").isNotNull(),
-            count(lit(1)).over(Window.partitionBy("m_code")))));
+            count(lit(1)).over(Window.partitionBy("m_code"))));
     Column ok = col("m_code").isNotNull().and(col("rows_for_code").equalTo(1));
     Dataset<Row> placed = matched.where(ok).select(lit(Countries.EL_SALVADOR)
             .as(GeographicUnits.COUNTRY_CODE), col("m_code").as(MUNICIPALITY_CODE),
