@@ -62,10 +62,10 @@ public final class ReconciledPanel {
           Dataset<Row> municipalities = in.read(Municipalities.TABLE);
           // Materialised once: the neighbourhood columns read the rows four times, and the
           // plan of the joins and pivots behind them, repeated, exhausted memory.
-          Dataset<Row> base = MunicipalityYearPanel.build(municipalities, homicides,
-              in.read(Population.TABLE), in.read(Covariates.TABLE),
+          Dataset<Row> base = in.computeOnce(MunicipalityYearPanel.build(municipalities,
+              homicides, in.read(Population.TABLE), in.read(Covariates.TABLE),
               in.read(DrugWarHomicides.TABLE), in.read(RouteExposure.TABLE),
-              in.read(MunicipalAreas.TABLE)).localCheckpoint();
+              in.read(MunicipalAreas.TABLE)));
           Dataset<Row> mexico = DiversionExposure.withDiversionExposure(
               SpatialFeatures.withSpatialFeatures(base, SpatialFeatures.neighbours(
                   in.read(TraffickingNetwork.EDGES), municipalities)),
@@ -73,10 +73,10 @@ public final class ReconciledPanel {
           // Materialised too: the reconciliation reads the panel's counts, and as a plan the
           // spatial features behind them were computed a second time (a third of the stage's
           // Spark jobs).
-          Dataset<Row> panel = Stage.inYears(MunicipalityYearPanel.withYearIndicators(
-              mexico.unionByName(MunicipalHomicides.panelRows(
-              in.read(MunicipalHomicides.TABLE), in.read(GeographicUnits.TABLE)), true)), years)
-              .localCheckpoint();
+          Dataset<Row> panel = in.computeOnce(Stage.inYears(
+              MunicipalityYearPanel.withYearIndicators(mexico.unionByName(
+                  MunicipalHomicides.panelRows(in.read(MunicipalHomicides.TABLE),
+                      in.read(GeographicUnits.TABLE)), true)), years));
           Dataset<Row> reconciliation = Stage.inYears(Reconciliation.build(
               in.read(InegiCubeSource.REGISTRATION.table()),
               in.read(InegiCubeSource.OCCURRENCE.table()),

@@ -1,5 +1,7 @@
 package org.violence.lakehouse.run;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,6 +16,7 @@ public final class StageInputs {
   private final KeptInputs tables;
   private final String stage;
   private final Set<Table> declared;
+  private final List<Dataset<Row>> computed = new ArrayList<>();
 
   StageInputs(KeptInputs tables, String stage, Set<Table> declared) {
     this.tables = tables;
@@ -28,6 +31,27 @@ public final class StageInputs {
   /** The Delta version of a declared input, for results that record what they were fit on. */
   public long version(Table table) {
     return tables.version(declared(table));
+  }
+
+  /**
+   * Rows the stage reads more than once, computed once, as the runner computes a stage's output:
+   * a local checkpoint in local mode, a reliable one on a cluster, where a local checkpoint would
+   * be lost with its executor. Freed when the stage's tables are written.
+   */
+  public Dataset<Row> computeOnce(Dataset<Row> rows) {
+    Dataset<Row> once = tables.computeOnce(rows);
+    synchronized (computed) {
+      computed.add(once);
+    }
+    return once;
+  }
+
+  /** Frees what {@link #computeOnce} kept, once the stage is done with it. */
+  void free() {
+    synchronized (computed) {
+      computed.forEach(tables::free);
+      computed.clear();
+    }
   }
 
   private Table declared(Table table) {

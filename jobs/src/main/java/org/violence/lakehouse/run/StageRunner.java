@@ -136,11 +136,11 @@ public final class StageRunner {
     progress.println("  building " + stage.name() + " (" + partsText + ")");
     long start = System.nanoTime();
 
-    Stage.Output output = stage.build(new StageInputs(inputs, stage.name(),
-        Set.copyOf(stage.inputs())), changed);
+    StageInputs stageInputs = new StageInputs(inputs, stage.name(), Set.copyOf(stage.inputs()));
     Map<Table, Dataset<Row>> candidates = new HashMap<>();
     List<Dataset<Row>> computed = new ArrayList<>();
     try {
+      Stage.Output output = stage.build(stageInputs, changed);
       for (Table table : stage.outputs()) {
         Dataset<Row> rows = output.rows().get(table);
         // Rows read twice are computed once: checked ones for the gate and the write, and those
@@ -179,6 +179,7 @@ public final class StageRunner {
       }
     } finally {
       computed.forEach(inputs::free);
+      stageInputs.free();
     }
     return changed;
   }

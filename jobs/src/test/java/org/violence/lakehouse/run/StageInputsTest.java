@@ -73,8 +73,30 @@ class StageInputsTest extends LakehouseTestBase {
     Assertions.assertTrue(keptInMemory(handed.get(0)));
     Assertions.assertFalse(keptInMemory(handed.get(1)), "a large table is read from Delta");
     Assertions.assertEquals(7, lakehouse.read(OUTPUT).count());
-    Assertions.assertEquals(StorageLevel.NONE(), ((LogicalRDD) handed.get(0).queryExecution()
-        .analyzed()).rdd().getStorageLevel(), "what the run kept is freed when it ends");
+    Assertions.assertEquals(StorageLevel.NONE(), storageLevel(handed.get(0)),
+        "what the run kept is freed when it ends");
+  }
+
+  /**
+   * Rows a stage reads more than once and computes once itself (the panel's base, say) are
+   * checkpointed as the runner checkpoints, reliably on a cluster, and freed with the stage.
+   */
+  @Test
+  void rowsAStageComputesOnceAreFreedOnceItsTablesAreWritten() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("stage-inputs").toString());
+    List<Dataset<Row>> computed = new ArrayList<>();
+    Stage stage = Stage.whole(List.of(OUTPUT), List.of(), "", in -> {
+      computed.add(in.computeOnce(spark().range(4).toDF("id")));
+      Assertions.assertTrue(keptInMemory(computed.get(0)));
+      Assertions.assertNotEquals(StorageLevel.NONE(), storageLevel(computed.get(0)));
+      return Stage.Output.of(Map.of(OUTPUT, computed.get(0).union(computed.get(0))));
+    });
+
+    new StageRunner(lakehouse, new QualityGate("test"), System.out).run(stage);
+
+    Assertions.assertEquals(8, lakehouse.read(OUTPUT).count());
+    Assertions.assertEquals(StorageLevel.NONE(), storageLevel(computed.get(0)));
   }
 
   /**
@@ -164,6 +186,10 @@ class StageInputsTest extends LakehouseTestBase {
   private static void loseBlocksOf(Dataset<Row> kept) {
     SparkEnv.get().blockManager().removeRdd(((LogicalRDD) kept.queryExecution().analyzed())
         .rdd().id());
+  }
+
+  private static StorageLevel storageLevel(Dataset<Row> kept) {
+    return ((LogicalRDD) kept.queryExecution().analyzed()).rdd().getStorageLevel();
   }
 
   private static boolean keptInMemory(Dataset<Row> rows) {
