@@ -34,7 +34,8 @@ install() {
 case "$mode" in
   start)
     mkdir -p "$state"
-    rm -f "$state/exit"
+    # What an interrupted build left: else its dead install would fail this build's wait.
+    rm -f "$state/exit" "$state/pid"
     if [ ${#missing[@]} -eq 0 ]; then
       exit 0
     fi
