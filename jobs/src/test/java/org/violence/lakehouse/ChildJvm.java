@@ -20,18 +20,6 @@ public final class ChildJvm {
    */
   public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
-  /**
-   * Spark's interpreted projections, predicates and orderings, for the same cold and brief runs
-   * of two years: outside its fused stages Spark compiles a class for each one it builds (in
-   * exchanges, sorts, writers, Delta's log replays), which such a JVM then loads and compiles
-   * again in its JIT, to run it over a few thousand rows. The values are the same either way;
-   * the cluster's run took ~17% less time so and the killed runs ~6% (jobs/BENCHMARKS.md). Not
-   * the product's default: over the full run's rows the compiled classes pay for themselves.
-   * A Spark setting: a JVM takes it as {@code -D}, spark-submit as {@code --conf}.
-   */
-  public static final String INTERPRETED_EXPRESSIONS =
-      "spark.sql.codegen.factoryMode=NO_CODEGEN";
-
   /** The JVM's command, with {@code extraFlags} after this JVM's own (see {@link #jvmFlags}). */
   public static ProcessBuilder builder(String classpath, Map<String, String> environment,
       List<String> extraFlags, String mainClass, List<String> args) {

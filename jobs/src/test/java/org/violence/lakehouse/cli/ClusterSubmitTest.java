@@ -46,8 +46,8 @@ import org.violence.lakehouse.reconcile.Reconciliation;
  * is badly conditioned (standard error 4.4 for an estimate of -0.41) and the order of additions
  * moves it by ~1e-8 of itself: estimates are compared to 1e-8 of their standard error, standard
  * errors to 1e-8 relative, the rest of every table exactly. The cluster's run evaluates Spark's
- * expressions interpreted ({@link ChildJvm#INTERPRETED_EXPRESSIONS}, for its cold JVMs), the
- * reference run compiles them: the equal tables say that this changes no number either.
+ * expressions interpreted ({@link #INTERPRETED_EXPRESSIONS}, for its cold JVMs), the reference
+ * run compiles them: the equal tables say that this changes no number either.
  */
 class ClusterSubmitTest extends LakehouseTestBase {
   private static final Path TARGET = projectDir().resolve("jobs/target");
@@ -55,6 +55,15 @@ class ClusterSubmitTest extends LakehouseTestBase {
   private static final Path SPARK_HOME = TARGET.resolve("spark-home");
   private final List<Process> cluster = new ArrayList<>();
   private static final String DISTRIBUTED_MODEL = "poisson_fe_distributed";
+  /**
+   * Spark's interpreted projections, predicates and orderings, for the cluster's cold driver and
+   * executors running two years: outside its fused stages Spark compiles a class for each one it
+   * builds (in exchanges, sorts, writers, Delta's log replays), which such a JVM then loads and
+   * compiles again in its JIT, to run it over a few thousand rows. The values are the same
+   * either way; the run took ~17% less time so (jobs/BENCHMARKS.md). Not the product's default:
+   * over the full run's rows the compiled classes pay for themselves.
+   */
+  private static final String INTERPRETED_EXPRESSIONS = "spark.sql.codegen.factoryMode=NO_CODEGEN";
 
   /** The shipped configuration plus one model fitted by the distributed path. */
   private static Path configWithDistributedModel(Path work) throws IOException {
@@ -90,7 +99,7 @@ class ClusterSubmitTest extends LakehouseTestBase {
             + " " + ChildJvm.C1_ONLY,
         // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        "--conf", ChildJvm.INTERPRETED_EXPRESSIONS,
+        "--conf", INTERPRETED_EXPRESSIONS,
         "--executor-memory", "1g",
         TARGET.resolve("violence-lakehouse.jar").toString(),
         "run", "--config", configWithDistributedModel(work).toString(),

@@ -207,13 +207,11 @@ class KillAndResumeTest extends LakehouseTestBase {
   /**
    * The command in a JVM of its own, cold, as a nightly run starts; it can be killed. Killed
    * 13-40 s in, it runs on C1 alone: the three killed runs took 66.5 and 68.2 s so, against
-   * 75.1-78.3 s with C2 (class alone, alternated; jobs/BENCHMARKS.md); and with Spark's
-   * interpreted expressions ({@link ChildJvm#INTERPRETED_EXPRESSIONS}).
+   * 75.1-78.3 s with C2 (class alone, alternated; jobs/BENCHMARKS.md).
    */
   private ProcessBuilder pipelineCommand(Path lakehouse) {
     return ChildJvm.builder(System.getProperty("java.class.path"), Map.of(),
-        List.of(ChildJvm.C1_ONLY, "-D" + ChildJvm.INTERPRETED_EXPRESSIONS),
-        "org.violence.lakehouse.cli.Main",
+        List.of(ChildJvm.C1_ONLY), "org.violence.lakehouse.cli.Main",
         List.of(arguments(lakehouse)));
   }
 
