@@ -20,6 +20,10 @@ public final class ChildJvm {
    */
   public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
+  /** A flag that chooses the collector: a JVM takes one only. */
+  private static final java.util.regex.Pattern COLLECTOR = java.util.regex.Pattern.compile(
+      "-XX:\\+Use\\w+GC");
+
   /** The JVM's command, with {@code extraFlags} after this JVM's own (see {@link #jvmFlags}). */
   public static ProcessBuilder builder(String classpath, Map<String, String> environment,
       List<String> extraFlags, String mainClass, List<String> args) {
@@ -43,15 +47,16 @@ public final class ChildJvm {
   }
 
   /**
-   * This JVM's module, JIT and temporary-folder flags, and the serial collector: a child holds
-   * one small run in a heap of 1 GB or so, where G1's concurrent threads only took CPU (~7% of a
-   * kill-chain run's) from the suite's other work on two cores.
+   * This JVM's module, JIT and temporary-folder flags, and the serial collector instead of this
+   * JVM's: a child holds one small run in a heap of 1 GB or so, where G1's concurrent threads
+   * only took CPU (~7% of a kill-chain run's) from the suite's other work on two cores.
    */
   public static List<String> jvmFlags() {
     List<String> flags = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments()
         .stream().filter(flag -> flag.startsWith("--add-opens")
             || flag.startsWith("-Djdk.reflect") || flag.startsWith("-XX:")
             || flag.startsWith("-Djava.io.tmpdir"))
+        .filter(flag -> !COLLECTOR.matcher(flag).matches())
         .toList());
     flags.add("-XX:+UseSerialGC");
     return flags;
