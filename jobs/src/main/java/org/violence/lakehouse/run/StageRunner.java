@@ -136,11 +136,18 @@ public final class StageRunner {
     progress.println("  building " + stage.name() + " (" + partsText + ")");
     long start = System.nanoTime();
 
+    // A changed part the table is no longer to hold (a year left out of the run's years, or the
+    // "whole" of a table that was built without any yearly file) is deleted by the write, not
+    // built: built, a year came back from inputs that span more years than the run's (the
+    // panel's covariates), and a "whole" part failed a stage that names its parts by year.
+    Set<String> built = new TreeSet<>(changed);
+    built.retainAll(desired.parts().keySet());
+
     StageInputs stageInputs = new StageInputs(inputs, stage.name(), Set.copyOf(stage.inputs()));
     Map<Table, Dataset<Row>> candidates = new HashMap<>();
     List<Dataset<Row>> computed = new ArrayList<>();
     try {
-      Stage.Output output = stage.build(stageInputs, changed);
+      Stage.Output output = stage.build(stageInputs, built);
       for (Table table : stage.outputs()) {
         Dataset<Row> rows = output.rows().get(table);
         // Rows read twice are computed once: checked ones for the gate and the write, and those
