@@ -88,7 +88,7 @@ public final class CentralAmericaStages {
           GeographicUnits.Result units = GeographicUnits.build(municipalities,
               in.read(CentralAmericaSources.SUBDIVISION_CODES.table()), in.read(OchaAdmin2.TABLE),
               changes);
-          Dataset<Row> unitRows = units.units().persist();
+          Dataset<Row> unitRows = in.computeOnce(units.units());
           NationalHomicides.Result national = NationalHomicides.build(
               in.read(CentralAmericaSources.NATIONAL_HOMICIDES.table()));
           DepartmentHomicides.Result departments = DepartmentHomicides.build(
@@ -119,11 +119,11 @@ public final class CentralAmericaStages {
             GeographicUnits.TABLE), "", in -> {
           Dataset<Row> homicides = HomicideCounts.ofCubes(in.read(HomicideCounts.TABLE));
           Dataset<Row> population = in.read(Population.TABLE);
-          Dataset<Row> countryYear = CountryYear.build(in.read(NationalHomicides.TABLE),
-              homicides, population).persist();
-          Dataset<Row> departmentYear = DepartmentYear.build(
+          Dataset<Row> countryYear = in.computeOnce(CountryYear.build(
+              in.read(NationalHomicides.TABLE), homicides, population));
+          Dataset<Row> departmentYear = in.computeOnce(DepartmentYear.build(
               in.read(DepartmentHomicides.TABLE), homicides, population,
-              in.read(GeographicUnits.TABLE)).persist();
+              in.read(GeographicUnits.TABLE)));
           return Stage.Output.of(Map.of(CountryYear.TABLE, countryYear, DepartmentYear.TABLE,
               departmentYear, DepartmentReconciliation.TABLE,
               DepartmentReconciliation.build(departmentYear, countryYear)));

@@ -34,7 +34,10 @@ public final class RouteStage {
 
   /**
    * The pipeline's stage: the steps read back the tables of earlier steps, here the rows just
-   * built, so that all six are checked and written together.
+   * built, so that all six are checked and written together. Those rows are computed once as
+   * the runner computes a stage's output, which then checks and writes them as they are; cached
+   * instead, they were planned apart and copied into column batches, and the stage took about
+   * twice as long (jobs/BENCHMARKS.md).
    */
   public static Stage stage(LakehouseConfig.Trafficking params) {
     return Stage.whole(TABLES, List.of(Municipalities.TABLE, DelimitedSources.ADJACENCY.table(),
@@ -46,7 +49,7 @@ public final class RouteStage {
           Map<Table, Dataset<Row>> built = new LinkedHashMap<>();
           Dataset<Row> refused = run(
               table -> built.containsKey(table) ? built.get(table) : in.read(table),
-              (table, rows) -> built.put(table, rows.persist()), params).refused();
+              (table, rows) -> built.put(table, in.computeOnce(rows)), params).refused();
           return new Stage.Output(built, refused);
         });
   }

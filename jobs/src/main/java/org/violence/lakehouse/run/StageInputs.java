@@ -46,6 +46,17 @@ public final class StageInputs {
     return once;
   }
 
+  /**
+   * Whether {@code rows} are rows this stage computed once; if so, they are the caller's from
+   * now on (the runner's, which writes them and may keep them for later stages) and are not
+   * freed with the stage.
+   */
+  boolean handOver(Dataset<Row> rows) {
+    synchronized (computed) {
+      return computed.removeIf(once -> once == rows);
+    }
+  }
+
   /** Frees what {@link #computeOnce} kept, once the stage is done with it. */
   void free() {
     synchronized (computed) {

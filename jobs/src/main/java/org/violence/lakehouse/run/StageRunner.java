@@ -152,9 +152,10 @@ public final class StageRunner {
         Dataset<Row> rows = output.rows().get(table);
         // Rows read twice are computed once: checked ones for the gate and the write, and those
         // of a whole table a later stage reads for the write and the kept input. The others
-        // are written in a single pass (the national microdata is too big to keep).
+        // are written in a single pass (the national microdata is too big to keep). Rows the
+        // stage itself computed once (it read them for its other tables) are not computed again.
         if (gate.checks(table) || keptAfterWrite(table, whole)) {
-          rows = inputs.computeOnce(rows);
+          rows = stageInputs.handOver(rows) ? rows : inputs.computeOnce(rows);
           computed.add(rows);
         }
         candidates.put(table, rows);

@@ -100,6 +100,40 @@ class StageInputsTest extends LakehouseTestBase {
   }
 
   /**
+   * Rows a stage computed once and gives as a table (the route network's nodes, which its
+   * routes read) are the rows the runner checks and writes, not computed a second time, and
+   * the stage after it reads them as they were kept, not freed with the stage that made them.
+   */
+  @Test
+  void rowsAStageComputedOnceForItsOwnTableAreWrittenAndHandedOnAsTheyAre() throws Exception {
+    Lakehouse lakehouse = new Lakehouse(spark(),
+        Files.createTempDirectory("stage-inputs").toString());
+    Table input = Table.in(Table.Layer.SILVER, "stage_inputs_computed")
+        .describedAs("an input").column("id", DataTypes.LongType, "row").build();
+    List<Dataset<Row>> handed = new ArrayList<>();
+    Stage writer = Stage.whole(List.of(input), List.of(), "", in -> {
+      handed.add(in.computeOnce(spark().range(6).toDF("id")));
+      return Stage.Output.of(Map.of(input, handed.get(0)));
+    });
+    Stage reader = Stage.whole(List.of(OUTPUT), List.of(input), "", in -> {
+      handed.add(in.read(input));
+      Assertions.assertNotEquals(StorageLevel.NONE(), storageLevel(handed.get(1)),
+          "the rows were not freed with the stage that computed them");
+      return Stage.Output.of(Map.of(OUTPUT, handed.get(1)));
+    });
+
+    new StageRunner(lakehouse, new QualityGate("test"), System.out)
+        .runAll(List.of(reader, writer), 2);
+
+    Assertions.assertSame(((LogicalRDD) handed.get(0).queryExecution().analyzed()).rdd(),
+        ((LogicalRDD) handed.get(1).queryExecution().analyzed()).rdd(),
+        "the next stage reads the very rows the stage computed");
+    Assertions.assertEquals(6, lakehouse.read(OUTPUT).count());
+    Assertions.assertEquals(StorageLevel.NONE(), storageLevel(handed.get(1)),
+        "and they are freed when the run ends");
+  }
+
+  /**
    * A whole table a stage writes is kept as written for the stages after it, which then do not
    * read it back from Delta (its data files are gone here when the next stage reads it), and
    * plan with it as with a Delta scan of that version: the same schema (Delta reads every column
