@@ -224,7 +224,10 @@ public final class StageRunner {
       return 0L;
     }
     // A stage that refuses nothing still clears what an earlier build of its parts refused.
-    Dataset<Row> rows = refused.orElseGet(() -> Quarantine.none(lakehouse.spark())).persist();
+    // Computed once as a stage's output is, not cached: a cache is planned apart and copied into
+    // column batches, which cost more than the one job this adds (jobs/BENCHMARKS.md).
+    Dataset<Row> rows = inputs.computeOnce(refused.orElseGet(
+        () -> Quarantine.none(lakehouse.spark())));
     try {
       // One job for both: the count decides whether to commit, the parts keep
       // quarantinedParts() current without asking the table again.
@@ -257,7 +260,7 @@ public final class StageRunner {
       quarantinedParts().addAll(refusedByPart.keySet());
       return count;
     } finally {
-      rows.unpersist();
+      inputs.free(rows);
     }
   }
 
