@@ -30,8 +30,7 @@ class StageInputsTest extends LakehouseTestBase {
 
   @Test
   void aStageReadingATableItDidNotDeclareFailsBeforeWriting() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(spark(),
-        Files.createTempDirectory("stage-inputs").toString());
+    Lakehouse lakehouse = emptyLakehouse();
     Stage undeclared = Stage.whole(List.of(OUTPUT), List.of(), "", in -> Stage.Output.of(
         Map.of(OUTPUT, in.read(Municipalities.TABLE).selectExpr("1L AS id"))));
     IllegalStateException failure = Assertions.assertThrows(IllegalStateException.class,
@@ -48,10 +47,8 @@ class StageInputsTest extends LakehouseTestBase {
 
   @Test
   void anInputIsReadOncePerRunAndFreedWhenTheRunEnds() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(spark(),
-        Files.createTempDirectory("stage-inputs").toString());
-    Table input = Table.in(Table.Layer.SILVER, "stage_inputs_kept")
-        .describedAs("an input").column("id", DataTypes.LongType, "row").build();
+    Lakehouse lakehouse = emptyLakehouse();
+    Table input = anInput("stage_inputs_kept");
     Table large = Table.in(Table.Layer.BRONZE, "stage_inputs_large")
         .describedAs("an input too large to keep").column("id", DataTypes.LongType, "row")
         .large().build();
@@ -83,8 +80,7 @@ class StageInputsTest extends LakehouseTestBase {
    */
   @Test
   void rowsAStageComputesOnceAreFreedOnceItsTablesAreWritten() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(spark(),
-        Files.createTempDirectory("stage-inputs").toString());
+    Lakehouse lakehouse = emptyLakehouse();
     List<Dataset<Row>> computed = new ArrayList<>();
     Stage stage = Stage.whole(List.of(OUTPUT), List.of(), "", in -> {
       computed.add(in.computeOnce(spark().range(4).toDF("id")));
@@ -106,10 +102,8 @@ class StageInputsTest extends LakehouseTestBase {
    */
   @Test
   void rowsAStageComputedOnceForItsOwnTableAreWrittenAndHandedOnAsTheyAre() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(spark(),
-        Files.createTempDirectory("stage-inputs").toString());
-    Table input = Table.in(Table.Layer.SILVER, "stage_inputs_computed")
-        .describedAs("an input").column("id", DataTypes.LongType, "row").build();
+    Lakehouse lakehouse = emptyLakehouse();
+    Table input = anInput("stage_inputs_computed");
     List<Dataset<Row>> handed = new ArrayList<>();
     Stage writer = Stage.whole(List.of(input), List.of(), "", in -> {
       handed.add(in.computeOnce(spark().range(6).toDF("id")));
@@ -142,8 +136,7 @@ class StageInputsTest extends LakehouseTestBase {
    */
   @Test
   void aTableWrittenInTheRunIsHandedOnAsWrittenAndPlansLikeItsDeltaVersion() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(spark(),
-        Files.createTempDirectory("stage-inputs").toString());
+    Lakehouse lakehouse = emptyLakehouse();
     Table input = Table.in(Table.Layer.SILVER, "stage_inputs_written")
         .describedAs("an input").column("id", DataTypes.LongType, "row")
         .column("label", DataTypes.StringType, "text").build();
@@ -167,6 +160,16 @@ class StageInputsTest extends LakehouseTestBase {
         handed.get(0).queryExecution().optimizedPlan().stats().sizeInBytes());
   }
 
+  private Lakehouse emptyLakehouse() throws java.io.IOException {
+    return new Lakehouse(spark(), Files.createTempDirectory("stage-inputs").toString());
+  }
+
+  /** A silver table of one column, {@code id}. */
+  private static Table anInput(String name) {
+    return Table.in(Table.Layer.SILVER, name).describedAs("an input")
+        .column("id", DataTypes.LongType, "row").build();
+  }
+
   private static void deleteDataFiles(Lakehouse lakehouse, Table table) {
     try (var files = Files.list(Path.of(java.net.URI.create(lakehouse.path(table))))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
@@ -185,8 +188,7 @@ class StageInputsTest extends LakehouseTestBase {
    */
   @Test
   void onAClusterTheKeptRowsSurviveTheLossOfTheirBlocksAndGoWhenTheRunEnds() throws Exception {
-    Lakehouse lakehouse = new Lakehouse(spark(),
-        Files.createTempDirectory("stage-inputs").toString());
+    Lakehouse lakehouse = emptyLakehouse();
     lakehouse.replace(OUTPUT, spark().range(3).toDF("id"), null);
     Path checkpoints = Path.of(java.net.URI.create(lakehouse.root() + "/"
         + KeptInputs.CHECKPOINTS));
