@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Starts another JVM with the Java 17 module and JIT flags and the temporary folder this test JVM
@@ -21,8 +22,7 @@ public final class ChildJvm {
   public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
   /** A flag that chooses the collector: a JVM takes one only. */
-  private static final java.util.regex.Pattern COLLECTOR = java.util.regex.Pattern.compile(
-      "-XX:\\+Use\\w+GC");
+  private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w+GC");
 
   /** The JVM's command, with {@code extraFlags} after this JVM's own (see {@link #jvmFlags}). */
   public static ProcessBuilder builder(String classpath, Map<String, String> environment,

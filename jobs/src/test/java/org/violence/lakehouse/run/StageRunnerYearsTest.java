@@ -42,19 +42,16 @@ class StageRunnerYearsTest extends LakehouseTestBase {
   void yearsLeftOutOfARerunAreDeletedNotBuiltAgain() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(), Files.createTempDirectory("years").toString());
     List<Set<String>> built = new ArrayList<>();
-    new StageRunner(lakehouse, new QualityGate("test"), System.out)
-        .run(byYear(Set.of(2008, 2009, 2010), built));
+    runOn(lakehouse, byYear(Set.of(2008, 2009, 2010), built));
     Assertions.assertEquals(List.of(2008, 2009, 2010), years(lakehouse));
 
-    new StageRunner(lakehouse, new QualityGate("test"), System.out)
-        .run(byYear(Set.of(2008, 2009), built));
+    runOn(lakehouse, byYear(Set.of(2008, 2009), built));
     Assertions.assertEquals(Set.of(), built.get(1), "nothing is left to build");
     Assertions.assertEquals(List.of(2008, 2009), years(lakehouse));
     Assertions.assertEquals(Set.of("2008", "2009"),
         lakehouse.buildState(BY_YEAR).parts().keySet());
 
-    new StageRunner(lakehouse, new QualityGate("test"), System.out)
-        .run(byYear(Set.of(2009, 2010), built));
+    runOn(lakehouse, byYear(Set.of(2009, 2010), built));
     Assertions.assertEquals(Set.of("2010"), built.get(2), "only the new year is built");
     Assertions.assertEquals(List.of(2009, 2010), years(lakehouse));
   }
@@ -62,16 +59,19 @@ class StageRunnerYearsTest extends LakehouseTestBase {
   @Test
   void aTableBuiltWholeCanBeBuiltByYearInTheNextRun() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(), Files.createTempDirectory("years").toString());
-    new StageRunner(lakehouse, new QualityGate("test"), System.out).run(Stage.fromState(
-        List.of(BY_YEAR), stateOf -> BuildState.whole("no yearly file"), null,
-        parts -> Stage.Output.of(Map.of(BY_YEAR, spark().createDataFrame(List.of(),
-            BY_YEAR.schema())))));
+    runOn(lakehouse, Stage.fromState(List.of(BY_YEAR), stateOf -> BuildState.whole(
+        "no yearly file"), null, parts -> Stage.Output.of(Map.of(BY_YEAR,
+            spark().createDataFrame(List.of(), BY_YEAR.schema())))));
     List<Set<String>> built = new ArrayList<>();
-    new StageRunner(lakehouse, new QualityGate("test"), System.out)
-        .run(byYear(Set.of(2009, 2010), built));
+    runOn(lakehouse, byYear(Set.of(2009, 2010), built));
     Assertions.assertEquals(List.of(Set.of("2009", "2010")), built,
         "the years, and not the former whole table, are built");
     Assertions.assertEquals(List.of(2009, 2010), years(lakehouse));
+  }
+
+  /** One run of {@code stage}, as a run of the pipeline with these years runs it. */
+  private static void runOn(Lakehouse lakehouse, Stage stage) {
+    new StageRunner(lakehouse, new QualityGate("test"), System.out).run(stage);
   }
 
   private static List<Integer> years(Lakehouse lakehouse) {
