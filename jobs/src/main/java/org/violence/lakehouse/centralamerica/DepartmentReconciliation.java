@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.*;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.io.Table;
 
 /**
@@ -50,7 +51,7 @@ final class DepartmentReconciliation {
     Dataset<Row> sums = departmentYear.groupBy(col(GeographicUnits.COUNTRY_CODE),
             col(CountryYear.YEAR), col(CountryYear.SOURCE).as(DEPARTMENT_SOURCE))
         .agg(count(lit(1)).as(DEPARTMENTS), sum(CountryYear.HOMICIDES).as(DEPARTMENT_HOMICIDES),
-            sum(CountryYear.POPULATION).as(DEPARTMENT_POPULATION));
+            ExactSums.sum(col(CountryYear.POPULATION)).as(DEPARTMENT_POPULATION));
     Dataset<Row> national = countryYear.select(
         col(GeographicUnits.COUNTRY_CODE).as("n_country"), col(CountryYear.YEAR).as("n_year"),
         col(CountryYear.SOURCE).as(NATIONAL_SOURCE),

@@ -15,6 +15,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
 import org.violence.lakehouse.io.Lineage;
 import org.violence.lakehouse.io.Table;
@@ -108,7 +109,7 @@ public final class MunicipalHomicides {
         .agg(max(POPULATION).as(POPULATION), concat_ws("; ", sort_array(collect_set(SOURCE)))
             .as("sources"))
         .groupBy(GeographicUnits.COUNTRY_CODE, STABLE_CODE, YEAR)
-        .agg(sum(POPULATION).as(POPULATION), max("sources").as("sources"));
+        .agg(ExactSums.sum(col(POPULATION)).as(POPULATION), max("sources").as("sources"));
     Dataset<Row> byBasis = counts.groupBy(col(GeographicUnits.COUNTRY_CODE), col(STABLE_CODE),
             col(YEAR), col(ADMIN1_CODE))
         .pivot(BASIS, java.util.List.of(HomicideCounts.REGISTRATION, HomicideCounts.OCCURRENCE))

@@ -9,6 +9,7 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.routes.RouteExposure;
 import org.violence.lakehouse.silver.Covariates;
@@ -123,7 +124,7 @@ public final class MunicipalityYearPanel {
     Dataset<Row> unitAreas = municipalities.select(Municipalities.MUNICIPALITY_CODE,
             Municipalities.STABLE_CODE).distinct()
         .join(areas, Municipalities.MUNICIPALITY_CODE)
-        .groupBy(Municipalities.STABLE_CODE).agg(sum(AREA).as(AREA));
+        .groupBy(Municipalities.STABLE_CODE).agg(ExactSums.sum(col(AREA)).as(AREA));
     Dataset<Row> units = municipalities
         .where(col(Municipalities.MUNICIPALITY_CODE).equalTo(col(Municipalities.STABLE_CODE)))
         .select(Municipalities.STABLE_CODE, Municipalities.STATE_CODE, Municipalities.STATE_NAME,

@@ -6,8 +6,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.routes.TraffickingNetwork;
 import org.violence.lakehouse.silver.Municipalities;
 import org.violence.lakehouse.silver.Population;
@@ -98,7 +97,7 @@ public final class SpatialFeatures {
         .select(col(STABLE), col(YEAR), smoothed().multiply(PER).as(EB_LOCAL));
 
     Dataset<Row> lag = neighbours.join(counts.toDF(NEIGHBOUR, YEAR, "y", "n"), NEIGHBOUR)
-        .groupBy(STABLE, YEAR).agg(exactMean(col("y").divide(col("n")).multiply(PER))
+        .groupBy(STABLE, YEAR).agg(ExactSums.mean(col("y").divide(col("n")).multiply(PER))
             .as(NEIGHBOUR_RATE))
         .withColumn(NEIGHBOUR_RATE_LAG, first(col(NEIGHBOUR_RATE)).over(Window
             .partitionBy(STABLE).orderBy(YEAR).rangeBetween(-1, -1)));
@@ -114,32 +113,15 @@ public final class SpatialFeatures {
    */
   private static Dataset<Row> shrinkageTerms(Dataset<Row> rows, String area) {
     Dataset<Row> pooled = rows.groupBy(area, YEAR).agg(
-        exactSum(col("y")).divide(exactSum(col("n"))).as("m"), exactSum(col("n")).as("total"),
+        ExactSums.sum(col("y")).divide(ExactSums.sum(col("n"))).as("m"),
+        ExactSums.sum(col("n")).as("total"),
         count(lit(1)).as("units"));
     Column rate = col("y").divide(col("n"));
     return rows.join(pooled, new String[] {area, YEAR}).groupBy(area, YEAR)
-        .agg(first("m").as("m"), exactSum(col("n").multiply(pow(rate.minus(col("m")), 2)))
+        .agg(first("m").as("m"), ExactSums.sum(col("n").multiply(pow(rate.minus(col("m")), 2)))
             .divide(first("total")).as("s2"), first("total").divide(first("units")).as("nbar"))
         .select(col(area), col(YEAR), col("m"),
             greatest(col("s2").minus(col("m").divide(col("nbar"))), lit(0.0)).as("a"));
-  }
-
-  /** Decimal digits enough for the terms below (see exactSum), summed without rounding. */
-  private static final DataType EXACT = DataTypes.createDecimalType(38, 18);
-
-  /**
-   * A sum that does not depend on the order of its terms: each term rounded to 18 decimals
-   * (~1e-19 absolute against rates of ~1e-4 and sums of ~1) and the rounded terms added exactly,
-   * so that two plans grouping the rows otherwise give the same bits. As a sum of doubles, the
-   * panel's last bits moved with changes to unrelated plans.
-   */
-  private static Column exactSum(Column term) {
-    return sum(term.cast(EXACT)).cast(DataTypes.DoubleType);
-  }
-
-  /** The mean of the non-null terms, as exact as {@link #exactSum}. */
-  private static Column exactMean(Column term) {
-    return exactSum(term).divide(count(term));
   }
 
   /** Marshall's estimate for a row with y, n, m and a: the pooled rate where a is 0. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.silver.Municipalities;
 
@@ -103,7 +104,7 @@ public final class RouteExposure {
         .distinct()
         .groupBy(TraffickingRoutes.SCENARIO, STABLE_CODE)
         .agg(count(TraffickingRoutes.ROUTE_ID).as(ROUTES),
-            sum(TraffickingNetwork.PRODUCER_INTENSITY).as(ROUTES_WEIGHTED));
+            ExactSums.sum(col(TraffickingNetwork.PRODUCER_INTENSITY)).as(ROUTES_WEIGHTED));
     return distances.join(units, TraffickingNetwork.MUNICIPALITY_CODE)
         .groupBy(TraffickingRoutes.SCENARIO, STABLE_CODE).agg(min(KM_TO_ROUTE).as(KM_TO_ROUTE))
         .join(crossings, new String[] {TraffickingRoutes.SCENARIO, STABLE_CODE}, "left")
@@ -120,7 +121,7 @@ public final class RouteExposure {
         min(TraffickingNetwork.KM_TO_BORDER).as(KM_TO_BORDER),
         max(TraffickingNetwork.IS_BORDER).as(BORDER),
         max(TraffickingNetwork.IS_PRODUCER).as(PRODUCER),
-        sum(TraffickingNetwork.PRODUCER_INTENSITY).as(PRODUCER_INTENSITY),
+        ExactSums.sum(col(TraffickingNetwork.PRODUCER_INTENSITY)).as(PRODUCER_INTENSITY),
         max(TraffickingNetwork.HAS_PIPELINE).as(PIPELINE));
     return exposures.where(col(TraffickingRoutes.SCENARIO).equalTo(TraffickingRoutes.BASELINE))
         .join(attributes, STABLE_CODE)

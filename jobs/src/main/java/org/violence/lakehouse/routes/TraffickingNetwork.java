@@ -7,6 +7,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.io.Lineage;
@@ -196,7 +197,7 @@ public final class TraffickingNetwork {
   /** Eradication summed per municipality: the poppy file lists a few municipalities twice. */
   private static Dataset<Row> intensity(Dataset<Row> eradication, String column) {
     return eradication.groupBy(MUNICIPALITY_CODE)
-        .agg(sum(coalesce(col("eradication_intensity"), lit(0.0))).as(column));
+        .agg(ExactSums.sum(coalesce(col("eradication_intensity"), lit(0.0))).as(column));
   }
 
   /**

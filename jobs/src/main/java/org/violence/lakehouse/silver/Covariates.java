@@ -12,6 +12,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig.FillRule;
@@ -126,7 +127,8 @@ public final class Covariates {
     Dataset<Row> observed = conformed.rows()
         .where(col("value").isNotNull().and(col("population").gt(0)))
         .groupBy(col(Municipalities.STABLE_CODE), col(YEAR), col("covariate"))
-        .agg(sum(col("value").multiply(col("population"))).divide(sum("population")).as("value"));
+        .agg(ExactSums.sum(col("value").multiply(col("population")))
+            .divide(ExactSums.sum(col("population"))).as("value"));
 
     Dataset<Row> grid = MunicipalKeys.panelUnits(municipalities)
         .crossJoin(MunicipalKeys.years(municipalities.sparkSession(), years)

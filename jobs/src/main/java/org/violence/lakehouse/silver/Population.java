@@ -11,6 +11,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.violence.lakehouse.io.ExactSums;
 import org.violence.lakehouse.bronze.DelimitedSources;
 import org.violence.lakehouse.run.Quarantine;
 import org.violence.lakehouse.conf.LakehouseConfig.YearRange;
@@ -63,7 +64,7 @@ public final class Population {
         estimates.where(col("sex").equalTo("Total")), municipalities);
     Dataset<Row> observed = conformed.rows().where(col(POPULATION).isNotNull())
         .groupBy(col(Municipalities.STABLE_CODE), col(YEAR))
-        .agg(sum(POPULATION).as("observed"));
+        .agg(ExactSums.sum(col(POPULATION)).as("observed"));
     WindowSpec unit = Window.partitionBy(Municipalities.STABLE_CODE).orderBy(YEAR);
     Column before = last(when(col("observed").isNotNull(), struct(col(YEAR).as("y"), col("observed").as("p"))), true)
         .over(unit.rowsBetween(Window.unboundedPreceding(), Window.currentRow()));
