@@ -5,23 +5,32 @@ import static org.apache.spark.sql.functions.input_file_name;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.commons.io.FileUtils;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
+import org.violence.lakehouse.bronze.InegiCubeSource;
 import org.violence.lakehouse.cli.Pipeline;
 import org.violence.lakehouse.conf.LakehouseConfig;
 import org.violence.lakehouse.gold.MunicipalityYearPanel;
+import org.violence.lakehouse.io.BuildState;
 import org.violence.lakehouse.io.Table;
 import org.violence.lakehouse.quality.QualityGate;
 import org.violence.lakehouse.silver.Covariates;
+import org.violence.lakehouse.silver.Municipalities;
 
-/** Incremental runs on the real samples: nothing to do, a new year, a failed quality gate. */
+/**
+ * Incremental runs on the real samples: nothing to do, a new year, a source with no file in the
+ * years, a failed quality gate.
+ */
 class NightlyRunTest extends LakehouseTestBase {
 
   @Test
@@ -67,6 +76,35 @@ class NightlyRunTest extends LakehouseTestBase {
             .equals(built.get(table))).toList(),
         table -> real.lakehouse().readVersion(table, built.get(table)),
         table -> real.lakehouse().read(table));
+  }
+
+  /**
+   * A run over years that a yearly source has no file for (INEGI's occurrence cube ends in 2010;
+   * researchers study 2011-2015): its bronze table is there and empty, and the panel's columns
+   * from it are empty, not zero, while the other sources' columns are as before. Without the
+   * empty table the first stage reading it failed the run with an internal error.
+   */
+  @Test
+  void aYearlySourceWithNoFileInTheRunsYearsLeavesItsColumnsEmpty() throws Exception {
+    RealRun small = copyOf(smallRun());
+    // As a lakehouse that never held the table (a first run over 2011-2015): the rest of the
+    // small run stays, so that only what reads the cube is built again.
+    FileUtils.deleteDirectory(Path.of(java.net.URI.create(small.lakehouse().path(
+        InegiCubeSource.OCCURRENCE.table()))).toFile());
+    new Pipeline(spark(), small.config().withSourceYears("homicides_occurrence",
+        new LakehouseConfig.YearRange(1994, SMALL_YEARS.first() - 1))).run();
+
+    Assertions.assertEquals(0L, small.lakehouse().read(InegiCubeSource.OCCURRENCE.table())
+        .count());
+    Assertions.assertEquals(Set.of(BuildState.WHOLE), small.lakehouse().buildState(
+        InegiCubeSource.OCCURRENCE.table()).parts().keySet());
+    Dataset<Row> panel = small.lakehouse().read(MunicipalityYearPanel.TABLE);
+    Assertions.assertEquals(0L, panel.where(col(MunicipalityYearPanel.HOMICIDES_OCCURRENCE)
+        .isNotNull()).count(), "no occurrence count in years without its file");
+    String[] registration = {Municipalities.STABLE_CODE, MunicipalityYearPanel.YEAR,
+        MunicipalityYearPanel.HOMICIDES_REGISTRATION};
+    assertSameContents(smallRun().lakehouse().read(MunicipalityYearPanel.TABLE)
+        .selectExpr(registration), panel.selectExpr(registration));
   }
 
   private static Set<String> panelFilesOfUnchangedYears(RealRun run) {
