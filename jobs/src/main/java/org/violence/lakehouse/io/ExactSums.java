@@ -17,9 +17,8 @@ import org.apache.spark.sql.types.DataTypes;
  * read a stage's inputs back from Delta gave other last bits than a run from an empty lakehouse
  * (route exposures weighted by producer intensity, 535.5918999999999 against 535.5919), so a
  * rebuilt table differed from a fresh one with the same inputs. Here each term is rounded to 18
- * decimals (~1e-18 absolute, far below a double's precision for the populations, areas,
- * intensities and population-weighted covariates summed) and the rounded terms are added
- * exactly, as decimals.
+ * decimals (an absolute error of at most 5e-19 per term) and the rounded terms are added
+ * exactly, as decimals, so that the sum no longer depends on their order.
  */
 public final class ExactSums {
   /** 20 digits before the point: sums up to 1e20, above any population, area or product here. */
