@@ -76,13 +76,9 @@ public final class BronzeStages {
     List<InputManifest.Entry> own = manifest.stream()
         .filter(e -> e.source().equals(source.configKey())).toList();
     if (files.isYearly() && own.isEmpty()) {
-      // A yearly family none of whose years is a panel year (INEGI's occurrence cube ends in
-      // 2010; a run over 2011-2015): an empty table, so that the stages reading it find one
-      // and their years come out empty, not zero. Without it the first reader failed.
-      return Stage.fromState(List.of(source.table()), stateOf -> BuildState.whole(
-          Fingerprints.of(Fingerprints.codeVersion(), files.path(), "no file in the run's years")),
-          null, parts -> Stage.Output.of(Map.of(source.table(),
-              ingest.land(source, files, List.of()).rows())));
+      return Stage.withNoFileInTheYears(source.table(),
+          List.of(files.path(), "no file in the run's years"),
+          () -> ingest.land(source, files, List.of()).rows());
     }
     Map<String, String> pathOfPart = new TreeMap<>();
     own.forEach(e -> pathOfPart.put(e.file().part(), e.file().path()));

@@ -46,9 +46,8 @@ public final class MicrodataStages {
   /** bronze.death_records; with no file in the run's years, an empty table. */
   public Stage bronze(String runId, Timestamp loadTime) {
     if (files.isEmpty()) {
-      return Stage.fromState(List.of(DeathRecords.TABLE), stateOf -> BuildState.whole(noFiles()),
-          null, parts -> output(DeathRecords.read(lakehouse.spark(), inputsRoot,
-              source.encoding(), List.of(), runId, loadTime)));
+      return Stage.withNoFileInTheYears(DeathRecords.TABLE, NO_FILES, () -> DeathRecords.read(
+          lakehouse.spark(), inputsRoot, source.encoding(), List.of(), runId, loadTime));
     }
     return Stage.fromState(List.of(DeathRecords.TABLE), stateOf -> {
       TreeMap<String, String> parts = new TreeMap<>();
@@ -68,10 +67,8 @@ public final class MicrodataStages {
    */
   public Stage counts() {
     if (files.isEmpty()) {
-      return Stage.fromState(List.of(DeathRecordCounts.TABLE),
-          stateOf -> BuildState.whole(noFiles()),
-          null, parts -> Stage.Output.of(Map.of(DeathRecordCounts.TABLE, lakehouse.spark()
-              .createDataFrame(List.of(), DeathRecordCounts.TABLE.schema()))));
+      return Stage.withNoFileInTheYears(DeathRecordCounts.TABLE, NO_FILES, () -> lakehouse
+          .spark().createDataFrame(List.of(), DeathRecordCounts.TABLE.schema()));
     }
     return Stage.byYear(List.of(DeathRecordCounts.TABLE), List.of(
             Stage.Input.sameYear(DeathRecords.TABLE), Stage.Input.whole(Municipalities.TABLE)),
@@ -91,10 +88,9 @@ public final class MicrodataStages {
     return years;
   }
 
-  /** Both tables' fingerprint in a run whose years have no certificate file. */
-  private static String noFiles() {
-    return Fingerprints.of(Fingerprints.codeVersion(), "no death-record files in the run's years");
-  }
+  /** What both tables are built from in a run whose years have no certificate file. */
+  private static final List<String> NO_FILES =
+      List.of("no death-record files in the run's years");
 
   /** Malformed lines are landed with their raw text and quarantined by the counts. */
   private Stage.Output output(Dataset<Row> certificates) {

@@ -112,6 +112,21 @@ public final class Stage {
   }
 
   /**
+   * The table of a yearly source none of whose files falls in the run's years (INEGI's
+   * occurrence cube ends in 2010; a run over 2011-2015): built whole from no file, with a
+   * fingerprint naming {@code why}, so that the stages reading it find a table and their years
+   * come out empty, not zero, and a later run with files in its years rebuilds it by year.
+   */
+  public static Stage withNoFileInTheYears(Table table, List<String> why,
+      Supplier<Dataset<Row>> emptyRows) {
+    List<String> components = new java.util.ArrayList<>(List.of(Fingerprints.codeVersion()));
+    components.addAll(why);
+    return fromState(List.of(table),
+        stateOf -> BuildState.whole(Fingerprints.of(components.toArray(String[]::new))), null,
+        parts -> Output.of(Map.of(table, emptyRows.get())));
+  }
+
+  /**
    * A stage built whole from other tables; it is rebuilt when any input or the settings it
    * depends on (given as text) change.
    */
