@@ -8,7 +8,7 @@ import java.util.List;
  * the table is written; warnings are recorded and reported only.
  */
 public record Expectation(Level level, Kind kind, String description, List<String> columns,
-    String condition) {
+    String condition, String locatedBy) {
 
   public enum Level { ERROR, WARNING }
 
@@ -17,17 +17,17 @@ public record Expectation(Level level, Kind kind, String description, List<Strin
   /** No two rows share these columns' values (and none is null). */
   public static Expectation uniqueKey(String... columns) {
     return new Expectation(Level.ERROR, Kind.UNIQUE_KEY,
-        "one row per " + String.join(" x ", columns), List.of(columns), null);
+        "one row per " + String.join(" x ", columns), List.of(columns), null, null);
   }
 
   public static Expectation notNull(String column) {
     return new Expectation(Level.ERROR, Kind.NOT_NULL, column + " is never null",
-        List.of(column), null);
+        List.of(column), null, null);
   }
 
   /** Every row satisfies a SQL condition, e.g. {@code population > 0}. */
   public static Expectation holds(String description, String condition) {
-    return new Expectation(Level.ERROR, Kind.HOLDS, description, List.of(), condition);
+    return new Expectation(Level.ERROR, Kind.HOLDS, description, List.of(), condition, null);
   }
 
   /** A value in [low, high] wherever it is present (covariates are missing in some years). */
@@ -37,6 +37,17 @@ public record Expectation(Level level, Kind kind, String description, List<Strin
   }
 
   public Expectation asWarning() {
-    return new Expectation(Level.WARNING, kind, description, columns, condition);
+    return new Expectation(Level.WARNING, kind, description, columns, condition, locatedBy);
+  }
+
+  /**
+   * A failure also names the range of {@code column} over the rows that violate it, e.g. the
+   * years with no population, so that the message points at the cause, not only at a count.
+   */
+  public Expectation locatedBy(String column) {
+    if (kind == Kind.UNIQUE_KEY) {
+      throw new IllegalArgumentException("a duplicated key is located by the key itself");
+    }
+    return new Expectation(level, kind, description, columns, condition, column);
   }
 }

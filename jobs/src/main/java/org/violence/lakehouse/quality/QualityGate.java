@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -98,7 +100,16 @@ public final class QualityGate {
             + (duplicates > 0 && missingKey > 0 ? "; " : "")
             + describe(missingKey, "row(s) have no key at all");
       } else {
-        message = describe(measured.getLong(next++), "of " + rows + " row(s) violate it");
+        long violating = measured.getLong(next++);
+        message = describe(violating, "of " + rows + " row(s) violate it");
+        if (expectation.locatedBy() != null) {
+          Object first = measured.get(next++);
+          Object last = measured.get(next++);
+          if (violating > 0) {
+            message += ", " + expectation.locatedBy() + " " + first
+                + (first.equals(last) ? "" : " to " + last);
+          }
+        }
       }
       boolean holds = message.isEmpty();
       results.add(RowFactory.create(runId, table.qualifiedName(), parts,
@@ -126,10 +137,19 @@ public final class QualityGate {
         Column allNull = Arrays.stream(key).map(Column::isNull).reduce(Column::and).orElseThrow();
         return List.of(countDistinct(struct(key)), countWhere(allNull));
       case NOT_NULL:
-        return List.of(countWhere(col(expectation.columns().get(0)).isNull()));
+        return violated(expectation, col(expectation.columns().get(0)).isNull());
       default:
-        return List.of(countWhere(not(coalesce(expr(expectation.condition()), lit(false)))));
+        return violated(expectation, not(coalesce(expr(expectation.condition()), lit(false))));
     }
+  }
+
+  /** The count of rows that violate, and where asked the range they lie in (same pass). */
+  private static List<Column> violated(Expectation expectation, Column violation) {
+    if (expectation.locatedBy() == null) {
+      return List.of(countWhere(violation));
+    }
+    Column located = when(violation, col(expectation.locatedBy()));
+    return List.of(countWhere(violation), min(located), max(located));
   }
 
   private static Column countWhere(Column condition) {

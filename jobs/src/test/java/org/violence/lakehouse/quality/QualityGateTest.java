@@ -78,6 +78,23 @@ class QualityGateTest extends LakehouseTestBase {
   }
 
   @Test
+  void aLocatedExpectationNamesTheRangeOfItsViolations() {
+    QualityGate gate = new QualityGate("test");
+    gate.check(table(Expectation.notNull("population").locatedBy("state").asWarning(),
+        Expectation.holds("population > 0", "population > 0").locatedBy("municipality")
+            .asWarning()), rows(
+        new Object[] {"01", "001", 10L},
+        new Object[] {"03", "002", null},   // null population: violates both
+        new Object[] {"02", "007", 0L},     // violates the condition
+        new Object[] {"09", "004", 3L}),
+        "whole");
+    Assertions.assertEquals(List.of(
+        List.of(QualityGate.FAILURE, "1 of 4 row(s) violate it, state 03"),
+        List.of(QualityGate.FAILURE, "2 of 4 row(s) violate it, municipality 002 to 007")),
+        outcomes(gate));
+  }
+
+  @Test
   void noRowsHoldEveryExpectation() {
     QualityGate gate = new QualityGate("test");
     gate.check(table(Expectation.uniqueKey("state"), Expectation.notNull("population")), rows(),
