@@ -109,7 +109,7 @@ public final class MunicipalityYearPanel {
     table.column(COUNTRY_CODE, "ISO 3166-1 alpha-3 of the unit's country: MEX for INEGI's "
         + "municipalities; others come from the municipal input contract, keyed by official code");
     table.expect(uniqueKey(COUNTRY_CODE, Municipalities.STABLE_CODE, YEAR),
-          holds("population > 0", Population.POPULATION + " > 0"),
+          holds("population > 0", Population.POPULATION + " > 0").locatedBy(YEAR),
           holds("homicide rates >= 0", "coalesce(" + RATE_REGISTRATION
               + ", 0) >= 0 AND coalesce(" + RATE_OCCURRENCE + ", 0) >= 0"),
           // Small municipalities do reach such rates in real years; worth a look, not a stop.

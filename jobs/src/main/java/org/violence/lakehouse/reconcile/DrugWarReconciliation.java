@@ -38,7 +38,7 @@ public final class DrugWarReconciliation {
       .column("outside_panel", "Silver total minus panel: unknown municipality, or a partial year")
       .column(DIFFERENCE, "Source total minus silver total (0 when reconciled)")
       .expect(holds("the Presidencia file's total equals the silver total",
-              DIFFERENCE + " = 0"))
+              DIFFERENCE + " = 0").locatedBy(YEAR))
       .build();
 
   private DrugWarReconciliation() {}

@@ -46,9 +46,9 @@ public final class Reconciliation {
       .column("outside_panel", "Silver total minus panel: deaths with no municipality")
       .column(DIFFERENCE, "INEGI national total minus silver total (0 when reconciled)")
       .expect(holds("INEGI's national total equals the silver total (every homicide accounted for)",
-              DIFFERENCE + " = 0"),
+              DIFFERENCE + " = 0").locatedBy(YEAR),
           holds("panel + outside panel equals the silver total", PANEL
-              + " + outside_panel = " + SILVER_TOTAL))
+              + " + outside_panel = " + SILVER_TOTAL).locatedBy(YEAR))
       .build();
 
   private Reconciliation() {}

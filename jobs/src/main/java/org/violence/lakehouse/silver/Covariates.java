@@ -66,10 +66,11 @@ public final class Covariates {
               + "false where filled")
           .column(fillRuleColumn(covariate), "Rule that filled " + covariate + " in other years");
     }
+    // A value out of range comes from one municipality's row of an input: name it.
     table.expect(uniqueKey(Municipalities.STABLE_CODE, YEAR),
-          withinWherePresent(GINI, 0, 1),
-          withinWherePresent(POVERTY, 0, 100),
-          withinWherePresent(URBANISATION, 0, 100));
+          withinWherePresent(GINI, 0, 1).locatedBy(Municipalities.STABLE_CODE),
+          withinWherePresent(POVERTY, 0, 100).locatedBy(Municipalities.STABLE_CODE),
+          withinWherePresent(URBANISATION, 0, 100).locatedBy(Municipalities.STABLE_CODE));
     return table.build();
   }
 

@@ -52,7 +52,7 @@ public final class MunicipalAreas {
           + "subtracted; of simplified polygons")
       .unit(AREA, "km2")
       .expect(uniqueKey(Municipalities.MUNICIPALITY_CODE),
-          holds("area > 0", AREA + " > 0"))
+          holds("area > 0", AREA + " > 0").locatedBy(Municipalities.MUNICIPALITY_CODE))
       .build();
 
   private MunicipalAreas() {}

@@ -123,8 +123,11 @@ class NightlyRunTest extends LakehouseTestBase {
 
     QualityGate.QualityGateException failure = Assertions.assertThrows(
         QualityGate.QualityGateException.class, () -> new Pipeline(spark(), config).run());
+    // The message names the municipality whose row is out of range, alone.
     Assertions.assertTrue(failure.getMessage().contains("silver.covariates")
-        && failure.getMessage().contains("gini in [0.0, 1.0]"), failure.getMessage());
+        && failure.getMessage().contains("gini in [0.0, 1.0]")
+        && failure.getMessage().contains(", " + Municipalities.STABLE_CODE + " 01001)"),
+        failure.getMessage());
 
     Map<Table, Long> before = real.outcome().versions();
     for (Table table : List.of(Covariates.TABLE, MunicipalityYearPanel.TABLE)) {
