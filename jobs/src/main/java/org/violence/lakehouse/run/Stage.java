@@ -1,5 +1,6 @@
 package org.violence.lakehouse.run;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,11 +120,11 @@ public final class Stage {
    */
   public static Stage withNoFileInTheYears(Table table, List<String> why,
       Supplier<Dataset<Row>> emptyRows) {
-    List<String> components = new java.util.ArrayList<>(List.of(Fingerprints.codeVersion()));
-    components.addAll(why);
-    return fromState(List.of(table),
-        stateOf -> BuildState.whole(Fingerprints.of(components.toArray(String[]::new))), null,
-        parts -> Output.of(Map.of(table, emptyRows.get())));
+    return fromState(List.of(table), stateOf -> {
+      List<String> components = new ArrayList<>(List.of(Fingerprints.codeVersion()));
+      components.addAll(why);
+      return BuildState.whole(Fingerprints.of(components.toArray(String[]::new)));
+    }, null, parts -> Output.of(Map.of(table, emptyRows.get())));
   }
 
   /**
