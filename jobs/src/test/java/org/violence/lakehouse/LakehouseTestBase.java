@@ -102,6 +102,11 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
     return new RealRun(config, new Lakehouse(spark(), config.lakehouse()), real.outcome());
   }
 
+  /** A table's folder on the local disk, where a test damages or inspects its files. */
+  protected static Path folderOf(Lakehouse lakehouse, Table table) {
+    return Path.of(java.net.URI.create(lakehouse.path(table)));
+  }
+
   /** A copy of a lakehouse folder as it is now (Delta logs name their files relatively). */
   protected static Path copyOfFolder(Path from) {
     try {

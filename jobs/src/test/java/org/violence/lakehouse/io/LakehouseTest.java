@@ -63,8 +63,8 @@ class LakehouseTest extends LakehouseTestBase {
         Files.createTempDirectory("checksum").toString());
     long version = lakehouse.replace(YEARLY, spark().createDataFrame(List.of(
         RowFactory.create(2009, 3L), RowFactory.create(2010, 4L)), YEARLY.schema()), null);
-    java.nio.file.Path checksum = java.nio.file.Path.of(java.net.URI.create(
-        lakehouse.path(YEARLY) + "/_delta_log/" + String.format("%020d.crc", version)));
+    java.nio.file.Path checksum = folderOf(lakehouse, YEARLY)
+        .resolve("_delta_log/" + String.format("%020d.crc", version));
     com.fasterxml.jackson.databind.JsonNode crc = new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(checksum.toFile());
     Assertions.assertEquals(2, crc.get("numFiles").asInt(), "a file per year: " + crc);
@@ -81,8 +81,7 @@ class LakehouseTest extends LakehouseTestBase {
   void aNewTableIsCreatedOverWhatAKilledFirstWriteLeft() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(),
         Files.createTempDirectory("lakehouse").toString());
-    java.nio.file.Path folder = java.nio.file.Path.of(java.net.URI.create(
-        lakehouse.path(YEARLY)));
+    java.nio.file.Path folder = folderOf(lakehouse, YEARLY);
     spark().createDataFrame(List.of(RowFactory.create(1999, 99L)), YEARLY.schema())
         .write().parquet(folder.toString());
     Files.createDirectories(folder.resolve("_delta_log"));

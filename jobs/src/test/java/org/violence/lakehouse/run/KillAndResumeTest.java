@@ -239,7 +239,7 @@ class KillAndResumeTest extends LakehouseTestBase {
 
   private static boolean logChangedSinceLastCheck(Lakehouse lakehouse, Table table,
       Map<Table, List<String>> logsChecked) {
-    Path log = Path.of(java.net.URI.create(lakehouse.path(table))).resolve("_delta_log");
+    Path log = folderOf(lakehouse, table).resolve("_delta_log");
     List<String> files = List.of();
     if (Files.isDirectory(log)) {
       try (var listing = Files.list(log)) {

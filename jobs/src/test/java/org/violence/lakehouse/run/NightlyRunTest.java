@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.input_file_name;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,8 +88,8 @@ class NightlyRunTest extends LakehouseTestBase {
     RealRun small = copyOf(smallRun());
     // As a lakehouse that never held the table (a first run over 2011-2015): the rest of the
     // small run stays, so that only what reads the cube is built again.
-    FileUtils.deleteDirectory(Path.of(java.net.URI.create(small.lakehouse().path(
-        InegiCubeSource.OCCURRENCE.table()))).toFile());
+    FileUtils.deleteDirectory(folderOf(small.lakehouse(), InegiCubeSource.OCCURRENCE.table())
+        .toFile());
     new Pipeline(spark(), small.config().withSourceYears("homicides_occurrence",
         new LakehouseConfig.YearRange(1994, SMALL_YEARS.first() - 1))).run();
 

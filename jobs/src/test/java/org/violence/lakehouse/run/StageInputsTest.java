@@ -171,7 +171,7 @@ class StageInputsTest extends LakehouseTestBase {
   }
 
   private static void deleteDataFiles(Lakehouse lakehouse, Table table) {
-    try (var files = Files.list(Path.of(java.net.URI.create(lakehouse.path(table))))) {
+    try (var files = Files.list(folderOf(lakehouse, table))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".parquet")).toList()) {
         Files.delete(file);
       }
