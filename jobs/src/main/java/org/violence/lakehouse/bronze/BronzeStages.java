@@ -77,7 +77,7 @@ public final class BronzeStages {
         .filter(e -> e.source().equals(source.configKey())).toList();
     if (files.isYearly() && own.isEmpty()) {
       return Stage.withNoFileInTheYears(source.table(),
-          List.of(files.path(), "no file in the run's years"),
+          files.path() + ": no file in the run's years",
           () -> ingest.land(source, files, List.of()).rows());
     }
     Map<String, String> pathOfPart = new TreeMap<>();

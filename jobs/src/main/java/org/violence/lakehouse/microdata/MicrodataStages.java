@@ -89,8 +89,7 @@ public final class MicrodataStages {
   }
 
   /** What both tables are built from in a run whose years have no certificate file. */
-  private static final List<String> NO_FILES =
-      List.of("no death-record files in the run's years");
+  private static final String NO_FILES = "no death-record files in the run's years";
 
   /** Malformed lines are landed with their raw text and quarantined by the counts. */
   private Stage.Output output(Dataset<Row> certificates) {

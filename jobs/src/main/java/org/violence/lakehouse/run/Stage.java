@@ -1,6 +1,5 @@
 package org.violence.lakehouse.run;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -118,13 +117,11 @@ public final class Stage {
    * fingerprint naming {@code why}, so that the stages reading it find a table and their years
    * come out empty, not zero, and a later run with files in its years rebuilds it by year.
    */
-  public static Stage withNoFileInTheYears(Table table, List<String> why,
+  public static Stage withNoFileInTheYears(Table table, String why,
       Supplier<Dataset<Row>> emptyRows) {
-    return fromState(List.of(table), stateOf -> {
-      List<String> components = new ArrayList<>(List.of(Fingerprints.codeVersion()));
-      components.addAll(why);
-      return BuildState.whole(Fingerprints.of(components.toArray(String[]::new)));
-    }, null, parts -> Output.of(Map.of(table, emptyRows.get())));
+    return fromState(List.of(table),
+        stateOf -> BuildState.whole(Fingerprints.of(Fingerprints.codeVersion(), why)), null,
+        parts -> Output.of(Map.of(table, emptyRows.get())));
   }
 
   /**
