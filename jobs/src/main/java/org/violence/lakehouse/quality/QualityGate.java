@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -107,7 +108,7 @@ public final class QualityGate {
           Object last = measured.get(next++);
           if (violating > 0) {
             message += ", " + expectation.locatedBy() + " " + first
-                + (first.equals(last) ? "" : " to " + last);
+                + (Objects.equals(first, last) ? "" : " to " + last);
           }
         }
       }

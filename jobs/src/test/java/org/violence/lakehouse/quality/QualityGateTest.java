@@ -94,6 +94,18 @@ class QualityGateTest extends LakehouseTestBase {
         outcomes(gate));
   }
 
+  /** Violating rows whose locating column is empty: the gate still reports, not fails. */
+  @Test
+  void aLocationThatIsNullIsReportedAsSuch() {
+    QualityGate gate = new QualityGate("test");
+    gate.check(table(Expectation.notNull("population").locatedBy("state").asWarning()), rows(
+        new Object[] {"01", "001", 10L},
+        new Object[] {null, "002", null}),
+        "whole");
+    Assertions.assertEquals(List.of(List.of(QualityGate.FAILURE,
+        "1 of 2 row(s) violate it, state null")), outcomes(gate));
+  }
+
   @Test
   void noRowsHoldEveryExpectation() {
     QualityGate gate = new QualityGate("test");
