@@ -21,6 +21,19 @@ public final class ChildJvm {
    */
   public static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
+  /**
+   * Spark settings for such a cold JVM running a small run: no generated code. Spark compiles a
+   * class with Janino for each fused stage (whole-stage code generation) and for each
+   * projection, predicate and ordering outside them (in exchanges, sorts, writers, Delta's log
+   * replays); a cold JVM then loads each class and compiles it again in its JIT, to run it over
+   * a few thousand rows. Interpreted, the values are the same. The cluster's run took ~17% less
+   * time with interpreted expressions, and ~17% less again with fused stages off too; the kill
+   * chain's killed runs ~10% less (jobs/BENCHMARKS.md). Not the product's default: over the full
+   * run's rows the compiled classes pay for themselves.
+   */
+  public static final List<String> NO_GENERATED_CODE = List.of(
+      "spark.sql.codegen.factoryMode=NO_CODEGEN", "spark.sql.codegen.wholeStage=false");
+
   /** A flag that chooses the collector: a JVM takes one only. */
   private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w+GC");
 

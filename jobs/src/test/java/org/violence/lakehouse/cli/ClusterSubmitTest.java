@@ -47,8 +47,8 @@ import org.violence.lakehouse.reconcile.Reconciliation;
  * is badly conditioned (standard error 4.4 for an estimate of -0.41) and the order of additions
  * moves it by ~1e-8 of itself: estimates are compared to 1e-8 of their standard error, standard
  * errors to 1e-8 relative, the rest of every table exactly. The cluster's run evaluates Spark's
- * expressions interpreted ({@link #INTERPRETED_EXPRESSIONS}, for its cold JVMs), the reference
- * run compiles them: the equal tables say that this changes no number either.
+ * plans without generated code ({@link ChildJvm#NO_GENERATED_CODE}, for its cold JVMs), the
+ * reference run compiles them: the equal tables say that this changes no number either.
  */
 class ClusterSubmitTest extends LakehouseTestBase {
   private static final Path TARGET = projectDir().resolve("jobs/target");
@@ -56,15 +56,6 @@ class ClusterSubmitTest extends LakehouseTestBase {
   private static final Path SPARK_HOME = TARGET.resolve("spark-home");
   private final List<Process> cluster = new ArrayList<>();
   private static final String DISTRIBUTED_MODEL = "poisson_fe_distributed";
-  /**
-   * Spark's interpreted projections, predicates and orderings, for the cluster's cold driver and
-   * executors running two years: outside its fused stages Spark compiles a class for each one it
-   * builds (in exchanges, sorts, writers, Delta's log replays), which such a JVM then loads and
-   * compiles again in its JIT, to run it over a few thousand rows. The values are the same
-   * either way; the run took ~17% less time so (jobs/BENCHMARKS.md). Not the product's default:
-   * over the full run's rows the compiled classes pay for themselves.
-   */
-  private static final String INTERPRETED_EXPRESSIONS = "spark.sql.codegen.factoryMode=NO_CODEGEN";
 
   /** The shipped configuration plus one model fitted by the distributed path. */
   private static Path configWithDistributedModel(Path work) throws IOException {
@@ -90,8 +81,8 @@ class ClusterSubmitTest extends LakehouseTestBase {
     String clusterUp = secondsSince(phase);
     phase = System.nanoTime();
     Path lakehouse = work.resolve("lakehouse");
-    Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
-        "--master", master, "--conf", "spark.driver.host=127.0.0.1",
+    List<String> submitArguments = new ArrayList<>(List.of("--master", master,
+        "--conf", "spark.driver.host=127.0.0.1",
         // Each executor is a cold JVM that runs a few hundred small tasks and exits: C2's
         // compiles cost it more than they gave back (two pairs: the run 101.8 and 100.2 s
         // against 124.5 and 107.9 s with them, jobs/BENCHMARKS.md). The driver keeps C2, for
@@ -100,11 +91,14 @@ class ClusterSubmitTest extends LakehouseTestBase {
             + " " + ChildJvm.C1_ONLY,
         // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
         "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        "--conf", INTERPRETED_EXPRESSIONS,
-        "--executor-memory", "1g",
-        TARGET.resolve("violence-lakehouse.jar").toString(),
+        "--executor-memory", "1g"));
+    ChildJvm.NO_GENERATED_CODE.forEach(setting -> submitArguments.addAll(List.of("--conf",
+        setting)));
+    submitArguments.addAll(List.of(TARGET.resolve("violence-lakehouse.jar").toString(),
         "run", "--config", configWithDistributedModel(work).toString(),
-        "--lakehouse", lakehouse.toString(), "--years", "2005-2006");
+        "--lakehouse", lakehouse.toString(), "--years", "2005-2006"));
+    Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
+        submitArguments.toArray(String[]::new));
     // Stopped with the cluster, also when it times out.
     cluster.add(submit);
     // Generous: CI machines are shared, and a timeout here says nothing about the product.
