@@ -28,8 +28,8 @@ public final class ChildJvm {
    * replays); a cold JVM then loads each class and compiles it again in its JIT, to run it over
    * a few thousand rows. Interpreted, the values are the same. The cluster's run took ~17% less
    * time with interpreted expressions, and ~17% less again with fused stages off too; the kill
-   * chain's killed runs ~10% less (jobs/BENCHMARKS.md). Not the product's default: over the full
-   * run's rows the compiled classes pay for themselves.
+   * test's class ~11% less, class alone (jobs/BENCHMARKS.md). Not the product's default: over
+   * the full run's rows the compiled classes pay for themselves.
    */
   public static final List<String> NO_GENERATED_CODE = List.of(
       "spark.sql.codegen.factoryMode=NO_CODEGEN", "spark.sql.codegen.wholeStage=false");
