@@ -77,6 +77,19 @@ logical$after_2006 <- ifelse(logical$after_2006 == 1, "TRUE", "FALSE")
 out("collinear", ols(homicide_rate_registration ~ gini + i(after_2006) + on_trafficking_route +
       I(2 * gini) | stable_municipality_code, data = logical))
 
+# Comparisons and logic inside I(), 1 where true: a period or a threshold written in the formula
+# rather than kept as a column, a quoted code against a text column, and a condition as a
+# logit's outcome. fixest 0.12.1 fails on a formula of conditions alone ("The current SEXP type
+# is not supported by the sMat class"; the lakehouse fits it), and names each condition after its
+# TRUE level when a comparison reads text.
+out("logical", ols(homicide_rate_registration ~ I(year >= 2007) +
+      I(gini > 0.4 & urbanisation < 50) + I(!on_trafficking_route | marginalisation > 0) +
+      gini | stable_municipality_code))
+out("logical_text", ols(homicide_rate_registration ~ I(state_code == "09") +
+      I(state_code != "02" & gini > 0.45) + gini | year))
+out("logical_outcome", do.call(feglm, c(list(I(homicides_registration > 0) ~ gini +
+      urbanisation | year, panel, family = binomial, fixef.rm = "both"), tight_glm)))
+
 # The default between and long-difference models: panel operators in the outcome, on the
 # 2010 rows. fixest's l()/f() inside a formula with subset = misaligns rows (it warns
 # "longer object length is not a multiple"), so the lags are taken first with fixest's

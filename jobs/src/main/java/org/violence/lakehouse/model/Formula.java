@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * <p>A regressor term is one expression or an interaction {@code a:b} of several (their
  * product); {@code a*b} stands for {@code a + b + a:b}. Expressions are columns, numbers,
  * arithmetic inside {@code I()} or a function's arguments, the transforms {@code log()},
- * {@code log1p()}, {@code exp()}, {@code sqrt()}, {@code abs()}, and the panel operators
+ * {@code log1p()}, {@code exp()}, {@code sqrt()}, {@code abs()}, comparisons and logic
+ * ({@code I(year >= 2007 & gini > 0.4)}, 1 where true), and the panel operators
  * {@code l(x, k)}, {@code f(x, k)}, {@code d(x, k)} (lag, lead, difference on the
  * municipality × year index). Two term functions make several columns: {@code poly(x, k)}
  * (orthogonal, or {@code raw = TRUE}) and {@code i(factor, [var], ref = ...)} (one dummy per
@@ -30,7 +31,8 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
   public static final String INTERCEPT = "(Intercept)";
 
   /** A node of an expression, rendered as R's {@code deparse} writes it. */
-  public sealed interface Expression permits Name, Number, Text, Call, Binary, Negate, Group {
+  public sealed interface Expression permits Name, Number, Text, Call, Binary, Negate, Group,
+      Logical, Not {
     String render();
   }
 
@@ -84,6 +86,25 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
   public record Negate(Expression operand) implements Expression {
     public String render() {
       return "-" + operand.render();
+    }
+  }
+
+  /**
+   * A comparison ({@code < <= > >= == !=}) or a logical {@code &}, {@code |}, as researchers
+   * write inside {@code I()}: {@code I(year >= 2007)} is 1 where it holds, 0 where not, and
+   * empty where an operand is (R's TRUE, FALSE and NA as a regressor's values).
+   */
+  public record Logical(String operator, Expression left, Expression right)
+      implements Expression {
+    public String render() {
+      return left.render() + " " + operator + " " + right.render();
+    }
+  }
+
+  /** R's {@code !x}: 1 where x is 0 (or false), 0 where it is not. */
+  public record Not(Expression operand) implements Expression {
+    public String render() {
+      return "!" + operand.render();
     }
   }
 
@@ -166,7 +187,13 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
     if (e instanceof Binary b) {
       return concat(columnsOf(b.left()), columnsOf(b.right()));
     }
+    if (e instanceof Logical l) {
+      return concat(columnsOf(l.left()), columnsOf(l.right()));
+    }
     if (e instanceof Negate n) {
+      return columnsOf(n.operand());
+    }
+    if (e instanceof Not n) {
       return columnsOf(n.operand());
     }
     return e instanceof Group g ? columnsOf(g.inner()) : List.of();

@@ -17,8 +17,10 @@ import org.violence.lakehouse.model.Formula.Binary;
 import org.violence.lakehouse.model.Formula.Call;
 import org.violence.lakehouse.model.Formula.Expression;
 import org.violence.lakehouse.model.Formula.Group;
+import org.violence.lakehouse.model.Formula.Logical;
 import org.violence.lakehouse.model.Formula.Name;
 import org.violence.lakehouse.model.Formula.Negate;
+import org.violence.lakehouse.model.Formula.Not;
 import org.violence.lakehouse.model.Formula.Number;
 import org.violence.lakehouse.model.Formula.Text;
 import org.violence.lakehouse.silver.Municipalities;
@@ -43,10 +45,42 @@ final class FormulaColumns {
   private final Function<String, String> columnOf;
   private final StructType panel;
 
-  /** {@code columnOf} maps a name in the formula to the panel's column (aliases). */
-  FormulaColumns(Function<String, String> columnOf, StructType panel) {
+  /**
+   * True when a regressor compares text (outside i()): fixest then builds its columns with R's
+   * model.matrix, which names a condition's column after its TRUE level, I(x > 0)TRUE; with
+   * numbers alone it names it I(x > 0).
+   */
+  private final boolean conditionsNamedByLevel;
+
+  /**
+   * {@code columnOf} maps a name in the formula to the panel's column (aliases); the formula
+   * decides how conditions are named.
+   */
+  FormulaColumns(Function<String, String> columnOf, StructType panel, Formula formula) {
     this.columnOf = columnOf;
     this.panel = panel;
+    this.conditionsNamedByLevel = formula.regressors().stream()
+        .flatMap(term -> term.factors().stream()).anyMatch(this::comparesText);
+  }
+
+  private boolean comparesText(Expression e) {
+    if (e instanceof Logical l) {
+      return isTextOperand(l.left()) || isTextOperand(l.right()) || comparesText(l.left())
+          || comparesText(l.right());
+    }
+    if (e instanceof Call c) {
+      return !c.function().equals("i") && c.arguments().stream().anyMatch(this::comparesText);
+    }
+    if (e instanceof Binary b) {
+      return comparesText(b.left()) || comparesText(b.right());
+    }
+    if (e instanceof Negate n) {
+      return comparesText(n.operand());
+    }
+    if (e instanceof Not n) {
+      return comparesText(n.operand());
+    }
+    return e instanceof Group g && comparesText(g.inner());
   }
 
   /** A panel column as it is (a factor's levels keep their type). */
@@ -98,7 +132,10 @@ final class FormulaColumns {
       }
     }
     Column value = input(value(expression));
-    return () -> List.of(new Named(expression.render(), value));
+    boolean condition = expression instanceof Call c && c.function().equals("I")
+        && (c.arguments().get(0) instanceof Logical || c.arguments().get(0) instanceof Not);
+    String name = expression.render() + (condition && conditionsNamedByLevel ? "TRUE" : "");
+    return () -> List.of(new Named(name, value));
   }
 
   /** fixest names a panel operator by its expanded call: {@code l(x, 1)}. */
@@ -117,6 +154,11 @@ final class FormulaColumns {
   /** A single-column expression as a double column. */
   Column value(Expression e) {
     if (e instanceof Name n) {
+      if (isText(n.name())) {
+        // R would make one dummy per level of it; a cast would make its codes numbers.
+        throw new IllegalArgumentException("'" + n.name() + "' is text, not a number: i("
+            + n.name() + ") makes one dummy per level, | " + n.name() + " absorbs them");
+      }
       return raw(n.name()).cast(DataTypes.DoubleType);
     }
     if (e instanceof Number n) {
@@ -131,6 +173,9 @@ final class FormulaColumns {
     if (e instanceof Call c) {
       return call(c);
     }
+    if (e instanceof Logical || e instanceof Not) {
+      return truth(e).cast(DataTypes.DoubleType);
+    }
     if (e instanceof Binary b) {
       return switch (b.operator()) {
         case '+' -> value(b.left()).plus(value(b.right()));
@@ -144,6 +189,51 @@ final class FormulaColumns {
     }
     throw new IllegalArgumentException("'" + e.render() + "' is text, not a number; text "
         + "goes in ref = ...");
+  }
+
+  /**
+   * An expression as a condition, with R's logic: a number is true where it is not 0, and an
+   * empty operand leaves the condition empty unless the other decides it (FALSE & NA is FALSE,
+   * as Spark's AND).
+   */
+  private Column truth(Expression e) {
+    if (e instanceof Not n) {
+      return not(truth(n.operand()));
+    }
+    if (!(e instanceof Logical l)) {
+      return value(e).notEqual(0);
+    }
+    if (l.operator().equals("&") || l.operator().equals("|")) {
+      Column left = truth(l.left());
+      return l.operator().equals("&") ? left.and(truth(l.right())) : left.or(truth(l.right()));
+    }
+    boolean text = isTextOperand(l.left()) || isTextOperand(l.right());
+    Column left = text ? textValue(l.left()) : value(l.left());
+    Column right = text ? textValue(l.right()) : value(l.right());
+    return switch (l.operator()) {
+      case "<" -> left.lt(right);
+      case "<=" -> left.leq(right);
+      case ">" -> left.gt(right);
+      case ">=" -> left.geq(right);
+      case "==" -> left.equalTo(right);
+      default -> left.notEqual(right);
+    };
+  }
+
+  /** A text column or a quoted value: compared as text, as R compares a code with "09". */
+  private boolean isTextOperand(Expression e) {
+    return e instanceof Text || e instanceof Name n && isText(n.name());
+  }
+
+  private Column textValue(Expression e) {
+    if (e instanceof Text t) {
+      return lit(t.value());
+    }
+    if (e instanceof Name n && isText(n.name())) {
+      return raw(n.name());
+    }
+    throw new IllegalArgumentException("'" + e.render() + "' is compared with text: on both "
+        + "sides a text column or a quoted value, as state_code == \"09\"");
   }
 
   private Column call(Call c) {

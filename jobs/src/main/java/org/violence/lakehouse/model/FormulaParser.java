@@ -9,9 +9,11 @@ import org.violence.lakehouse.model.Formula.Call;
 import org.violence.lakehouse.model.Formula.Effect;
 import org.violence.lakehouse.model.Formula.Expression;
 import org.violence.lakehouse.model.Formula.Group;
+import org.violence.lakehouse.model.Formula.Logical;
 import org.violence.lakehouse.model.Formula.Name;
 import org.violence.lakehouse.model.Formula.NamedArgument;
 import org.violence.lakehouse.model.Formula.Negate;
+import org.violence.lakehouse.model.Formula.Not;
 import org.violence.lakehouse.model.Formula.Number;
 import org.violence.lakehouse.model.Formula.Term;
 import org.violence.lakehouse.model.Formula.Text;
@@ -19,8 +21,9 @@ import org.violence.lakehouse.model.Formula.Text;
 /**
  * Recursive-descent parser of {@link Formula}'s language. On the formula's level {@code +}
  * separates terms, {@code :} and {@code *} interact them; inside a function's parentheses the
- * arguments are arithmetic with R's precedence ({@code ^} over unary minus over {@code :} over
- * {@code * /} over {@code + -}). A mistake is reported with its position, a caret under it and
+ * arguments are arithmetic, comparisons and logic with R's precedence ({@code ^} over unary
+ * minus over {@code :} over {@code * /} over {@code + -} over comparisons over {@code !} over
+ * {@code &} over {@code |}). A mistake is reported with its position, a caret under it and
  * what was expected there.
  */
 final class FormulaParser {
@@ -28,6 +31,7 @@ final class FormulaParser {
   static final Set<String> TRANSFORMS = Set.of("log", "log1p", "exp", "sqrt", "abs");
   static final Set<String> PANEL_OPERATORS = Set.of("l", "f", "d");
   static final Set<String> STEPWISE = Set.of("sw", "sw0", "csw", "csw0");
+  private static final Set<String> COMPARISONS = Set.of("<", "<=", ">", ">=", "==", "!=");
   private static final Map<String, Set<String>> NAMED_ARGUMENTS = Map.of(
       "i", Set.of("ref", "ref2"), "poly", Set.of("raw"));
 
@@ -130,8 +134,13 @@ final class FormulaParser {
       } while (accept("+"));
     }
     if (peek().kind != Kind.END) {
-      throw error(peek(), effects.isEmpty() ? "'+', ':', '*', '|' or the end"
-          : "'+', '^' or the end");
+      String expected = effects.isEmpty() ? "'+', ':', '*', '|' or the end"
+          : "'+', '^' or the end";
+      if (peek().kind == Kind.SYMBOL && (COMPARISONS.contains(peek().text) || peek().is("&"))) {
+        throw error(peek().position, "expected " + expected + ", found '" + peek().text
+            + "': a comparison goes inside I(), as in I(year >= 2007)");
+      }
+      throw error(peek(), expected);
     }
     if (before.isEmpty() && after.isEmpty() && steps.stream().allMatch(List::isEmpty)) {
       throw error(tokens.get(0), "at least one regressor");
@@ -205,8 +214,37 @@ final class FormulaParser {
     return peek().is("(") ? call(token, true) : new Name(token.text);
   }
 
-  /** Arithmetic: the outcome, a function's argument. */
+  /** Arithmetic, comparisons and logic: the outcome, a function's argument. */
   private Expression expression(boolean range) {
+    Expression left = conjunction(range);
+    while (accept("|")) {
+      left = new Logical("|", left, conjunction(range));
+    }
+    return left;
+  }
+
+  private Expression conjunction(boolean range) {
+    Expression left = negation(range);
+    while (accept("&")) {
+      left = new Logical("&", left, negation(range));
+    }
+    return left;
+  }
+
+  /** R's {@code !} takes a whole comparison: {@code !x == 1} is {@code !(x == 1)}. */
+  private Expression negation(boolean range) {
+    if (accept("!")) {
+      return new Not(negation(range));
+    }
+    Expression left = additive(range);
+    if (peek().kind == Kind.SYMBOL && COMPARISONS.contains(peek().text)) {
+      String operator = tokens.get(next++).text;
+      return new Logical(operator, left, additive(range));
+    }
+    return left;
+  }
+
+  private Expression additive(boolean range) {
     Expression left = multiplicative(range);
     while (peek().is("+") || peek().is("-")) {
       char op = tokens.get(next++).text.charAt(0);
@@ -441,7 +479,11 @@ final class FormulaParser {
         }
         out.add(new Token(Kind.TEXT, source.substring(i + 1, end), i));
         i = end + 1;
-      } else if ("~|+-*/^:(),=".indexOf(c) >= 0) {
+      } else if (i + 1 < source.length() && source.charAt(i + 1) == '='
+          && "<>=!".indexOf(c) >= 0) {
+        out.add(new Token(Kind.SYMBOL, source.substring(i, i + 2), i));
+        i += 2;
+      } else if ("~|+-*/^:(),=<>!&".indexOf(c) >= 0) {
         out.add(new Token(Kind.SYMBOL, String.valueOf(c), i));
         i++;
       } else {

@@ -123,7 +123,8 @@ final class ModelSample {
       String offset, String weights, VcovKind vcov) {
     // Models are specified on Mexico's covariates; other countries' contract rows have none.
     Dataset<Row> mexico = MunicipalityYearPanel.mexico(panel);
-    FormulaColumns formulaColumns = new FormulaColumns(ModelSample::column, mexico.schema());
+    FormulaColumns formulaColumns = new FormulaColumns(ModelSample::column, mexico.schema(),
+        formula);
     Column outcome = formulaColumns.input(formulaColumns.value(formula.outcome()));
     // Offset and weights may be expressions too: offset = log(population).
     Column offsetValue = offset == null ? null

@@ -19,8 +19,9 @@ import org.violence.lakehouse.gold.MunicipalityYearPanel;
  * arithmetic in I(), orthogonal and raw poly(), i() as year dummies and as an event study,
  * a*b, the panel operators l(), f(), d() with a range of lags, c() ~ csw() making four
  * models from one line, sw0(), i() of a text column times a variable, weights written as an
- * expression, and the shipped event-study, between (a mean of leads and lags as the outcome) and
- * long-difference models. Same names as fixest's, same samples (rows dropped by lags), and the
+ * expression, comparisons and logic in I() (as regressors and as a logit's outcome), and the
+ * shipped event-study, between (a mean of leads and lags as the outcome) and long-difference
+ * models. Same names as fixest's, same samples (rows dropped by lags), and the
  * tolerances of FixedEffectsRegressionTest: 1e-8 relative on coefficients, 1e-6 on standard
  * errors and p-values.
  */
@@ -50,6 +51,14 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     MODELS.put("weighted_expression", new LakehouseConfig.ModelSpec("weighted_expression",
         "homicide_rate_registration ~ poly(urbanisation, 3) + l(gini, 1:2)" + PANEL, "gaussian",
         null, "iid", null, null, "local", null, "sqrt(population)"));
+    // Conditions inside I(), 1 where true; compared with text, fixest names them by level.
+    add("logical", "homicide_rate_registration ~ I(year >= 2007) + I(gini > 0.4 & "
+        + "urbanisation < 50) + I(!on_trafficking_route | marginalisation > 0) + gini | "
+        + "municipality", "gaussian", null);
+    add("logical_text", "homicide_rate_registration ~ I(state_code == \"09\") + "
+        + "I(state_code != \"02\" & gini > 0.45) + gini | year", "gaussian", null);
+    add("logical_outcome", "I(homicides_registration > 0) ~ gini + urbanisation | year",
+        "binomial", null);
     add("steps0", "homicides_registration ~ gini + sw0(urbanisation, marginalisation)" + PANEL,
         "poisson", new LakehouseConfig.Sample(new LakehouseConfig.YearRange(2007, 2010), null,
         null, null));
@@ -68,13 +77,20 @@ class FormulaOnPanelTest extends LakehouseTestBase {
 
   @Test
   void everyConstructEqualsFixestOnTheRealPanel() throws IOException {
-    Assertions.assertEquals(250, compare(model -> true, null),
+    Assertions.assertEquals(268, compare(model -> true, null),
         "every reference value was compared");
     PanelModel.Fit collinear = PanelModel.fit(panel(), MODELS.get("collinear"), "panel", 0,
         "test");
     Assertions.assertTrue(collinear.converged());
     Assertions.assertEquals("removed as collinear, as fixest does: on_trafficking_route, "
         + "I(2 * gini)", collinear.run().getAs("message"));
+    // A text column as a number would fit its codes: refused, with what R would do instead.
+    PanelModel.Fit text = PanelModel.fit(panel(), new LakehouseConfig.ModelSpec("text",
+        "homicide_rate_registration ~ gini + state_code | year", "gaussian", null, "iid", null,
+        null, null, null, null), "panel", 0, "test");
+    Assertions.assertFalse(text.converged());
+    Assertions.assertEquals("'state_code' is text, not a number: i(state_code) makes one dummy "
+        + "per level, | state_code absorbs them", text.run().getAs("message"));
     // fixest's offset = ~log(population), written as an expression.
     LakehouseConfig.ModelSpec event = MODELS.get("event_study_routes");
     PanelModel.Fit logged = PanelModel.fit(panel(), new LakehouseConfig.ModelSpec("logged",
@@ -128,7 +144,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     // The shipped event study, between and long-difference models, as configured.
     ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
         .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
-    Assertions.assertEquals(DEFAULTS.size() + 15, MODELS.size());
+    Assertions.assertEquals(DEFAULTS.size() + 18, MODELS.size());
     Dataset<Row> panel = panel();
     return FixestReference.compare("fixest_formula_reference.csv", models, (model, vcov) -> {
       LakehouseConfig.ModelSpec spec = MODELS.get(model);

@@ -69,6 +69,32 @@ class FormulaTest {
         () -> Formula.parse("y ~ sw(a, b)")).getMessage().contains("describes 2 models"));
   }
 
+  /**
+   * Comparisons and logic inside I(), with R's precedence and deparse: fixest names
+   * I(year >= 2007) so (no TRUE suffix), and !x == 1 is !(x == 1).
+   */
+  @Test
+  void comparisonsAndLogicAsRParsesAndNamesThem() {
+    assertEquals(List.of("I(year >= 2007)", "I(gini > 0.4 & urbanisation < 50)",
+        "I(!after_2006 | route == 1)", "I(state_code != \"09\")", "I(!x == 1)"),
+        terms("y ~ I(year>=2007) + I(gini>0.4&urbanisation<50) + I(!after_2006|route==1) + "
+            + "I(state_code!=\"09\") + I(!x==1)"));
+    Formula.Logical or = (Formula.Logical) ((Formula.Call) Formula.parse(
+        "y ~ I(a < 1 | b <= 2 & !c > 3)").regressors().get(0).factors().get(0)).arguments()
+        .get(0);
+    assertEquals("|", or.operator(), "& binds tighter than |");
+    Formula.Logical and = (Formula.Logical) or.right();
+    assertEquals("&", and.operator());
+    assertEquals(new Formula.Not(new Formula.Logical(">", new Formula.Name("c"),
+        new Formula.Number(3))), and.right(), "! takes the whole comparison");
+    assertEquals("I(homicides > 0)", Formula.parse("I(homicides > 0) ~ x").outcome().render());
+    assertEquals(List.of("a", "b", "fe"), Formula.parse("y ~ I(a == b) | fe").columns()
+        .subList(1, 4));
+    assertTrue(error("y ~ year >= 2007").contains("found '>=': a comparison goes inside I(), as "
+        + "in I(year >= 2007)"), error("y ~ year >= 2007"));
+    assertTrue(error("y ~ I(a < b < c)").contains("closing the 'I('"));
+  }
+
   @Test
   void columnsAreWhatTheFormulaReads() {
     assertEquals(List.of("y", "population", "year", "route", "size", "gini", "x", "fe", "s",
