@@ -87,6 +87,17 @@ out("logical", ols(homicide_rate_registration ~ I(year >= 2007) +
       gini | stable_municipality_code))
 out("logical_text", ols(homicide_rate_registration ~ I(state_code == "09") +
       I(state_code != "02" & gini > 0.45) + gini | year))
+# Terms as R's terms() orders them: main effects first, an interaction's variables in the
+# order they first appear (urbanisation:gini after gini is gini:urbanisation).
+out("term_order", ols(homicide_rate_registration ~ gini + urbanisation:gini +
+      log(population):urbanisation + log(population) | stable_municipality_code))
+# R's factor(): named by level, the first left out where R codes the factor by contrasts (a
+# main effect; beside its numeric margin), all kept where not (a slope per state).
+out("factors", ols(homicide_rate_registration ~ factor(year) + gini | stable_municipality_code))
+out("factor_slopes", ols(homicide_rate_registration ~ factor(state_code):gini +
+      log(population) | year))
+out("factor_interaction", ols(homicide_rate_registration ~ as.factor(year) * urbanisation |
+      stable_municipality_code))
 out("logical_outcome", do.call(feglm, c(list(I(homicides_registration > 0) ~ gini +
       urbanisation | year, panel, family = binomial, fixef.rm = "both"), tight_glm)))
 

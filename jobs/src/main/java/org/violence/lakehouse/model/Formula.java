@@ -18,9 +18,9 @@ import java.util.stream.Collectors;
  * {@code log1p()}, {@code exp()}, {@code sqrt()}, {@code abs()}, comparisons and logic
  * ({@code I(year >= 2007 & gini > 0.4)}, 1 where true), and the panel operators
  * {@code l(x, k)}, {@code f(x, k)}, {@code d(x, k)} (lag, lead, difference on the
- * municipality × year index). Two term functions make several columns: {@code poly(x, k)}
- * (orthogonal, or {@code raw = TRUE}) and {@code i(factor, [var], ref = ...)} (one dummy per
- * level, times {@code var}: event studies). A fixed effect {@code a^b} has one level per
+ * municipality × year index). Three term functions make several columns: {@code poly(x, k)}
+ * (orthogonal, or {@code raw = TRUE}), {@code i(factor, [var], ref = ...)} (one dummy per
+ * level, times {@code var}: event studies) and R's {@code factor(x)}. A fixed effect {@code a^b} has one level per
  * combination of a and b. Without fixed effects the model has an intercept.
  *
  * <p>Several models come from one line as in fixest: {@code c(y1, y2) ~ ...} and one of

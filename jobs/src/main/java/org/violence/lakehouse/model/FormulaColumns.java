@@ -22,6 +22,7 @@ import org.violence.lakehouse.model.Formula.Name;
 import org.violence.lakehouse.model.Formula.Negate;
 import org.violence.lakehouse.model.Formula.Not;
 import org.violence.lakehouse.model.Formula.Number;
+import org.violence.lakehouse.model.Formula.Term;
 import org.violence.lakehouse.model.Formula.Text;
 import org.violence.lakehouse.silver.Municipalities;
 
@@ -51,6 +52,7 @@ final class FormulaColumns {
    * numbers alone it names it I(x > 0).
    */
   private final boolean conditionsNamedByLevel;
+  private final List<Term> regressors;
 
   /**
    * {@code columnOf} maps a name in the formula to the panel's column (aliases); the formula
@@ -59,6 +61,7 @@ final class FormulaColumns {
   FormulaColumns(Function<String, String> columnOf, StructType panel, Formula formula) {
     this.columnOf = columnOf;
     this.panel = panel;
+    this.regressors = formula.regressors();
     this.conditionsNamedByLevel = formula.regressors().stream()
         .flatMap(term -> term.factors().stream()).anyMatch(this::comparesText);
   }
@@ -108,8 +111,28 @@ final class FormulaColumns {
     List<Named> columns();
   }
 
+  /** Plans the factors of one of the formula's regressor terms. */
+  List<Factor> factors(Term term) {
+    List<Factor> factors = new ArrayList<>();
+    for (Expression expression : term.factors()) {
+      if (expression instanceof Call call && FormulaParser.FACTORS.contains(call.function())) {
+        if (term.factors().stream().filter(f -> f instanceof Call c
+            && FormulaParser.FACTORS.contains(c.function())).count() > 1) {
+          throw new IllegalArgumentException(term.label() + ": one factor() per interaction; "
+              + "i(a, i.b) crosses two factors");
+        }
+        Term without = new Term(term.factors().stream().filter(f -> f != expression).toList());
+        factors.add(new FactorTerm(this, call, without.factors().isEmpty()
+            || regressors.stream().anyMatch(t -> t.label().equals(without.label()))));
+      } else {
+        factors.add(factor(expression));
+      }
+    }
+    return factors;
+  }
+
   /** Plans one factor of a regressor term. */
-  Factor factor(Expression expression) {
+  private Factor factor(Expression expression) {
     if (expression instanceof Call call) {
       switch (call.function()) {
         case "i":

@@ -31,6 +31,8 @@ final class FormulaParser {
   static final Set<String> TRANSFORMS = Set.of("log", "log1p", "exp", "sqrt", "abs");
   static final Set<String> PANEL_OPERATORS = Set.of("l", "f", "d");
   static final Set<String> STEPWISE = Set.of("sw", "sw0", "csw", "csw0");
+  /** R's factor(x): one dummy per level, named {@code factor(year)2007}. */
+  static final Set<String> FACTORS = Set.of("factor", "as.factor");
   private static final Set<String> COMPARISONS = Set.of("<", "<=", ">", ">=", "==", "!=");
   private static final Map<String, Set<String>> NAMED_ARGUMENTS = Map.of(
       "i", Set.of("ref", "ref2"), "poly", Set.of("raw"));
@@ -71,14 +73,31 @@ final class FormulaParser {
           List<Term> regressors = new ArrayList<>(before);
           regressors.addAll(step);
           regressors.addAll(after);
-          // A term written twice (a*b + a) is one regressor, as in R.
-          Map<String, Term> distinct = new java.util.LinkedHashMap<>();
-          regressors.forEach(t -> distinct.putIfAbsent(t.label(), t));
-          models.add(new Formula(outcome, List.copyOf(distinct.values()), effects));
+          models.add(new Formula(outcome, asRTerms(regressors), effects));
         }
       }
       return models;
     }
+  }
+
+  /**
+   * The terms as R's terms() lists them, which fixest's names follow: the variables are
+   * numbered by their first appearance, an interaction lists its variables in that order
+   * ({@code gini + urbanisation:gini} names {@code gini:urbanisation}), a term written twice
+   * ({@code a*b + a}, {@code a:b + b:a}) is one, and main effects come before interactions.
+   */
+  static List<Term> asRTerms(List<Term> written) {
+    Map<Expression, Integer> appearance = new java.util.HashMap<>();
+    written.forEach(t -> t.factors().forEach(f -> appearance.putIfAbsent(f,
+        appearance.size())));
+    Map<String, Term> distinct = new java.util.LinkedHashMap<>();
+    for (Term term : written) {
+      Term ordered = new Term(term.factors().stream().distinct()
+          .sorted(java.util.Comparator.comparing(appearance::get)).toList());
+      distinct.putIfAbsent(ordered.label(), ordered);
+    }
+    return distinct.values().stream()
+        .sorted(java.util.Comparator.comparing(t -> t.factors().size())).toList();
   }
 
   private final String text;
@@ -307,15 +326,16 @@ final class FormulaParser {
   /** {@code function(args)}; {@code term} when the call stands as a regressor itself. */
   private Expression call(Token function, boolean term) {
     String name = function.text;
+    boolean severalColumns = name.equals("i") || name.equals("poly") || FACTORS.contains(name);
     boolean known = TRANSFORMS.contains(name) || PANEL_OPERATORS.contains(name)
-        || name.equals("I") || name.equals("i") || name.equals("poly");
+        || name.equals("I") || severalColumns;
     if (!known) {
       throw error(function, STEPWISE.contains(name) || name.equals("c")
           ? name + "() only on its own among the regressors (sw, csw) or as the outcome (c)"
-          : "a known function (log, log1p, exp, sqrt, abs, I, poly, i, l, f, d), not '" + name
-          + "'");
+          : "a known function (log, log1p, exp, sqrt, abs, I, poly, i, factor, l, f, d), not '"
+          + name + "'");
     }
-    if (!term && (name.equals("i") || name.equals("poly"))) {
+    if (!term && severalColumns) {
       throw error(function, "a single-column expression: " + name + "() makes several "
           + "columns, so it stands as a term of its own");
     }
@@ -369,6 +389,7 @@ final class FormulaParser {
       case "poly" -> n == 2 && call.arguments().get(1) instanceof Number degree
           && degree.value() >= 1 && degree.value() == Math.rint(degree.value());
       case "l", "f", "d" -> (n == 1 || n == 2) && (n == 1 || isLagOrder(call.arguments().get(1)));
+      case "factor", "as.factor" -> n == 1 && call.arguments().get(0) instanceof Name;
       default -> n == 1;
     };
     if (!ok) {
@@ -378,6 +399,7 @@ final class FormulaParser {
             + "for raw powers)";
         case "l", "f", "d" -> name + "(x) or " + name + "(x, k) with k a whole number or a "
             + "range such as 1:3";
+        case "factor", "as.factor" -> name + "(column): the levels of one column";
         default -> name + "() of one argument";
       });
     }

@@ -78,19 +78,24 @@ final class IndicatorTerm implements FormulaColumns.Factor {
     if (secondFactorName != null) {
       keys.add(varValue);
     }
+    levels = levelsIn(sample, keys);
+    check(references, 0, factorName);
+    if (secondFactorName != null) {
+      check(secondReferences, 1, secondFactorName);
+    }
+  }
+
+  /** The combinations of {@code keys} present in the sample (none empty), in their order. */
+  static List<Object[]> levelsIn(Dataset<Row> sample, List<Column> keys) {
     Dataset<Row> present = sample.select(keys.toArray(Column[]::new)).na().drop().distinct()
         .orderBy(keys.toArray(Column[]::new));
-    levels = present.collectAsList().stream().map(r -> {
+    return present.collectAsList().stream().map(r -> {
       Object[] level = new Object[r.size()];
       for (int j = 0; j < r.size(); j++) {
         level[j] = r.get(j);
       }
       return level;
     }).toList();
-    check(references, 0, factorName);
-    if (secondFactorName != null) {
-      check(secondReferences, 1, secondFactorName);
-    }
   }
 
   private void check(Set<String> wanted, int position, String column) {

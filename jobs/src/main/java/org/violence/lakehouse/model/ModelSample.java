@@ -132,7 +132,7 @@ final class ModelSample {
     Column weightValue = weights == null ? null
         : formulaColumns.input(formulaColumns.value(Formula.expression(weights)));
     List<List<FormulaColumns.Factor>> terms = formula.regressors().stream()
-        .map(t -> t.factors().stream().map(formulaColumns::factor).toList()).toList();
+        .map(formulaColumns::factors).toList();
     List<Column> withInputs = new ArrayList<>(List.of(col("*")));
     withInputs.addAll(formulaColumns.inputs());
     Dataset<Row> rows = inSample(mexico.select(withInputs.toArray(Column[]::new)), sample);

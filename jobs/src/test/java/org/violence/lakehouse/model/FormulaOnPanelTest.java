@@ -19,11 +19,12 @@ import org.violence.lakehouse.gold.MunicipalityYearPanel;
  * arithmetic in I(), orthogonal and raw poly(), i() as year dummies and as an event study,
  * a*b, the panel operators l(), f(), d() with a range of lags, c() ~ csw() making four
  * models from one line, sw0(), i() of a text column times a variable, weights written as an
- * expression, comparisons and logic in I() (as regressors and as a logit's outcome), and the
- * shipped event-study, between (a mean of leads and lags as the outcome) and long-difference
- * models. Same names as fixest's, same samples (rows dropped by lags), and the
- * tolerances of FixedEffectsRegressionTest: 1e-8 relative on coefficients, 1e-6 on standard
- * errors and p-values.
+ * expression, comparisons and logic in I() (as regressors and as a logit's outcome), terms in
+ * R's order and with R's names (an interaction's variables as they first appear), R's factor()
+ * coded as R codes it, and the shipped event-study, between (a mean of leads and lags as the
+ * outcome) and long-difference models. Same names as fixest's, same samples (rows dropped by
+ * lags), and the tolerances of FixedEffectsRegressionTest: 1e-8 relative on coefficients, 1e-6
+ * on standard errors and p-values.
  */
 class FormulaOnPanelTest extends LakehouseTestBase {
   private static final String PANEL = " | municipality + year";
@@ -57,6 +58,16 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         + "municipality", "gaussian", null);
     add("logical_text", "homicide_rate_registration ~ I(state_code == \"09\") + "
         + "I(state_code != \"02\" & gini > 0.45) + gini | year", "gaussian", null);
+    // Named and ordered as R's terms(): gini:urbanisation, urbanisation:log(population).
+    add("term_order", "homicide_rate_registration ~ gini + urbanisation:gini + "
+        + "log(population):urbanisation + log(population) | municipality", "gaussian", null);
+    // R's factor(): by contrasts beside the intercept or the numeric margin, else every level.
+    add("factors", "homicide_rate_registration ~ factor(year) + gini | municipality",
+        "gaussian", null);
+    add("factor_slopes", "homicide_rate_registration ~ factor(state_code):gini + "
+        + "log(population) | year", "gaussian", null);
+    add("factor_interaction", "homicide_rate_registration ~ as.factor(year) * urbanisation | "
+        + "municipality", "gaussian", null);
     add("logical_outcome", "I(homicides_registration > 0) ~ gini + urbanisation | year",
         "binomial", null);
     add("steps0", "homicides_registration ~ gini + sw0(urbanisation, marginalisation)" + PANEL,
@@ -77,7 +88,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
 
   @Test
   void everyConstructEqualsFixestOnTheRealPanel() throws IOException {
-    Assertions.assertEquals(268, compare(model -> true, null),
+    Assertions.assertEquals(496, compare(model -> true, null),
         "every reference value was compared");
     PanelModel.Fit collinear = PanelModel.fit(panel(), MODELS.get("collinear"), "panel", 0,
         "test");
@@ -144,7 +155,7 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     // The shipped event study, between and long-difference models, as configured.
     ConfigLoader.load(projectDir().resolve("conf/lakehouse.yaml")).models().stream()
         .filter(m -> DEFAULTS.contains(m.name())).forEach(m -> MODELS.put(m.name(), m));
-    Assertions.assertEquals(DEFAULTS.size() + 18, MODELS.size());
+    Assertions.assertEquals(DEFAULTS.size() + 22, MODELS.size());
     Dataset<Row> panel = panel();
     return FixestReference.compare("fixest_formula_reference.csv", models, (model, vcov) -> {
       LakehouseConfig.ModelSpec spec = MODELS.get(model);

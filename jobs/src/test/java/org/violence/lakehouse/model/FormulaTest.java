@@ -50,7 +50,15 @@ class FormulaTest {
     assertEquals(List.of("a", "b", "a:b"), terms("y ~ a*b"));
     assertEquals(List.of("a", "b", "c", "a:b", "a:c", "b:c", "a:b:c"), terms("y ~ a*b*c"));
     assertEquals(List.of("a", "b", "a:b"), terms("y ~ a*b + a"), "a term written twice");
-    assertEquals(List.of("x", "a:b", "c"), terms("y ~ x + a:b + c"));
+    // As R's terms() (and so fixest) order them: main effects first, an interaction's
+    // variables in the order they first appear (R and fixest 0.12.1 name these so).
+    assertEquals(List.of("x", "c", "a:b"), terms("y ~ x + a:b + c"));
+    assertEquals(List.of("gini", "gini:urbanisation"), terms("y ~ gini + urbanisation:gini"));
+    assertEquals(List.of("gini", "log(population)", "log(population):gini"),
+        terms("y ~ log(population):gini + gini + log(population)"));
+    assertEquals(List.of("a:b"), terms("y ~ a:b + b:a"));
+    assertEquals(List.of("factor(year)", "x", "as.factor(state):x"),
+        terms("y ~ factor(year) + as.factor(state):x + x"));
   }
 
   @Test
@@ -119,6 +127,8 @@ class FormulaTest {
     assertTrue(error("y ~ x + sw(a) + csw(b)").contains("a second csw()"));
     assertTrue(error("y ~ l(x, 1.5)").contains("k a whole number or a range"));
     assertTrue(error("y ~ poly(x)").contains("poly(column, degree)"));
+    assertTrue(error("y ~ factor(log(x))").contains("factor(column): the levels of one column"));
+    assertTrue(error("y ~ log(factor(x))").contains("factor() makes several columns"));
     assertTrue(error("y ~ x # z").contains("'#' has no meaning in a formula"));
     assertTrue(error("y ~ x + I(a:b)").contains("expected ',' or ')' closing the 'I('"));
   }
