@@ -52,22 +52,22 @@ class FormulaOnPanelTest extends LakehouseTestBase {
     MODELS.put("weighted_expression", new LakehouseConfig.ModelSpec("weighted_expression",
         "homicide_rate_registration ~ poly(urbanisation, 3) + l(gini, 1:2)" + PANEL, "gaussian",
         null, "iid", null, null, "local", null, "sqrt(population)"));
-    // Conditions inside I(), 1 where true; compared with text, fixest names them by level.
-    add("logical", "homicide_rate_registration ~ I(year >= 2007) + I(gini > 0.4 & "
-        + "urbanisation < 50) + I(!on_trafficking_route | marginalisation > 0) + gini | "
-        + "municipality", "gaussian", null);
-    add("logical_text", "homicide_rate_registration ~ I(state_code == \"09\") + "
-        + "I(state_code != \"02\" & gini > 0.45) + gini | year", "gaussian", null);
-    // Named and ordered as R's terms(): gini:urbanisation, urbanisation:log(population).
-    add("term_order", "homicide_rate_registration ~ gini + urbanisation:gini + "
-        + "log(population):urbanisation + log(population) | municipality", "gaussian", null);
-    // R's factor(): by contrasts beside the intercept or the numeric margin, else every level.
-    add("factors", "homicide_rate_registration ~ factor(year) + gini | municipality",
-        "gaussian", null);
-    add("factor_slopes", "homicide_rate_registration ~ factor(state_code):gini + "
-        + "log(population) | year", "gaussian", null);
-    add("factor_interaction", "homicide_rate_registration ~ as.factor(year) * urbanisation | "
-        + "municipality", "gaussian", null);
+    // Conditions inside I(), 1 where true (compared with text, fixest names them by level);
+    // terms as R's terms() orders and names them (gini:urbanisation, urbanisation:log(population));
+    // R's factor(), by contrasts beside the intercept or the numeric margin, else every level.
+    String[][] gaussian = {
+        {"logical", "I(year >= 2007) + I(gini > 0.4 & urbanisation < 50) + "
+            + "I(!on_trafficking_route | marginalisation > 0) + gini | municipality"},
+        {"logical_text", "I(state_code == \"09\") + I(state_code != \"02\" & gini > 0.45) + "
+            + "gini | year"},
+        {"term_order", "gini + urbanisation:gini + log(population):urbanisation + "
+            + "log(population) | municipality"},
+        {"factors", "factor(year) + gini | municipality"},
+        {"factor_slopes", "factor(state_code):gini + log(population) | year"},
+        {"factor_interaction", "as.factor(year) * urbanisation | municipality"}};
+    for (String[] model : gaussian) {
+      add(model[0], "homicide_rate_registration ~ " + model[1], "gaussian", null);
+    }
     add("logical_outcome", "I(homicides_registration > 0) ~ gini + urbanisation | year",
         "binomial", null);
     add("steps0", "homicides_registration ~ gini + sw0(urbanisation, marginalisation)" + PANEL,
