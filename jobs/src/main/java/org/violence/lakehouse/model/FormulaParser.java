@@ -387,7 +387,9 @@ final class FormulaParser {
     boolean ok = switch (name) {
       case "i" -> n == 1 || n == 2;
       case "poly" -> n == 2 && call.arguments().get(1) instanceof Number degree
-          && degree.value() >= 1 && degree.value() == Math.rint(degree.value());
+          && degree.value() >= 1 && degree.value() == Math.rint(degree.value())
+          && (call.named("raw") == null || call.named("raw") instanceof Name raw
+          && Set.of("TRUE", "T", "FALSE", "F").contains(raw.name()));
       case "l", "f", "d" -> (n == 1 || n == 2) && (n == 1 || isLagOrder(call.arguments().get(1)));
       case "factor", "as.factor" -> n == 1 && call.arguments().get(0) instanceof Name;
       default -> n == 1;
@@ -396,13 +398,18 @@ final class FormulaParser {
       throw error(function, switch (name) {
         case "i" -> "i(factor), i(factor, var) or i(factor, i.factor2), with ref = ...";
         case "poly" -> "poly(column, degree) with a whole degree of at least 1 (raw = TRUE "
-            + "for raw powers)";
+            + "or T for raw powers, FALSE or F for orthogonal ones)";
         case "l", "f", "d" -> name + "(x) or " + name + "(x, k) with k a whole number or a "
             + "range such as 1:3";
         case "factor", "as.factor" -> name + "(column): the levels of one column";
         default -> name + "() of one argument";
       });
     }
+  }
+
+  /** R's TRUE, which R users also write T. */
+  static boolean isTrue(Expression e) {
+    return e instanceof Name n && (n.name().equals("TRUE") || n.name().equals("T"));
   }
 
   private static boolean isLagOrder(Expression k) {

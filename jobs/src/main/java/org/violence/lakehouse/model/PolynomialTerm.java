@@ -8,7 +8,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.violence.lakehouse.model.Formula.Call;
-import org.violence.lakehouse.model.Formula.Name;
 
 /**
  * R's {@code poly(x, k)}: the orthogonal polynomials of degree 1..k over the sample's values
@@ -34,7 +33,7 @@ final class PolynomialTerm implements FormulaColumns.Factor {
     written = call.render();
     x = columns.input(columns.value(call.arguments().get(0)));
     degree = (int) ((Formula.Number) call.arguments().get(1)).value();
-    raw = call.named("raw") instanceof Name n && n.name().equals("TRUE");
+    raw = FormulaParser.isTrue(call.named("raw"));
   }
 
   @Override

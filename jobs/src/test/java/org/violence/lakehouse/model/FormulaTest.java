@@ -127,6 +127,10 @@ class FormulaTest {
     assertTrue(error("y ~ x + sw(a) + csw(b)").contains("a second csw()"));
     assertTrue(error("y ~ l(x, 1.5)").contains("k a whole number or a range"));
     assertTrue(error("y ~ poly(x)").contains("poly(column, degree)"));
+    // raw = 1 or raw = yes would have fitted orthogonal polynomials without a word.
+    assertTrue(error("y ~ poly(x, 2, raw = 1)").contains("raw = TRUE or T"));
+    assertTrue(FormulaParser.isTrue(((Formula.Call) Formula.parse("y ~ poly(x, 2, raw = T)")
+        .regressors().get(0).factors().get(0)).named("raw")));
     assertTrue(error("y ~ factor(log(x))").contains("factor(column): the levels of one column"));
     assertTrue(error("y ~ log(factor(x))").contains("factor() makes several columns"));
     assertTrue(error("y ~ x # z").contains("'#' has no meaning in a formula"));
