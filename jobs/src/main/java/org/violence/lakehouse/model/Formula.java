@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * {@code l(x, k)}, {@code f(x, k)}, {@code d(x, k)} (lag, lead, difference on the
  * municipality × year index). Three term functions make several columns: {@code poly(x, k)}
  * (orthogonal, or {@code raw = TRUE}), {@code i(factor, [var], ref = ...)} (one dummy per
- * level, times {@code var}: event studies) and R's {@code factor(x)}. A fixed effect {@code a^b} has one level per
- * combination of a and b. Without fixed effects the model has an intercept.
+ * level, times {@code var}: event studies) and R's {@code factor(x)}. A fixed effect
+ * {@code a^b} has one level per combination of a and b. Without fixed effects the model has an intercept.
  *
  * <p>Several models come from one line as in fixest: {@code c(y1, y2) ~ ...} and one of
  * {@code sw()}, {@code sw0()}, {@code csw()}, {@code csw0()} among the regressors; see
@@ -34,6 +34,11 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
   public sealed interface Expression permits Name, Number, Text, Call, Binary, Negate, Group,
       Logical, Not {
     String render();
+
+    /** The expressions it is made of (a call's positional arguments), for walking the tree. */
+    default List<Expression> operands() {
+      return List.of();
+    }
   }
 
   /** A column (or, as an argument, TRUE/FALSE or a factor marked {@code i.name}). */
@@ -66,6 +71,10 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
       return function + "(" + String.join(", ", parts) + ")";
     }
 
+    public List<Expression> operands() {
+      return arguments;
+    }
+
     Expression named(String name) {
       return named.stream().filter(n -> n.name().equals(name)).map(NamedArgument::value)
           .findFirst().orElse(null);
@@ -81,11 +90,19 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
       String op = "+-*".indexOf(operator) >= 0 ? " " + operator + " " : String.valueOf(operator);
       return left.render() + op + right.render();
     }
+
+    public List<Expression> operands() {
+      return List.of(left, right);
+    }
   }
 
   public record Negate(Expression operand) implements Expression {
     public String render() {
       return "-" + operand.render();
+    }
+
+    public List<Expression> operands() {
+      return List.of(operand);
     }
   }
 
@@ -99,6 +116,10 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
     public String render() {
       return left.render() + " " + operator + " " + right.render();
     }
+
+    public List<Expression> operands() {
+      return List.of(left, right);
+    }
   }
 
   /** R's {@code !x}: 1 where x is 0 (or false), 0 where it is not. */
@@ -106,12 +127,20 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
     public String render() {
       return "!" + operand.render();
     }
+
+    public List<Expression> operands() {
+      return List.of(operand);
+    }
   }
 
   /** Parentheses the author wrote, kept so that the name reads as written. */
   public record Group(Expression inner) implements Expression {
     public String render() {
       return "(" + inner.render() + ")";
+    }
+
+    public List<Expression> operands() {
+      return List.of(inner);
     }
   }
 
@@ -181,28 +210,7 @@ public record Formula(Expression outcome, List<Term> regressors, List<Effect> fi
       return n.name().equals("TRUE") || n.name().equals("FALSE") ? List.of()
           : List.of(n.name().startsWith("i.") ? n.name().substring(2) : n.name());
     }
-    if (e instanceof Call c) {
-      return c.arguments().stream().flatMap(a -> columnsOf(a).stream()).toList();
-    }
-    if (e instanceof Binary b) {
-      return concat(columnsOf(b.left()), columnsOf(b.right()));
-    }
-    if (e instanceof Logical l) {
-      return concat(columnsOf(l.left()), columnsOf(l.right()));
-    }
-    if (e instanceof Negate n) {
-      return columnsOf(n.operand());
-    }
-    if (e instanceof Not n) {
-      return columnsOf(n.operand());
-    }
-    return e instanceof Group g ? columnsOf(g.inner()) : List.of();
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
+    return e.operands().stream().flatMap(operand -> columnsOf(operand).stream()).toList();
   }
 
   /**

@@ -67,23 +67,12 @@ final class FormulaColumns {
   }
 
   private boolean comparesText(Expression e) {
-    if (e instanceof Logical l) {
-      return isTextOperand(l.left()) || isTextOperand(l.right()) || comparesText(l.left())
-          || comparesText(l.right());
+    if (e instanceof Logical l && (isTextOperand(l.left()) || isTextOperand(l.right()))) {
+      return true;
     }
-    if (e instanceof Call c) {
-      return !c.function().equals("i") && c.arguments().stream().anyMatch(this::comparesText);
-    }
-    if (e instanceof Binary b) {
-      return comparesText(b.left()) || comparesText(b.right());
-    }
-    if (e instanceof Negate n) {
-      return comparesText(n.operand());
-    }
-    if (e instanceof Not n) {
-      return comparesText(n.operand());
-    }
-    return e instanceof Group g && comparesText(g.inner());
+    // fixest builds i() apart, so its text factor does not change how the rest is named.
+    return !(e instanceof Call c && c.function().equals("i"))
+        && e.operands().stream().anyMatch(this::comparesText);
   }
 
   /** A panel column as it is (a factor's levels keep their type). */
@@ -113,22 +102,25 @@ final class FormulaColumns {
 
   /** Plans the factors of one of the formula's regressor terms. */
   List<Factor> factors(Term term) {
+    if (term.factors().stream().filter(FormulaColumns::isFactorCall).count() > 1) {
+      throw new IllegalArgumentException(term.label() + ": one factor() per interaction; "
+          + "i(a, i.b) crosses two factors");
+    }
     List<Factor> factors = new ArrayList<>();
     for (Expression expression : term.factors()) {
-      if (expression instanceof Call call && FormulaParser.FACTORS.contains(call.function())) {
-        if (term.factors().stream().filter(f -> f instanceof Call c
-            && FormulaParser.FACTORS.contains(c.function())).count() > 1) {
-          throw new IllegalArgumentException(term.label() + ": one factor() per interaction; "
-              + "i(a, i.b) crosses two factors");
-        }
-        Term without = new Term(term.factors().stream().filter(f -> f != expression).toList());
-        factors.add(new FactorTerm(this, call, without.factors().isEmpty()
+      if (isFactorCall(expression)) {
+        Term without = new Term(term.factors().stream().filter(f -> !isFactorCall(f)).toList());
+        factors.add(new FactorTerm(this, (Call) expression, without.factors().isEmpty()
             || regressors.stream().anyMatch(t -> t.label().equals(without.label()))));
       } else {
         factors.add(factor(expression));
       }
     }
     return factors;
+  }
+
+  private static boolean isFactorCall(Expression e) {
+    return e instanceof Call c && FormulaParser.FACTORS.contains(c.function());
   }
 
   /** Plans one factor of a regressor term. */

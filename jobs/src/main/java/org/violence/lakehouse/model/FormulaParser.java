@@ -388,8 +388,8 @@ final class FormulaParser {
       case "i" -> n == 1 || n == 2;
       case "poly" -> n == 2 && call.arguments().get(1) instanceof Number degree
           && degree.value() >= 1 && degree.value() == Math.rint(degree.value())
-          && (call.named("raw") == null || call.named("raw") instanceof Name raw
-          && Set.of("TRUE", "T", "FALSE", "F").contains(raw.name()));
+          && (call.named("raw") == null || isTrue(call.named("raw"))
+          || call.named("raw") instanceof Name raw && Set.of("FALSE", "F").contains(raw.name()));
       case "l", "f", "d" -> (n == 1 || n == 2) && (n == 1 || isLagOrder(call.arguments().get(1)));
       case "factor", "as.factor" -> n == 1 && call.arguments().get(0) instanceof Name;
       default -> n == 1;
