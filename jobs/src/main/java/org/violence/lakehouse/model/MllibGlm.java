@@ -16,6 +16,7 @@ import org.apache.spark.ml.regression.GeneralizedLinearRegression;
 import org.apache.spark.ml.regression.GeneralizedLinearRegressionModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * The {@code mllib} solver: MLlib's own {@link GeneralizedLinearRegression} fits the
@@ -69,8 +70,15 @@ final class MllibGlm {
         .withColumn(REGRESSOR_VECTOR, org.apache.spark.ml.functions.array_to_vector(
             intercept ? org.apache.spark.sql.functions.slice(col(PreparedSample.REGRESSORS), 1,
                 Integer.MAX_VALUE) : col(PreparedSample.REGRESSORS)));
-    PipelineModel model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new))
-        .fit(input);
+    // MLlib reads its input once per IRLS step and once per indexer, and does not cache it:
+    // uncached, every pass computed the formula's columns from the panel again.
+    input.persist(StorageLevel.MEMORY_AND_DISK());
+    PipelineModel model;
+    try {
+      model = new Pipeline().setStages(stages.toArray(PipelineStage[]::new)).fit(input);
+    } finally {
+      input.unpersist();
+    }
     GeneralizedLinearRegressionModel glm =
         (GeneralizedLinearRegressionModel) model.stages()[stages.size() - 1];
     Vector coefficients = glm.coefficients();
