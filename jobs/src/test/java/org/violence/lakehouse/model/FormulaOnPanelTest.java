@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.violence.lakehouse.LakehouseTestBase;
@@ -145,8 +146,24 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         "cluster(state)", null, null, solver, null, null);
   }
 
+  private Dataset<Row> panel;
+
+  @AfterAll
+  void releasePanel() {
+    if (panel != null) {
+      panel.unpersist();
+    }
+  }
+
+  /**
+   * The shared run's panel, cached for the class: ~40 fits read it, each in a few Spark jobs,
+   * and each job would otherwise plan and scan the Delta table again.
+   */
   private Dataset<Row> panel() {
-    return realRun().lakehouse().read(MunicipalityYearPanel.TABLE);
+    if (panel == null) {
+      panel = realRun().lakehouse().read(MunicipalityYearPanel.TABLE).cache();
+    }
+    return panel;
   }
 
   /** Compares the chosen models' reference rows, fitted by {@code solver} (null: as given). */
