@@ -34,6 +34,17 @@ public final class ChildJvm {
   public static final List<String> NO_GENERATED_CODE = List.of(
       "spark.sql.codegen.factoryMode=NO_CODEGEN", "spark.sql.codegen.wholeStage=false");
 
+  /**
+   * The flags of a cold JVM that runs briefly against a small lakehouse (a killed run, the
+   * Thrift endpoint's server): {@link #C1_ONLY}, and {@link #NO_GENERATED_CODE} as system
+   * properties, which a session built in that JVM reads.
+   */
+  public static List<String> briefColdRun() {
+    List<String> flags = new ArrayList<>(List.of(C1_ONLY));
+    NO_GENERATED_CODE.forEach(setting -> flags.add("-D" + setting));
+    return flags;
+  }
+
   /** A flag that chooses the collector: a JVM takes one only. */
   private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w+GC");
 

@@ -57,9 +57,13 @@ class ThriftEndpointTest extends LakehouseTestBase {
         .localCheckpoint(), run.lakehouse().buildState(PanelModel.RUNS));
     int port = freePort();
     Path log = Files.createTempFile("serve", ".log");
-    Process server = ChildJvm.start(log, System.getProperty("java.class.path"), Map.of(),
-        "org.violence.lakehouse.cli.Main", "serve", "--lakehouse", run.config().lakehouse(),
-        "--port", Integer.toString(port));
+    // A cold JVM that answers a few queries over a small run and exits, as a killed run is:
+    // 17.4 and 18.5 s against 23.5 and 23.1 s for this test (jobs/BENCHMARKS.md).
+    Process server = ChildJvm.builder(System.getProperty("java.class.path"), Map.of(),
+        ChildJvm.briefColdRun(),
+        "org.violence.lakehouse.cli.Main", List.of("serve", "--lakehouse",
+            run.config().lakehouse(), "--port", Integer.toString(port)))
+        .redirectOutput(log.toFile()).start();
     try {
       waitForListening(server, log);
       String url = ThriftEndpoint.jdbcUrl(ThriftEndpoint.LOOPBACK, port);

@@ -211,9 +211,8 @@ class KillAndResumeTest extends LakehouseTestBase {
    * code, which the final run in this JVM compiles: its tables equal the small run's either way.
    */
   private ProcessBuilder pipelineCommand(Path lakehouse) {
-    List<String> flags = new ArrayList<>(List.of(ChildJvm.C1_ONLY));
-    ChildJvm.NO_GENERATED_CODE.forEach(setting -> flags.add("-D" + setting));
-    return ChildJvm.builder(System.getProperty("java.class.path"), Map.of(), flags,
+    return ChildJvm.builder(System.getProperty("java.class.path"), Map.of(),
+        ChildJvm.briefColdRun(),
         "org.violence.lakehouse.cli.Main", List.of(arguments(lakehouse)));
   }
 
