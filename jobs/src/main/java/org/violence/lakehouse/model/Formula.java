@@ -21,7 +21,8 @@ import java.util.stream.Collectors;
  * municipality × year index). Three term functions make several columns: {@code poly(x, k)}
  * (orthogonal, or {@code raw = TRUE}), {@code i(factor, [var], ref = ...)} (one dummy per
  * level, times {@code var}: event studies) and R's {@code factor(x)}. A fixed effect
- * {@code a^b} has one level per combination of a and b. Without fixed effects the model has an intercept.
+ * {@code a^b} has one level per combination of a and b. Without fixed effects the model has
+ * an intercept.
  *
  * <p>Several models come from one line as in fixest: {@code c(y1, y2) ~ ...} and one of
  * {@code sw()}, {@code sw0()}, {@code csw()}, {@code csw0()} among the regressors; see

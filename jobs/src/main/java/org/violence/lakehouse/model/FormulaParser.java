@@ -388,8 +388,7 @@ final class FormulaParser {
       case "i" -> n == 1 || n == 2;
       case "poly" -> n == 2 && call.arguments().get(1) instanceof Number degree
           && degree.value() >= 1 && degree.value() == Math.rint(degree.value())
-          && (call.named("raw") == null || isTrue(call.named("raw"))
-          || call.named("raw") instanceof Name raw && Set.of("FALSE", "F").contains(raw.name()));
+          && (call.named("raw") == null || isTrue(call.named("raw")) || isFalse(call.named("raw")));
       case "l", "f", "d" -> (n == 1 || n == 2) && (n == 1 || isLagOrder(call.arguments().get(1)));
       case "factor", "as.factor" -> n == 1 && call.arguments().get(0) instanceof Name;
       default -> n == 1;
@@ -409,7 +408,12 @@ final class FormulaParser {
 
   /** R's TRUE, which R users also write T. */
   static boolean isTrue(Expression e) {
-    return e instanceof Name n && (n.name().equals("TRUE") || n.name().equals("T"));
+    return e instanceof Name n && Set.of("TRUE", "T").contains(n.name());
+  }
+
+  /** R's FALSE, or F. */
+  private static boolean isFalse(Expression e) {
+    return e instanceof Name n && Set.of("FALSE", "F").contains(n.name());
   }
 
   private static boolean isLagOrder(Expression k) {
