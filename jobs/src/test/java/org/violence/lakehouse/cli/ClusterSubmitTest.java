@@ -111,18 +111,18 @@ class ClusterSubmitTest extends LakehouseTestBase {
     LakehouseConfig local = small.config()
         .withModels(ConfigLoader.load(configWithDistributedModel(work)).models())
         .withYears(new LakehouseConfig.YearRange(2005, 2006));
-    String[] referenceRun = new String[1];
-    long referenceStarted = System.nanoTime();
-    CompletableFuture<Pipeline.Outcome> referenceRunning = CompletableFuture.supplyAsync(() -> {
+    record TimedRun(Pipeline.Outcome outcome, String seconds) {}
+    CompletableFuture<TimedRun> referenceRunning = CompletableFuture.supplyAsync(() -> {
+      long started = System.nanoTime();
       Pipeline.Outcome outcome = new Pipeline(spark(), local).run();
-      referenceRun[0] = secondsSince(referenceStarted);
-      return outcome;
+      return new TimedRun(outcome, secondsSince(started));
     });
     // Generous: CI machines are shared, and a timeout here says nothing about the product.
     boolean ended = submit.waitFor(25, TimeUnit.MINUTES);
     String submitted = secondsSince(phase);
     // Awaited before any check, so that a failing one leaves no run behind in this JVM.
-    Pipeline.Outcome switched = referenceRunning.get();
+    TimedRun referenceRun = referenceRunning.get();
+    Pipeline.Outcome switched = referenceRun.outcome();
     Assertions.assertTrue(ended, "spark-submit timed out");
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);
@@ -178,8 +178,8 @@ class ClusterSubmitTest extends LakehouseTestBase {
     // with their folder: the lakehouse holds only tables for its readers.
     Assertions.assertFalse(Files.exists(lakehouse.resolve("_checkpoints")));
     System.out.println("ClusterSubmitTest: the cluster up" + clusterUp + ", spark-submit's run"
-        + submitted + ", the local reference run beside it" + referenceRun[0] + ", the checks"
-        + secondsSince(phase));
+        + submitted + ", the local reference run beside it" + referenceRun.seconds()
+        + ", the checks" + secondsSince(phase));
   }
 
   private static long countLines(Path log, String text) throws IOException {

@@ -78,25 +78,19 @@ class FixedEffectsRegressionTest extends LakehouseTestBase {
         null);
   }
 
-  private Dataset<Row> panel;
+  /** The panel plus the logit's outcome, made by a SQLTransformer as a user would. */
+  private final CachedForTheClass panel = new CachedForTheClass(() -> new SQLTransformer()
+      .setStatement("SELECT *, CAST(homicides_registration > 0 AS DOUBLE) AS any_homicide "
+          + "FROM __THIS__")
+      .transform(realRun().lakehouse().read(MunicipalityYearPanel.TABLE)));
 
   @AfterAll
   void releasePanel() {
-    if (panel != null) {
-      panel.unpersist();
-    }
+    panel.release();
   }
 
-  /** The panel plus the logit's outcome, made by a SQLTransformer as a user would. */
   private Dataset<Row> panel() {
-    if (panel == null) {
-      // Cached for the class: ~35 fits read it, each in a few Spark jobs, and each job would
-      // otherwise plan and scan the Delta table again.
-      panel = new SQLTransformer().setStatement("SELECT *, CAST(homicides_registration > 0 AS "
-              + "DOUBLE) AS any_homicide FROM __THIS__")
-          .transform(realRun().lakehouse().read(MunicipalityYearPanel.TABLE)).cache();
-    }
-    return panel;
+    return panel.get();
   }
 
   private FixedEffectsRegressionSummary fit(LakehouseConfig.ModelSpec spec) {

@@ -146,24 +146,17 @@ class FormulaOnPanelTest extends LakehouseTestBase {
         "cluster(state)", null, null, solver, null, null);
   }
 
-  private Dataset<Row> panel;
+  /** The shared run's panel. */
+  private final CachedForTheClass panel = new CachedForTheClass(() ->
+      realRun().lakehouse().read(MunicipalityYearPanel.TABLE));
 
   @AfterAll
   void releasePanel() {
-    if (panel != null) {
-      panel.unpersist();
-    }
+    panel.release();
   }
 
-  /**
-   * The shared run's panel, cached for the class: ~40 fits read it, each in a few Spark jobs,
-   * and each job would otherwise plan and scan the Delta table again.
-   */
   private Dataset<Row> panel() {
-    if (panel == null) {
-      panel = realRun().lakehouse().read(MunicipalityYearPanel.TABLE).cache();
-    }
-    return panel;
+    return panel.get();
   }
 
   /** Compares the chosen models' reference rows, fitted by {@code solver} (null: as given). */
