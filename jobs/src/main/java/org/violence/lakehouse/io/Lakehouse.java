@@ -74,8 +74,13 @@ public final class Lakehouse {
     return spark.read().format("delta").option("versionAsOf", version).load(path(table));
   }
 
+  /**
+   * From the table's log as it is now. {@code DeltaTable.isDeltaTable} answers from the snapshot
+   * this JVM loaded first: a table another process created since (a run killed after its first
+   * commit, before this one took over its lock) read as missing, and its creation then failed.
+   */
   public boolean exists(Table table) {
-    return DeltaTable.isDeltaTable(spark, path(table));
+    return snapshot(table).version() >= 0;
   }
 
   /**
