@@ -95,6 +95,35 @@ class LakehouseTest extends LakehouseTestBase {
         + lakehouse.path(YEARLY) + "`").first().getAs("description"));
   }
 
+  /**
+   * A table another process created after this JVM first looked for it exists, and is replaced.
+   * This JVM first saw the log folder a killed first write left empty; then a run in a JVM of
+   * its own committed the table, and was killed too (the kill test's chain). Delta's cached view
+   * of the log, which said no table, is not the answer: a create over it failed.
+   */
+  @Test
+  void aTableAnotherProcessCreatedSinceThisJvmLookedIsFoundAndReplaced() throws Exception {
+    Lakehouse here = new Lakehouse(spark(), Files.createTempDirectory("lakehouse").toString());
+    java.nio.file.Path folder = folderOf(here, YEARLY);
+    Files.createDirectories(folder.resolve("_delta_log"));
+    Assertions.assertFalse(here.exists(YEARLY));
+    Assertions.assertEquals(BuildState.empty(), here.buildState(YEARLY));
+
+    Lakehouse otherProcess = new Lakehouse(spark(),
+        Files.createTempDirectory("other").toString());
+    Dataset<Row> rows = spark().createDataFrame(List.of(RowFactory.create(2009, 3L)),
+        YEARLY.schema());
+    otherProcess.replace(YEARLY, rows, BuildState.whole("the killed run's inputs"));
+    Files.delete(folder.resolve("_delta_log"));
+    Files.delete(folder);
+    Files.move(folderOf(otherProcess, YEARLY), folder);
+
+    Assertions.assertTrue(here.exists(YEARLY));
+    Assertions.assertEquals(BuildState.whole("the killed run's inputs"), here.buildState(YEARLY));
+    Assertions.assertEquals(1L, here.replace(YEARLY, rows, BuildState.whole("inputs")));
+    Assertions.assertEquals(rows.collectAsList(), here.read(YEARLY).collectAsList());
+  }
+
   @Test
   void anEmptyOverwriteStillRecordsWhatItWasBuiltFrom() throws Exception {
     Lakehouse lakehouse = new Lakehouse(spark(),
