@@ -76,8 +76,9 @@ public final class Lakehouse {
 
   /**
    * From the table's log as it is now. {@code DeltaTable.isDeltaTable} answers from the snapshot
-   * this JVM loaded first: a table another process created since (a run killed after its first
-   * commit, before this one took over its lock) read as missing, and its creation then failed.
+   * this JVM loaded first: a table whose log folder it had found empty (a write killed before its
+   * first commit) and another process committed since (a run in a JVM of its own, as in the kill
+   * test's chain) read as missing, and creating it again failed ({@code LakehouseTest}).
    */
   public boolean exists(Table table) {
     return snapshot(table).version() >= 0;
