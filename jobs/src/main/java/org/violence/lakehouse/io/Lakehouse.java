@@ -224,10 +224,8 @@ public final class Lakehouse {
 
   /** What the table's current rows were built from; empty when it does not exist yet. */
   public BuildState buildState(Table table) {
-    if (!exists(table)) {
-      return BuildState.empty();
-    }
     // The data commit is nearly always the latest (a comment change may follow it): walk back.
+    // A table that does not exist yet is at version -1, and has no state.
     for (long version = version(table); version >= 0; version--) {
       Optional<BuildState> state = commitInfo(table, version)
           .flatMap(info -> optional(info.userMetadata()))
