@@ -54,7 +54,12 @@ public abstract class LakehouseTestBase extends JavaDataFrameSuiteBase {
         .set("spark.sql.ui.explainMode", "simple")
         // Few partitions, for data of a few MB on two cores.
         .set("spark.sql.shuffle.partitions", "2")
-        .set("spark.databricks.delta.snapshotPartitions", "1");
+        .set("spark.databricks.delta.snapshotPartitions", "1")
+        // Delta keeps each table's log, with its state cached in Spark's storage, for an hour
+        // and up to 10,000 tables; the suite opens ~1,500 tables (every copy of a lakehouse is
+        // 57 more), so it kept them all, and the live heap grew past 2 GB. Past this many,
+        // the least recently used log is dropped and its cached state released.
+        .set("spark.databricks.delta.delta.log.cacheSize", "500");
   }
 
   @Override
