@@ -9,12 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
+import org.apache.spark.SparkBuildInfo;
 
 /** SHA-256 fingerprints of inputs, configuration and the pipeline's own code. */
 public final class Fingerprints {
+  /** Where our own classes sit, in a jar and in a class folder alike. */
+  private static final String OWN_CLASSES = "org/violence/lakehouse/";
   private static String codeVersion;
 
   private Fingerprints() {}
@@ -38,42 +44,62 @@ public final class Fingerprints {
   }
 
   /**
-   * The fingerprint of the pipeline's compiled classes. It enters every table's fingerprint, so
-   * a new release rebuilds everything instead of keeping tables made by older logic.
+   * The fingerprint of the pipeline's compiled classes and of the engines that compute its tables
+   * (Spark, Delta). It enters every table's fingerprint, so a new release, or an upgrade of
+   * either engine, rebuilds everything instead of keeping tables made by older logic. Only our own
+   * classes count, read alike from the packaged jar (spark-submit, the launcher) and from the
+   * build's class folder (Maven, the tests): the jar's own bytes change with every build (its
+   * entries carry the build's time), so a redeployed jar of unchanged code, or a lakehouse built
+   * through Maven and then run from the jar, rebuilt every table.
    */
   public static synchronized String codeVersion() {
     if (codeVersion == null) {
-      codeVersion = computeCodeVersion();
+      try {
+        codeVersion = codeVersionOf(Path.of(Fingerprints.class.getProtectionDomain()
+            .getCodeSource().getLocation().toURI()));
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
     }
     return codeVersion;
   }
 
-  private static String computeCodeVersion() {
+  /** {@link #codeVersion} of the classes at {@code location}: a jar or a class folder. */
+  static String codeVersionOf(Path location) {
+    MessageDigest digest = sha256();
+    digest.update(("spark " + SparkBuildInfo.spark_version() + " delta "
+        + io.delta.package$.MODULE$.VERSION()).getBytes(StandardCharsets.UTF_8));
     try {
-      Path location = Path.of(Fingerprints.class.getProtectionDomain().getCodeSource()
-          .getLocation().toURI());
       if (Files.isRegularFile(location)) {
-        try (InputStream jar = Files.newInputStream(location)) {
-          return of(jar);
+        try (JarFile jar = new JarFile(location.toFile())) {
+          List<JarEntry> own = jar.stream().filter(entry -> !entry.isDirectory()
+              && entry.getName().startsWith(OWN_CLASSES)).sorted(Comparator.comparing(
+                  JarEntry::getName)).toList();
+          for (JarEntry entry : own) {
+            try (InputStream in = jar.getInputStream(entry)) {
+              addFile(digest, entry.getName().substring(OWN_CLASSES.length()), in.readAllBytes());
+            }
+          }
+        }
+      } else {
+        Path classes = location.resolve(OWN_CLASSES);
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(classes)) {
+          files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
+          addFile(digest, classes.relativize(file).toString(), Files.readAllBytes(file));
         }
       }
-      Path classes = location.resolve(Fingerprints.class.getPackageName().replace('.', '/'))
-          .getParent();
-      List<Path> files;
-      try (Stream<Path> walk = Files.walk(classes)) {
-        files = walk.filter(Files::isRegularFile).sorted().toList();
-      }
-      MessageDigest digest = sha256();
-      for (Path file : files) {
-        digest.update(classes.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
-        digest.update(Files.readAllBytes(file));
-      }
-      return HexFormat.of().formatHex(digest.digest());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot fingerprint the pipeline's code", e);
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
     }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static void addFile(MessageDigest digest, String name, byte[] contents) {
+    digest.update(name.getBytes(StandardCharsets.UTF_8));
+    digest.update(contents);
   }
 
   private static MessageDigest sha256() {
