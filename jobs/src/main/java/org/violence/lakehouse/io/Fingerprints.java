@@ -20,7 +20,7 @@ import org.apache.spark.SparkBuildInfo;
 /** SHA-256 fingerprints of inputs, configuration and the pipeline's own code. */
 public final class Fingerprints {
   /** Where our own classes sit, in a jar and in a class folder alike. */
-  private static final String OWN_CLASSES = "org/violence/lakehouse/";
+  static final String OWN_CLASSES = "org/violence/lakehouse/";
   private static String codeVersion;
 
   private Fingerprints() {}

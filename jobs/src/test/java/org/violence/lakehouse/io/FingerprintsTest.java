@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Assertions;
@@ -43,11 +44,11 @@ class FingerprintsTest {
    * {@code changedClass} (relative to our package) gets one byte more.
    */
   private static Path jarOfTheClasses(Path jar, String changedClass) throws IOException {
-    Path own = CLASSES.resolve("org/violence/lakehouse");
+    Path own = CLASSES.resolve(Fingerprints.OWN_CLASSES);
     try (OutputStream file = Files.newOutputStream(jar);
          JarOutputStream out = new JarOutputStream(file);
          var walk = Files.walk(own)) {
-      for (Path path : walk.filter(Files::isRegularFile).sorted(java.util.Comparator.reverseOrder())
+      for (Path path : walk.filter(Files::isRegularFile).sorted(Comparator.reverseOrder())
           .toList()) {
         JarEntry entry = new JarEntry(CLASSES.relativize(path).toString());
         entry.setTime(0L);
