@@ -45,8 +45,12 @@ public final class ChildJvm {
     return flags;
   }
 
-  /** A flag that chooses the collector: a JVM takes one only. */
-  private static final Pattern COLLECTOR = Pattern.compile("-XX:\\+Use\\w+GC");
+  /**
+   * A flag that chooses or tunes this JVM's collector: a child has a collector of its own (a JVM
+   * takes one only), and a heap a few times smaller.
+   */
+  private static final Pattern COLLECTOR = Pattern.compile(
+      "-XX:(\\+Use\\w+GC|MaxTenuringThreshold=\\d+)");
 
   /** The JVM's command, with {@code extraFlags} after this JVM's own (see {@link #jvmFlags}). */
   public static ProcessBuilder builder(String classpath, Map<String, String> environment,
