@@ -82,6 +82,8 @@ class KillAndResumeTest extends LakehouseTestBase {
     List<String> killedAt = new ArrayList<>();
     List<String> diskFullAt = new ArrayList<>();
     List<CompletableFuture<Void>> checks = new ArrayList<>();
+    // The checks of what each interruption left, not yet started (see startWhileAChildRuns).
+    List<Runnable> unchecked = new ArrayList<>();
     // The files of each table's Delta log, with their sizes, as the last check found them.
     Map<Table, List<String>> logsChecked = new java.util.HashMap<>();
     if (Boolean.getBoolean("killtest.every")) {
@@ -89,17 +91,19 @@ class KillAndResumeTest extends LakehouseTestBase {
           .mapToLong(kill -> ((Kill) kill).delayMillis()).toArray();
       for (int attempt = 0; ; attempt++) {
         long delay = delaysMillis[attempt % delaysMillis.length];
+        startWhileAChildRuns(unchecked, checks);
         String line = runAndKill(lakehouse, null, 1, delay);
         if (line == null) {
           break; // the run completed before its first progress line: nothing left to interrupt
         }
         killedAt.add(line + " +" + delay + "ms");
-        checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
+        unchecked.add(everyTableIsReadableLater(lakehouse, logsChecked));
       }
     } else {
       for (Interruption interruption : CHAIN) {
         long started = System.nanoTime();
         if (interruption instanceof Kill kill) {
+          startWhileAChildRuns(unchecked, checks);
           String line = runAndKill(lakehouse, kill.line(), 0, kill.delayMillis());
           Assertions.assertNotNull(line, "the run after " + killedAt + " and " + diskFullAt
               + " ended before '" + kill.line() + "': the chain interrupts nothing after it");
@@ -108,9 +112,10 @@ class KillAndResumeTest extends LakehouseTestBase {
           diskFullAt.add(runOnAFullDisk(lakehouse, (FullDisk) interruption)
               + secondsSince(started));
         }
-        checks.add(everyTableIsReadableMeanwhile(lakehouse, logsChecked));
+        unchecked.add(everyTableIsReadableLater(lakehouse, logsChecked));
       }
     }
+    startWhileAChildRuns(unchecked, checks); // beside the last run, in this JVM
     System.out.println("KillAndResumeTest: killed the run at " + killedAt
         + "; the disk filled up at " + diskFullAt);
 
@@ -222,20 +227,30 @@ class KillAndResumeTest extends LakehouseTestBase {
   }
 
   /**
-   * Checks that every table of the lakehouse as the interruption left it is readable, on a copy
-   * of it, while the chain's next run goes on (a check took 10-24 s, a cold run a minute or two).
-   * A table whose Delta log is the one an earlier check read, file for file, is not read again:
-   * its data files are never rewritten in place (Delta names each new file afresh, and nothing
-   * here vacuums), so it reads as it did then; the chain's later checks read only what the runs
-   * between them committed.
+   * The check that every table of the lakehouse as the interruption left it is readable, on a
+   * copy of it taken now, to be run later. A table whose Delta log is the one an earlier check
+   * read, file for file, is not read again: its data files are never rewritten in place (Delta
+   * names each new file afresh, and nothing here vacuums), so it reads as it did then; the
+   * chain's later checks read only what the runs between them committed.
    */
-  private CompletableFuture<Void> everyTableIsReadableMeanwhile(Path lakehouse,
+  private Runnable everyTableIsReadableLater(Path lakehouse,
       Map<Table, List<String>> logsChecked) {
     Path leftBehind = copyOfFolder(lakehouse);
     Lakehouse copy = new Lakehouse(spark(), leftBehind.toString());
     List<Table> changed = Tables.all().stream().filter(table -> logChangedSinceLastCheck(copy,
         table, logsChecked)).toList();
-    return CompletableFuture.runAsync(() -> everyTableIsReadable(copy, changed));
+    return () -> everyTableIsReadable(copy, changed);
+  }
+
+  /**
+   * Starts the checks not yet started, as a killed run starts: its cold JVM, on one core, left
+   * the other idle part of the time, while a full-disk run in this JVM keeps both busy (a check
+   * took 10-24 s, and started beside a full-disk run it only slowed it down).
+   */
+  private static void startWhileAChildRuns(List<Runnable> unchecked,
+      List<CompletableFuture<Void>> checks) {
+    unchecked.forEach(check -> checks.add(CompletableFuture.runAsync(check)));
+    unchecked.clear();
   }
 
   private static boolean logChangedSinceLastCheck(Lakehouse lakehouse, Table table,
