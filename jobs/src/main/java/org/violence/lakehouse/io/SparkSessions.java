@@ -135,12 +135,14 @@ public final class SparkSessions {
       conf.setMaster(settings.master() == null ? "local[*]" : settings.master())
           .set("spark.ui.enabled", "false")
           .set("spark.databricks.delta.snapshotPartitions", "2");
-      if (!conf.getBoolean("spark.eventLog.enabled", false)) {
-        // With no UI and no event log nobody reads the plan Spark describes for each query;
-        // the default, formatted description was ~6% of the stage threads' CPU in a full run
-        // (jobs/BENCHMARKS.md). The simple one is a plain tree of the plan.
-        conf.setIfMissing("spark.sql.ui.explainMode", "simple");
-      }
+    }
+    if (!conf.getBoolean("spark.ui.enabled", true)
+        && !conf.getBoolean("spark.eventLog.enabled", false)) {
+      // With no UI and no event log (a local run, or a job submitted with the UI off) nobody
+      // reads the plan Spark describes for each query; the default, formatted description was
+      // ~6% of the stage threads' CPU in a full run and of a cluster driver's CPU
+      // (jobs/BENCHMARKS.md). The simple one is a plain tree of the plan.
+      conf.setIfMissing("spark.sql.ui.explainMode", "simple");
     }
     return conf;
   }

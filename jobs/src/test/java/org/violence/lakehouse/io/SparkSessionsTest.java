@@ -30,7 +30,8 @@ class SparkSessionsTest {
 
   /**
    * Plans are described in full only where someone can read them: a cluster's UI, an event
-   * log. A local run has neither, and the formatted description cost ~6% of its driver's CPU.
+   * log. A local run has neither, nor has a job submitted with the UI off; the formatted
+   * description cost ~6% of a driver's CPU.
    */
   @Test
   void queriesAreDescribedInFullOnlyWhereAUiOrEventLogShowsThem() {
@@ -38,6 +39,9 @@ class SparkSessionsTest {
     Assertions.assertEquals("simple", SparkSessions.conf(LOCAL, new SparkConf(false)).get(mode));
     Assertions.assertFalse(SparkSessions.conf(LOCAL, new SparkConf(false)
         .set("spark.master", "spark://cluster:7077")).contains(mode), "spark-submit's master");
+    Assertions.assertEquals("simple", SparkSessions.conf(LOCAL, new SparkConf(false)
+        .set("spark.master", "spark://cluster:7077").set("spark.ui.enabled", "false")).get(mode),
+        "spark-submit's master, with the UI off");
     Assertions.assertFalse(SparkSessions.conf(LOCAL, new SparkConf(false)
         .set("spark.eventLog.enabled", "true")).contains(mode), "an event log");
   }
