@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -69,37 +69,41 @@ public final class Fingerprints {
     MessageDigest digest = sha256();
     digest.update(("spark " + SparkBuildInfo.spark_version() + " delta "
         + io.delta.package$.MODULE$.VERSION()).getBytes(StandardCharsets.UTF_8));
+    ownClasses(location).forEach((name, contents) -> {
+      digest.update(name.getBytes(StandardCharsets.UTF_8));
+      digest.update(contents);
+    });
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  /**
+   * Our classes at {@code location} (a jar or a class folder), by name relative to
+   * {@link #OWN_CLASSES}, in name order whatever order the jar holds them in.
+   */
+  private static SortedMap<String, byte[]> ownClasses(Path location) {
+    SortedMap<String, byte[]> classes = new TreeMap<>();
     try {
       if (Files.isRegularFile(location)) {
         try (JarFile jar = new JarFile(location.toFile())) {
-          List<JarEntry> own = jar.stream().filter(entry -> !entry.isDirectory()
-              && entry.getName().startsWith(OWN_CLASSES)).sorted(Comparator.comparing(
-                  JarEntry::getName)).toList();
-          for (JarEntry entry : own) {
+          for (JarEntry entry : jar.stream().filter(entry -> !entry.isDirectory()
+              && entry.getName().startsWith(OWN_CLASSES)).toList()) {
             try (InputStream in = jar.getInputStream(entry)) {
-              addFile(digest, entry.getName().substring(OWN_CLASSES.length()), in.readAllBytes());
+              classes.put(entry.getName().substring(OWN_CLASSES.length()), in.readAllBytes());
             }
           }
         }
       } else {
-        Path classes = location.resolve(OWN_CLASSES);
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(classes)) {
-          files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path file : files) {
-          addFile(digest, classes.relativize(file).toString(), Files.readAllBytes(file));
+        Path folder = location.resolve(OWN_CLASSES);
+        try (Stream<Path> walk = Files.walk(folder)) {
+          for (Path file : walk.filter(Files::isRegularFile).toList()) {
+            classes.put(folder.relativize(file).toString(), Files.readAllBytes(file));
+          }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot fingerprint the pipeline's code", e);
     }
-    return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static void addFile(MessageDigest digest, String name, byte[] contents) {
-    digest.update(name.getBytes(StandardCharsets.UTF_8));
-    digest.update(contents);
+    return classes;
   }
 
   private static MessageDigest sha256() {

@@ -9,6 +9,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
+import org.violence.lakehouse.LakehouseTestBase;
 
 /**
  * The code version, which enters every table's fingerprint, is the same for the same code however
@@ -16,8 +17,7 @@ import org.junit.jupiter.api.Test;
  * spark-submit), whose bytes differ from one build to the next. A changed class changes it.
  */
 class FingerprintsTest {
-  private static final Path PROJECT = Path.of(System.getProperty("lakehouse.project.dir", "."))
-      .toAbsolutePath();
+  private static final Path PROJECT = LakehouseTestBase.projectDir();
   private static final Path CLASSES = PROJECT.resolve("jobs/target/classes");
 
   @Test
