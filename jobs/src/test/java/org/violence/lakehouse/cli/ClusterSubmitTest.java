@@ -77,39 +77,12 @@ class ClusterSubmitTest extends LakehouseTestBase {
   @Test
   void shadedJarRunsThePipelineUnderSparkSubmitOnAStandaloneCluster() throws Exception {
     Path work = Files.createTempDirectory("cluster");
-    long phase = System.nanoTime();
-    String master = startCluster(work);
-    String clusterUp = secondsSince(phase);
-    phase = System.nanoTime();
-    Path lakehouse = work.resolve("lakehouse");
-    List<String> submitArguments = new ArrayList<>(List.of("--master", master,
-        "--conf", "spark.driver.host=127.0.0.1",
-        // Each executor is a cold JVM that runs a few hundred small tasks and exits: C2's
-        // compiles cost it more than they gave back (two pairs: the run 101.8 and 100.2 s
-        // against 124.5 and 107.9 s with them, jobs/BENCHMARKS.md). The driver keeps C2, for
-        // its planning.
-        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.jvmFlags())
-            + " " + ChildJvm.C1_ONLY,
-        // A batch job nobody watches: without its UI (and no event log) the driver describes
-        // each query's plan in the simple mode, not the formatted one (6% of its CPU).
-        "--conf", "spark.ui.enabled=false",
-        // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
-        "--conf", "spark.databricks.delta.snapshotPartitions=2",
-        "--executor-memory", "1g"));
-    ChildJvm.NO_GENERATED_CODE.forEach(setting -> submitArguments.addAll(List.of("--conf",
-        setting)));
-    submitArguments.addAll(List.of(TARGET.resolve("violence-lakehouse.jar").toString(),
-        "run", "--config", configWithDistributedModel(work).toString(),
-        "--lakehouse", lakehouse.toString(), "--years", "2005-2006"));
-    Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
-        submitArguments.toArray(String[]::new));
-    // Stopped with the cluster, also when it times out.
-    cluster.add(submit);
     // The reference is the small run's lakehouse, rerun for 2005-2006 with the extra model, as
     // a data scientist changes the years of a lakehouse: the stages whose parts depend on the
     // years rebuild, the others stay. So the comparison also shows that such a rerun equals a
-    // run from an empty lakehouse in every table it rewrote. It runs in this JVM while the
-    // cluster's run goes on: the cluster's cold JVMs leave the cores idle part of the time.
+    // run from an empty lakehouse in every table it rewrote. It runs in this JVM from the
+    // start: the cluster's cold JVMs leave the cores idle part of the time, most of all while
+    // the master and the workers start.
     RealRun small = copyOf(smallRun());
     LakehouseConfig local = small.config()
         .withModels(ConfigLoader.load(configWithDistributedModel(work)).models())
@@ -120,13 +93,28 @@ class ClusterSubmitTest extends LakehouseTestBase {
       Pipeline.Outcome outcome = new Pipeline(spark(), local).run();
       return new TimedRun(outcome, secondsSince(started));
     });
-    // Generous: CI machines are shared, and a timeout here says nothing about the product.
-    boolean ended = submit.waitFor(25, TimeUnit.MINUTES);
-    String submitted = secondsSince(phase);
+    long phase = System.nanoTime();
+    Process submit;
+    boolean ended;
+    String clusterUp;
+    String submitted;
+    try {
+      String master = startCluster(work);
+      clusterUp = secondsSince(phase);
+      phase = System.nanoTime();
+      submit = submit(work, master);
+      // Generous: CI machines are shared, and a timeout here says nothing about the product.
+      ended = submit.waitFor(25, TimeUnit.MINUTES);
+      submitted = secondsSince(phase);
+    } catch (Exception | Error failure) {
+      referenceRunning.handle((run, error) -> run).join(); // no run left behind in this JVM
+      throw failure;
+    }
     // Awaited before any check, so that a failing one leaves no run behind in this JVM.
     TimedRun referenceRun = referenceRunning.get();
     Pipeline.Outcome switched = referenceRun.outcome();
     Assertions.assertTrue(ended, "spark-submit timed out");
+    Path lakehouse = work.resolve("lakehouse");
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);
     Assertions.assertTrue(log.contains("Model poisson_fe_inequality"), log);
@@ -183,6 +171,36 @@ class ClusterSubmitTest extends LakehouseTestBase {
     System.out.println("ClusterSubmitTest: the cluster up" + clusterUp + ", spark-submit's run"
         + submitted + ", the local reference run beside it" + referenceRun.seconds()
         + ", the checks" + secondsSince(phase));
+  }
+
+  /**
+   * spark-submit's run of the packaged jar on the cluster at {@code master}, for 2005-2006, into
+   * {@code work}/lakehouse; stopped with the cluster, also when the test times out.
+   */
+  private Process submit(Path work, String master) throws IOException {
+    List<String> submitArguments = new ArrayList<>(List.of("--master", master,
+        "--conf", "spark.driver.host=127.0.0.1",
+        // Each executor is a cold JVM that runs a few hundred small tasks and exits: C2's
+        // compiles cost it more than they gave back (two pairs: the run 101.8 and 100.2 s
+        // against 124.5 and 107.9 s with them, jobs/BENCHMARKS.md). The driver keeps C2, for
+        // its planning.
+        "--conf", "spark.executor.extraJavaOptions=" + String.join(" ", ChildJvm.jvmFlags())
+            + " " + ChildJvm.C1_ONLY,
+        // A batch job nobody watches: without its UI (and no event log) the driver describes
+        // each query's plan in the simple mode, not the formatted one (6% of its CPU).
+        "--conf", "spark.ui.enabled=false",
+        // Small tables: Delta's default of 50 tasks per log replay would dominate the run.
+        "--conf", "spark.databricks.delta.snapshotPartitions=2",
+        "--executor-memory", "1g"));
+    ChildJvm.NO_GENERATED_CODE.forEach(setting -> submitArguments.addAll(List.of("--conf",
+        setting)));
+    submitArguments.addAll(List.of(TARGET.resolve("violence-lakehouse.jar").toString(),
+        "run", "--config", configWithDistributedModel(work).toString(),
+        "--lakehouse", work.resolve("lakehouse").toString(), "--years", "2005-2006"));
+    Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
+        submitArguments.toArray(String[]::new));
+    cluster.add(submit);
+    return submit;
   }
 
   private static long countLines(Path log, String text) throws IOException {
