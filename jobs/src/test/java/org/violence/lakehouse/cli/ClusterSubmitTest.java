@@ -77,6 +77,7 @@ class ClusterSubmitTest extends LakehouseTestBase {
   @Test
   void shadedJarRunsThePipelineUnderSparkSubmitOnAStandaloneCluster() throws Exception {
     Path work = Files.createTempDirectory("cluster");
+    Path lakehouse = work.resolve("lakehouse");
     // The reference is the small run's lakehouse, rerun for 2005-2006 with the extra model, as
     // a data scientist changes the years of a lakehouse: the stages whose parts depend on the
     // years rebuild, the others stay. So the comparison also shows that such a rerun equals a
@@ -102,7 +103,7 @@ class ClusterSubmitTest extends LakehouseTestBase {
       String master = startCluster(work);
       clusterUp = secondsSince(phase);
       phase = System.nanoTime();
-      submit = submit(work, master);
+      submit = submit(work, master, lakehouse);
       // Generous: CI machines are shared, and a timeout here says nothing about the product.
       ended = submit.waitFor(25, TimeUnit.MINUTES);
       submitted = secondsSince(phase);
@@ -114,7 +115,6 @@ class ClusterSubmitTest extends LakehouseTestBase {
     TimedRun referenceRun = referenceRunning.get();
     Pipeline.Outcome switched = referenceRun.outcome();
     Assertions.assertTrue(ended, "spark-submit timed out");
-    Path lakehouse = work.resolve("lakehouse");
     String log = Files.readString(work.resolve("submit.log"));
     Assertions.assertEquals(0, submit.exitValue(), log);
     Assertions.assertTrue(log.contains("Model poisson_fe_inequality"), log);
@@ -175,9 +175,10 @@ class ClusterSubmitTest extends LakehouseTestBase {
 
   /**
    * spark-submit's run of the packaged jar on the cluster at {@code master}, for 2005-2006, into
-   * {@code work}/lakehouse; stopped with the cluster, also when the test times out.
+   * {@code lakehouse}, logging under {@code work}; stopped with the cluster, also when the test
+   * times out.
    */
-  private Process submit(Path work, String master) throws IOException {
+  private Process submit(Path work, String master, Path lakehouse) throws IOException {
     List<String> submitArguments = new ArrayList<>(List.of("--master", master,
         "--conf", "spark.driver.host=127.0.0.1",
         // Each executor is a cold JVM that runs a few hundred small tasks and exits: C2's
@@ -196,7 +197,7 @@ class ClusterSubmitTest extends LakehouseTestBase {
         setting)));
     submitArguments.addAll(List.of(TARGET.resolve("violence-lakehouse.jar").toString(),
         "run", "--config", configWithDistributedModel(work).toString(),
-        "--lakehouse", work.resolve("lakehouse").toString(), "--years", "2005-2006"));
+        "--lakehouse", lakehouse.toString(), "--years", "2005-2006"));
     Process submit = java(work.resolve("submit.log"), "org.apache.spark.deploy.SparkSubmit",
         submitArguments.toArray(String[]::new));
     cluster.add(submit);
